@@ -1,0 +1,12 @@
+/**
+ * The closed list of fused kernels a backend may override. Core keeps the composed reference of each; the
+ * conformance suite checks every override against it. Add an entry only for a measured win.
+ */
+import type { SimilarityCrossEntropy } from './math/similarity-cross-entropy.js';
+
+export interface FusedKernels<T> {
+  /** Row-wise InfoNCE over `scale * anchors @ keys^T` with id-based positive and denominator masks. */
+  readonly similarityCrossEntropy: SimilarityCrossEntropy<T>;
+}
+
+export const fusedKernelNames = ['similarityCrossEntropy'] as const satisfies readonly (keyof FusedKernels<unknown>)[];

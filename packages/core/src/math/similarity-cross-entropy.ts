@@ -1,0 +1,133 @@
+import type { TensorBackend } from '../tensor-backend.js';
+import { maskedRowLogSumExp } from './masked-log-sum-exp.js';
+
+/**
+ * Which key is a positive and which keys form the denominator of anchor `i`, stated by ids so that a tiled
+ * kernel can rebuild the masks on the fly:
+ * - key `j` is excluded entirely when `anchorIds[i] == keyIds[j]` (the anchor itself);
+ * - key `j` is a positive when `anchorGroups[i] == keyGroups[j]` and it is not excluded;
+ * - the denominator holds every key that is not excluded, minus the positives when `positivesInDenominator`
+ *   is false (the decoupled form).
+ * Id tensors are [n, 1] for anchors and [1, m] for keys; use ids that never match to exclude nothing.
+ */
+export interface Pairing<T> {
+  readonly anchorIds: T;
+  readonly keyIds: T;
+  readonly anchorGroups: T;
+  readonly keyGroups: T;
+  readonly positivesInDenominator: boolean;
+}
+
+export interface SimilarityCrossEntropyInputs<T> {
+  /** [n, D] */
+  readonly anchors: T;
+  /** [m, D]; ignored when `keysAreAnchors` (the keys are then the anchors themselves). */
+  readonly keys: T;
+  /** Scalar multiplier of the similarities (1 / temperature, or CLIP's logit scale). */
+  readonly scale: T;
+  readonly pairing: Pairing<T>;
+  readonly keysAreAnchors: boolean;
+  /** Whether the backward returns the gradient of `scale` (CLIP's learnable logit scale). */
+  readonly learnableScale: boolean;
+}
+
+/** What the forward keeps for the backward. Fused kernels may keep only per-row statistics. */
+export interface SimilarityCrossEntropySaved<T> {
+  readonly inputs: SimilarityCrossEntropyInputs<T>;
+  /** [n, 1] log of the denominator, `log sum_{j in den(i)} exp(s_ij)`. */
+  readonly logSumExp: T;
+  readonly extra: Readonly<Record<string, T>>;
+}
+
+export interface SimilarityCrossEntropyGradients<T> {
+  readonly anchors: T;
+  /** Absent when `keysAreAnchors` (its contribution is folded into `anchors`). */
+  readonly keys?: T;
+  /** Present when `learnableScale`. */
+  readonly scale?: T;
+}
+
+/**
+ * Per-anchor loss `l_i = mean_{p in pos(i)} (-s_ip) + log sum_{j in den(i)} exp(s_ij)` with
+ * `s = scale * anchors @ keys^T`; anchors without a positive get `l_i = 0` and no gradient.
+ * Backward, for upstream weights `w_i`: `G_ij = w_i (softmax_den(s)_ij - [j in pos(i)] / |pos(i)|)`,
+ * `d anchors = scale G keys`, `d keys = scale G^T anchors`, `d scale = sum(G * s) / scale`.
+ */
+export interface SimilarityCrossEntropy<T> {
+  forward(backend: TensorBackend<T>, inputs: SimilarityCrossEntropyInputs<T>): {
+    rowLosses: T;
+    positiveCounts: T;
+    saved: SimilarityCrossEntropySaved<T>;
+  };
+  backward(backend: TensorBackend<T>, saved: SimilarityCrossEntropySaved<T>, rowWeights: T): SimilarityCrossEntropyGradients<T>;
+}
+
+function masks<T>(b: TensorBackend<T>, pairing: Pairing<T>) {
+  const self = b.equal(pairing.anchorIds, pairing.keyIds);
+  const zero = b.fill([], 0);
+  const one = b.fill([], 1);
+  const positiveWeight = b.where(self, zero, b.where(b.equal(pairing.anchorGroups, pairing.keyGroups), one, zero));
+  const positive = b.greater(positiveWeight, zero);
+  const denominator = pairing.positivesInDenominator
+    ? b.where(self, zero, one)
+    : b.where(self, zero, b.sub(one, positiveWeight));
+  return { positive, positiveWeight, denominator: b.greater(denominator, zero) };
+}
+
+/** The composed reference: builds the [n, m] similarity matrix with primitives. */
+export function composedSimilarityCrossEntropy<T>(): SimilarityCrossEntropy<T> {
+  return {
+    forward(b, inputs) {
+      const keys = inputs.keysAreAnchors ? inputs.anchors : inputs.keys;
+      const logits = b.mul(b.matmul(inputs.anchors, keys, { transposeB: true }), inputs.scale);
+      const { positive, positiveWeight, denominator } = masks(b, inputs.pairing);
+      const positiveCounts = b.sum(positiveWeight, 1, true);
+      const zero = b.fill([], 0);
+      const hasPositive = b.greater(positiveCounts, zero);
+      const safeCounts = b.maximum(positiveCounts, b.fill([], 1));
+      const positiveMean = b.div(b.sum(b.where(positive, logits, zero), 1, true), safeCounts);
+      const { logSumExp, rowMax, log1pRest } = maskedRowLogSumExp(b, logits, denominator);
+      // (max - mean positive) + log1p(rest): exact zero plus a small log1p when the positive dominates.
+      const rows = b.add(b.sub(rowMax, positiveMean), log1pRest);
+      const rowLosses = b.reshape(b.where(hasPositive, rows, zero), [b.shape(logits)[0]!]);
+      return {
+        rowLosses,
+        positiveCounts: b.reshape(positiveCounts, [b.shape(logits)[0]!]),
+        saved: { inputs, logSumExp, extra: { logits, positiveWeight, denominator, safeCounts, hasPositive } },
+      };
+    },
+    backward(b, saved, rowWeights) {
+      const { logits, positiveWeight, denominator, safeCounts, hasPositive } = saved.extra as Record<string, T>;
+      const zero = b.fill([], 0);
+      const softmax = b.where(denominator!, b.exp(b.sub(logits!, saved.logSumExp)), zero);
+      const weights = b.where(hasPositive!, b.reshape(rowWeights, [b.shape(logits!)[0]!, 1]), zero);
+      const grad = b.mul(b.sub(softmax, b.div(positiveWeight!, safeCounts!)), weights);
+      return similarityGradients(b, saved.inputs, grad, logits!);
+    },
+  };
+}
+
+/** Chains a gradient `G` with respect to the scaled similarities into anchors, keys and scale. */
+export function similarityGradients<T>(
+  b: TensorBackend<T>,
+  inputs: SimilarityCrossEntropyInputs<T>,
+  grad: T,
+  logits: T,
+): SimilarityCrossEntropyGradients<T> {
+  const scaleGrad = inputs.learnableScale
+    ? b.div(b.sum(b.sum(b.mul(grad, logits), 1, false), 0, false), inputs.scale)
+    : undefined;
+  if (inputs.keysAreAnchors) {
+    const symmetric = b.add(grad, b.transpose(grad));
+    const anchors = b.mul(b.matmul(symmetric, inputs.anchors), inputs.scale);
+    return scaleGrad ? { anchors, scale: scaleGrad } : { anchors };
+  }
+  const anchors = b.mul(b.matmul(grad, inputs.keys), inputs.scale);
+  const keys = b.mul(b.matmul(grad, inputs.anchors, { transposeA: true }), inputs.scale);
+  return scaleGrad ? { anchors, keys, scale: scaleGrad } : { anchors, keys };
+}
+
+/** The backend's fused override when it has one, else the composed reference. */
+export function similarityCrossEntropyKernel<T>(backend: TensorBackend<T>): SimilarityCrossEntropy<T> {
+  return backend.fused?.similarityCrossEntropy ?? composedSimilarityCrossEntropy<T>();
+}

@@ -1,0 +1,2 @@
+/** Shared vitest settings: tests run from TypeScript sources through the `@contrastive/source` export condition. */
+export const sourceConditions = ['@contrastive/source'];
