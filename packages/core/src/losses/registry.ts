@@ -1,0 +1,30 @@
+/**
+ * Every loss by its fixture name, for tools that iterate over all of them (conformance, examples, benchmarks).
+ * A plain object built from imports: importing it registers nothing anywhere.
+ */
+import { alignment, uniformity } from './alignment-uniformity.js';
+import { clip } from './clip.js';
+import { contrastiveLoss } from './contrastive-loss.js';
+import { dcl } from './dcl.js';
+import { infoNce } from './info-nce.js';
+import { ntXent } from './nt-xent.js';
+import { sigLip } from './sig-lip.js';
+import { simclrInfoNce } from './simclr-info-nce.js';
+import { supCon } from './sup-con.js';
+import { tripletMargin } from './triplet-margin.js';
+
+export const losses = {
+  contrastiveLoss,
+  simclrInfoNce,
+  ntXent,
+  infoNce,
+  supCon,
+  clip,
+  dcl,
+  sigLip,
+  tripletMargin,
+  alignment,
+  uniformity,
+} as const;
+
+export type LossName = keyof typeof losses;
