@@ -58,3 +58,6 @@ export { topKAccuracy } from './losses/top-k-accuracy.js';
 export type { TopKAccuracyOptions } from './losses/top-k-accuracy.js';
 export { losses } from './losses/registry.js';
 export type { LossName } from './losses/registry.js';
+export { chunkedSimilarityCrossEntropy, withChunking } from './math/chunked-similarity-cross-entropy.js';
+export { similarityBlockForward, similarityBlockGradient } from './math/similarity-cross-entropy.js';
+export type { SimilarityBlock } from './math/similarity-cross-entropy.js';

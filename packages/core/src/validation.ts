@@ -82,3 +82,16 @@ export function expectEmbeddingPair<T>(
   expectFiniteValues(backend, positives as T, 'positives');
   return shape;
 }
+
+/**
+ * View-major embeddings [views * batchSize, D]: at least `views` rows (one sample), a row count divisible by
+ * `views`, finite values. Returns the shape.
+ */
+export function expectViewMajorEmbeddings<T>(backend: TensorBackend<T>, embeddings: unknown, views: number): Shape {
+  const shape = expectEmbeddings(backend, embeddings, 'embeddings', views);
+  if (shape[0]! % views !== 0) {
+    throw new ContrastiveInputError('embeddings', `a row count divisible by views (${views})`, `shape ${formatShape(shape)}`);
+  }
+  expectFiniteValues(backend, embeddings as T, 'embeddings');
+  return shape;
+}

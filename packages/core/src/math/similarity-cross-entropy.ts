@@ -36,7 +36,8 @@ export interface SimilarityCrossEntropySaved<T> {
   readonly inputs: SimilarityCrossEntropyInputs<T>;
   /** [n, 1] log of the denominator, `log sum_{j in den(i)} exp(s_ij)`. */
   readonly logSumExp: T;
-  readonly extra: Readonly<Record<string, T>>;
+  /** Kernel-private state (the composed kernel keeps the logits; fused ones keep nothing of size N x N). */
+  readonly extra: unknown;
 }
 
 export interface SimilarityCrossEntropyGradients<T> {
@@ -74,35 +75,60 @@ function masks<T>(b: TensorBackend<T>, pairing: Pairing<T>) {
   return { positive, positiveWeight, denominator: b.greater(denominator, zero) };
 }
 
-/** The composed reference: builds the [n, m] similarity matrix with primitives. */
+/** Everything one block of anchor rows needs, computed from the inputs (the logits are [rows, m]). */
+export interface SimilarityBlock<T> {
+  readonly logits: T;
+  readonly positiveWeight: T;
+  readonly denominator: T;
+  readonly safeCounts: T;
+  readonly hasPositive: T;
+  readonly logSumExp: T;
+  readonly rowLosses: T;
+  readonly positiveCounts: T;
+}
+
+/** Forward of one block of anchors against all keys: logits, masks and per-row statistics. */
+export function similarityBlockForward<T>(b: TensorBackend<T>, anchors: T, keys: T, scale: T, pairing: Pairing<T>): SimilarityBlock<T> {
+  const logits = b.matmul(b.mul(anchors, scale), keys, { transposeB: true });
+  const rows = b.shape(logits)[0]!;
+  const { positive, positiveWeight, denominator } = masks(b, pairing);
+  const counts = b.sum(positiveWeight, 1, true);
+  const zero = b.fill([], 0);
+  const hasPositive = b.greater(counts, zero);
+  const safeCounts = b.maximum(counts, b.fill([], 1));
+  const positiveMean = b.div(b.sum(b.where(positive, logits, zero), 1, true), safeCounts);
+  const { logSumExp, rowMax, log1pRest } = maskedRowLogSumExp(b, logits, denominator);
+  // (max - mean positive) + log1p(rest): exact zero plus a small log1p when the positive dominates.
+  const rowValues = b.add(b.sub(rowMax, positiveMean), log1pRest);
+  const rowLosses = b.reshape(b.where(hasPositive, rowValues, zero), [rows]);
+  const positiveCounts = b.reshape(counts, [rows]);
+  return { logits, positiveWeight, denominator, safeCounts, hasPositive, logSumExp, rowLosses, positiveCounts };
+}
+
+/** `G = w (softmax_den(s) - positives / |positives|)` for one block; rows without a positive get zeros. */
+export function similarityBlockGradient<T>(b: TensorBackend<T>, block: SimilarityBlock<T>, logSumExp: T, rowWeights: T): T {
+  const zero = b.fill([], 0);
+  const softmax = b.where(block.denominator, b.exp(b.sub(block.logits, logSumExp)), zero);
+  const weights = b.where(block.hasPositive, b.reshape(rowWeights, [b.shape(block.logits)[0]!, 1]), zero);
+  return b.mul(b.sub(softmax, b.div(block.positiveWeight, block.safeCounts)), weights);
+}
+
+/** The composed reference: builds the whole [n, m] similarity matrix with primitives. */
 export function composedSimilarityCrossEntropy<T>(): SimilarityCrossEntropy<T> {
   return {
     forward(b, inputs) {
       const keys = inputs.keysAreAnchors ? inputs.anchors : inputs.keys;
-      const logits = b.mul(b.matmul(inputs.anchors, keys, { transposeB: true }), inputs.scale);
-      const { positive, positiveWeight, denominator } = masks(b, inputs.pairing);
-      const positiveCounts = b.sum(positiveWeight, 1, true);
-      const zero = b.fill([], 0);
-      const hasPositive = b.greater(positiveCounts, zero);
-      const safeCounts = b.maximum(positiveCounts, b.fill([], 1));
-      const positiveMean = b.div(b.sum(b.where(positive, logits, zero), 1, true), safeCounts);
-      const { logSumExp, rowMax, log1pRest } = maskedRowLogSumExp(b, logits, denominator);
-      // (max - mean positive) + log1p(rest): exact zero plus a small log1p when the positive dominates.
-      const rows = b.add(b.sub(rowMax, positiveMean), log1pRest);
-      const rowLosses = b.reshape(b.where(hasPositive, rows, zero), [b.shape(logits)[0]!]);
+      const block = similarityBlockForward(b, inputs.anchors, keys, inputs.scale, inputs.pairing);
       return {
-        rowLosses,
-        positiveCounts: b.reshape(positiveCounts, [b.shape(logits)[0]!]),
-        saved: { inputs, logSumExp, extra: { logits, positiveWeight, denominator, safeCounts, hasPositive } },
+        rowLosses: block.rowLosses,
+        positiveCounts: block.positiveCounts,
+        saved: { inputs, logSumExp: block.logSumExp, extra: { ...block } },
       };
     },
     backward(b, saved, rowWeights) {
-      const { logits, positiveWeight, denominator, safeCounts, hasPositive } = saved.extra as Record<string, T>;
-      const zero = b.fill([], 0);
-      const softmax = b.where(denominator!, b.exp(b.sub(logits!, saved.logSumExp)), zero);
-      const weights = b.where(hasPositive!, b.reshape(rowWeights, [b.shape(logits!)[0]!, 1]), zero);
-      const grad = b.mul(b.sub(softmax, b.div(positiveWeight!, safeCounts!)), weights);
-      return similarityGradients(b, saved.inputs, grad, logits!);
+      const block = saved.extra as SimilarityBlock<T>;
+      const grad = similarityBlockGradient(b, block, saved.logSumExp, rowWeights);
+      return similarityGradients(b, saved.inputs, grad, block.logits);
     },
   };
 }

@@ -1,0 +1,143 @@
+/**
+ * Alignment and uniformity of representations on the hypersphere (Wang and Isola 2020, arXiv:2005.10242),
+ * usable both as metrics and as losses (both are scalars with analytic gradients).
+ *
+ * Alignment forward: `mean_i ||a_i - p_i||^alpha` over the N rows (L2-normalised when `normalize`). The squared
+ * distance is summed from the difference itself, `sq_i = sum_d (a_id - p_id)^2` (exact for near-identical rows,
+ * where `2 - 2 cos` would cancel to nothing), and `||.||^alpha = exp(alpha/2 log sq)` guarded by `where`, so a zero
+ * distance gives 0 (for `alpha = 2` the power is skipped).
+ * Alignment backward: `d a_i = (alpha / N) sq_i^(alpha/2 - 1) (a_i - p_i) = -d p_i`, and 0 at a zero distance
+ * (PyTorch's subgradient of the norm), then through the normalisation.
+ *
+ * Uniformity forward: `log mean_{i<j} exp(-t ||z_i - z_j||^2)`, z the rows of `embeddings` (normalised when
+ * `normalize`), N >= 2. Squared distances come from one Gram matrix: `sq_ij = ||z_i||^2 + ||z_j||^2 - 2 z_i.z_j`,
+ * clamped at 0; for normalised rows this is `2 - 2 cos(z_i, z_j)` (and it stays exact for zero rows, which
+ * normalise to zero); with `normalize: false` it is the plain squared Euclidean distance of the raw rows.
+ * The value is a max-subtracted log-sum-exp over the strict upper triangle, minus `log(N(N-1)/2)`.
+ * Uniformity backward: `W_ij = softmax_{i<j}(-t sq)_ij`, `D = -t W` where `sq_ij > 0` (0 where clamped),
+ * `S = D + D^T`: `d z_i = 2 (sum_j S_ij) z_i - 2 (S z)_i`, then through the normalisation.
+ *
+ * @example
+ * const align = computeLoss(backend, alignment, { anchors, positives }, { alpha: 2 });
+ * const uniform = computeLoss(backend, uniformity, { embeddings }, { t: 2 });
+ */
+import type { LossDefinition } from '../loss-definition.js';
+import type { L2NormalizeSaved } from '../math/l2-normalize.js';
+import { maskedRowLogSumExp } from '../math/masked-log-sum-exp.js';
+import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
+import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
+import { checkBoolean, checkPositiveFinite, resolveOptions } from '../options.js';
+import { expectEmbeddingPair, expectEmbeddings, expectFiniteValues } from '../validation.js';
+
+export interface AlignmentOptions {
+  /** The power of the distance; finite, > 0. Default 2 (the paper's choice). */
+  readonly alpha: number;
+  /** L2-normalise rows first (points on the hypersphere). Default true. */
+  readonly normalize: boolean;
+}
+
+export interface UniformityOptions {
+  /** The scale of the Gaussian potential `exp(-t ||z_i - z_j||^2)`; finite, > 0. Default 2 (the paper's choice). */
+  readonly t: number;
+  /** L2-normalise rows first (points on the hypersphere). Default true. */
+  readonly normalize: boolean;
+}
+
+const alignmentDefaults: AlignmentOptions = { alpha: 2, normalize: true };
+const uniformityDefaults: UniformityOptions = { t: 2, normalize: true };
+
+type Normalized<T> = { value: T; saved?: L2NormalizeSaved<T> };
+
+export const alignment: LossDefinition<'anchors' | 'positives', AlignmentOptions> = {
+  name: 'alignment',
+  inputs: ['anchors', 'positives'],
+  gradientInputs: ['anchors', 'positives'],
+  defaults: alignmentDefaults,
+  resolveOptions: (options) => resolveOptions(alignmentDefaults, options, { alpha: checkPositiveFinite, normalize: checkBoolean }),
+  validate(backend, inputs) {
+    expectEmbeddingPair(backend, inputs.anchors, inputs.positives);
+  },
+  forward(b, inputs, options) {
+    const a = maybeNormalize(b, inputs.anchors!, options.normalize);
+    const p = maybeNormalize(b, inputs.positives!, options.normalize);
+    const difference = b.sub(a.value, p.value);
+    const squared = b.sum(b.mul(difference, difference), 1, false);
+    if (options.alpha === 2) return { loss: reduceRows(b, squared, 'mean'), saved: { a, p, difference, squared } };
+    const positive = b.greater(squared, b.fill([], 0));
+    const safeSquared = b.where(positive, squared, b.fill([], 1));
+    const powered = b.where(positive, b.exp(b.mul(b.log(safeSquared), b.fill([], options.alpha / 2))), b.fill([], 0));
+    return { loss: reduceRows(b, powered, 'mean'), saved: { a, p, difference, squared, powered, safeSquared } };
+  },
+  backward(b, saved, upstream, options) {
+    const { a, p, difference, squared, powered, safeSquared } = saved as AlignmentSaved<typeof upstream>;
+    const rows = b.shape(squared)[0]!;
+    const perRow = reduceRowsBackward(b, upstream, rows, 'mean');
+    // d(sq^(alpha/2))/d sq = (alpha/2) sq^(alpha/2) / sq, which is 0 where sq = 0 (powered is 0 there).
+    const slope = powered ? b.mul(b.div(powered, safeSquared!), b.fill([], options.alpha / 2)) : b.fill([], 1);
+    const weights = b.reshape(b.mul(b.mul(perRow, slope), b.fill([], 2)), [rows, 1]);
+    const gradient = b.mul(difference, weights);
+    return { anchors: maybeNormalizeBackward(b, a.saved, gradient), positives: maybeNormalizeBackward(b, p.saved, b.neg(gradient)) };
+  },
+};
+
+interface AlignmentSaved<T> {
+  a: Normalized<T>;
+  p: Normalized<T>;
+  difference: T;
+  squared: T;
+  powered?: T;
+  safeSquared?: T;
+}
+
+export const uniformity: LossDefinition<'embeddings', UniformityOptions> = {
+  name: 'uniformity',
+  inputs: ['embeddings'],
+  gradientInputs: ['embeddings'],
+  defaults: uniformityDefaults,
+  resolveOptions: (options) => resolveOptions(uniformityDefaults, options, { t: checkPositiveFinite, normalize: checkBoolean }),
+  validate(backend, inputs) {
+    expectEmbeddings(backend, inputs.embeddings, 'embeddings', 2);
+    expectFiniteValues(backend, inputs.embeddings!, 'embeddings');
+  },
+  forward(b, inputs, options) {
+    const rows = b.shape(inputs.embeddings!)[0]!;
+    const z = maybeNormalize(b, inputs.embeddings!, options.normalize);
+    const gram = b.matmul(z.value, z.value, { transposeB: true });
+    const norms = b.sum(b.mul(z.value, z.value), 1, true);
+    const raw = b.sub(b.add(norms, b.reshape(norms, [1, rows])), b.mul(gram, b.fill([], 2)));
+    const active = b.greater(raw, b.fill([], 0));
+    const potentials = b.reshape(b.mul(b.maximum(raw, b.fill([], 0)), b.fill([], -options.t)), [1, rows * rows]);
+    const mask = b.greater(flatIndices(b, rows, 'column'), flatIndices(b, rows, 'row'));
+    const { logSumExp, rowMax, log1pRest } = maskedRowLogSumExp(b, potentials, mask);
+    const pairs = (rows * (rows - 1)) / 2;
+    // max + (log1p(rest) - log(pairs)): exactly 0 for collapsed embeddings up to one rounding.
+    const loss = b.reshape(b.add(rowMax, b.sub(log1pRest, b.fill([], Math.log(pairs)))), []);
+    return { loss, saved: { z, potentials, mask, logSumExp, active, rows } };
+  },
+  backward(b, saved, upstream, options) {
+    const { z, potentials, mask, logSumExp, active, rows } = saved as UniformitySaved<typeof upstream>;
+    const zero = b.fill([], 0);
+    const softmax = b.where(mask, b.exp(b.sub(potentials, logSumExp)), zero);
+    const weights = b.reshape(b.mul(softmax, b.mul(upstream, b.fill([], -options.t))), [rows, rows]);
+    const dSquared = b.where(active, weights, zero);
+    const symmetric = b.add(dSquared, b.transpose(dSquared));
+    const two = b.fill([], 2);
+    const dz = b.mul(b.sub(b.mul(b.sum(symmetric, 1, true), z.value), b.matmul(symmetric, z.value)), two);
+    return { embeddings: maybeNormalizeBackward(b, z.saved, dz) };
+  },
+};
+
+/** Row (`column` side) or column (`row` side) index of each entry of a flattened [rows, rows] matrix, [1, rows^2]. */
+function flatIndices<T>(b: import('../tensor-backend.js').TensorBackend<T>, rows: number, which: 'row' | 'column'): T {
+  const values = Array.from({ length: rows * rows }, (_, flat) => (which === 'row' ? Math.floor(flat / rows) : flat % rows));
+  return b.fromArray(values, [1, rows * rows]);
+}
+
+interface UniformitySaved<T> {
+  z: Normalized<T>;
+  potentials: T;
+  mask: T;
+  logSumExp: T;
+  active: T;
+  rows: number;
+}

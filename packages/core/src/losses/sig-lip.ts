@@ -1,0 +1,101 @@
+/**
+ * SigLIP, the pairwise sigmoid loss for language-image pre-training (Zhai et al. 2023, arXiv:2303.15343).
+ *
+ * Forward: `a`, `p` are the rows of `anchors` and `positives` (L2-normalised when `normalize`),
+ * `t = exp(logTemperature)`, logits `L_ij = t a_i.p_j + bias`, labels `y_ij = +1` if `i == j` else `-1`:
+ *   `l_i = sum_j softplus(-y_ij L_ij)` (= `-sum_j log sigmoid(y_ij L_ij)`), reduced over the N rows
+ * (`mean` divides by N, the paper's `1/|B|`). Softplus in the stable form `max(u, 0) + log1p(exp(-|u|))`, so
+ * logits of any size stay finite and tiny terms keep their digits.
+ * Backward: with `u_ij = -y_ij L_ij` and row weights `w_i` (from the reduction),
+ * `G_ij = dloss/dL_ij = -w_i y_ij sigmoid(u_ij)`, where `sigmoid(u) = exp(-softplus(-u))` (stable);
+ * `d a = t G p`, `d p = t G^T a` (then through the normalisation), `d bias = sum_ij G_ij` and
+ * `d logTemperature = t sum_ij G_ij (a_i.p_j)`.
+ *
+ * @example
+ * const loss = computeLoss(backend, sigLip, {
+ *   anchors, positives, logTemperature: backend.fill([], Math.log(10)), bias: backend.fill([], -10),
+ * });
+ */
+import type { LossDefinition } from '../loss-definition.js';
+import type { L2NormalizeSaved } from '../math/l2-normalize.js';
+import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
+import { idRange } from '../math/pairing-ids.js';
+import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
+import { checkBoolean, checkReduction, resolveOptions, type Reduction } from '../options.js';
+import type { TensorBackend } from '../tensor-backend.js';
+import { expectEmbeddingPair, expectFiniteValues, expectRank } from '../validation.js';
+
+export interface SigLipOptions {
+  /** L2-normalise rows first (cosine similarity). Default true. */
+  readonly normalize: boolean;
+  /** `mean` over the N rows (default), `sum`, or `none` ([N]). */
+  readonly reduction: Reduction;
+}
+
+const defaults: SigLipOptions = { normalize: true, reduction: 'mean' };
+
+type SigLipInput = 'anchors' | 'positives' | 'logTemperature' | 'bias';
+
+export const sigLip: LossDefinition<SigLipInput, SigLipOptions> = {
+  name: 'sig-lip',
+  inputs: ['anchors', 'positives', 'logTemperature', 'bias'],
+  gradientInputs: ['anchors', 'positives', 'logTemperature', 'bias'],
+  defaults,
+  resolveOptions: (options) => resolveOptions(defaults, options, { normalize: checkBoolean, reduction: checkReduction }),
+  validate(backend, inputs) {
+    expectEmbeddingPair(backend, inputs.anchors, inputs.positives);
+    for (const argument of ['logTemperature', 'bias'] as const) {
+      expectRank(backend, inputs[argument], argument, 0);
+      expectFiniteValues(backend, inputs[argument]!, argument);
+    }
+  },
+  forward(b, inputs, options) {
+    const rows = b.shape(inputs.anchors!)[0]!;
+    const a = maybeNormalize(b, inputs.anchors!, options.normalize);
+    const p = maybeNormalize(b, inputs.positives!, options.normalize);
+    const temperature = b.exp(inputs.logTemperature!);
+    const similarities = b.matmul(a.value, p.value, { transposeB: true });
+    const logits = b.add(b.mul(similarities, temperature), inputs.bias!);
+    const labels = b.where(b.equal(idRange(b, rows, 0, 'column'), idRange(b, rows, 0, 'row')), b.fill([], 1), b.fill([], -1));
+    const u = b.neg(b.mul(labels, logits));
+    const { softplus, softplusOfNegative } = stableSoftplus(b, u);
+    const loss = reduceRows(b, b.sum(softplus, 1, false), options.reduction);
+    const saved: SigLipSaved<typeof u> = { a, p, temperature, similarities, labels, softplusOfNegative, rows };
+    return { loss, saved };
+  },
+  backward(b, saved, upstream, options) {
+    const { a, p, temperature, similarities, labels, softplusOfNegative, rows } = saved as SigLipSaved<typeof upstream>;
+    const weights = b.reshape(reduceRowsBackward(b, upstream, rows, options.reduction), [rows, 1]);
+    const sigmoid = b.exp(b.neg(softplusOfNegative));
+    const grad = b.mul(b.neg(b.mul(labels, sigmoid)), weights);
+    const total = (x: typeof upstream) => b.sum(b.sum(x, 1, false), 0, false);
+    const anchors = b.mul(b.matmul(grad, p.value), temperature);
+    const positives = b.mul(b.matmul(grad, a.value, { transposeA: true }), temperature);
+    return {
+      anchors: maybeNormalizeBackward(b, a.saved, anchors),
+      positives: maybeNormalizeBackward(b, p.saved, positives),
+      logTemperature: b.mul(total(b.mul(grad, similarities)), temperature),
+      bias: total(grad),
+    };
+  },
+};
+
+/**
+ * `softplus(u) = max(u, 0) + log1p(exp(-|u|))` and `softplus(-u) = max(-u, 0) + log1p(exp(-|u|))`, sharing the
+ * log1p term. `exp` only ever sees non-positive arguments, so nothing overflows.
+ */
+function stableSoftplus<T>(b: TensorBackend<T>, u: T): { softplus: T; softplusOfNegative: T } {
+  const zero = b.fill([], 0);
+  const tail = b.log1p(b.exp(b.neg(b.abs(u))));
+  return { softplus: b.add(b.maximum(u, zero), tail), softplusOfNegative: b.add(b.maximum(b.neg(u), zero), tail) };
+}
+
+interface SigLipSaved<T> {
+  a: { value: T; saved?: L2NormalizeSaved<T> };
+  p: { value: T; saved?: L2NormalizeSaved<T> };
+  temperature: T;
+  similarities: T;
+  labels: T;
+  softplusOfNegative: T;
+  rows: number;
+}

@@ -1,0 +1,115 @@
+import { specificationVersion, type BackendCapabilities, type Shape, type TensorBackend } from '@contrastive/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { adapterFill, detectPrecision, type TfjsModule } from './tfjs-precision.js';
+import { flatTakeAlongAxisIndices } from './take-along-axis.js';
+
+/** Backends whose values live in host memory, so `dataSync` is cheap (finite-value checks run on them). */
+const hostBackends = new Set(['cpu', 'wasm', 'tensorflow']);
+
+/**
+ * The core tensor-backend interface over a TensorFlow.js module (`@tensorflow/tfjs-core`, `@tensorflow/tfjs`,
+ * `@tensorflow/tfjs-node-gpu`, ...), on whichever tfjs backend is active (cpu, wasm, webgl, webgpu, tensorflow).
+ *
+ * - Every primitive is one tfjs op: `matmul(a, b, { transposeB })` is `tf.matMul(a, b, false, true)`,
+ *   `takeAlongAxis` is a `tf.gather` over precomputed flat indices (ONNX GatherElements).
+ * - Values are float32 (`fromArray`, `fill`); masks are tfjs `bool` tensors, only consumed by `where`.
+ * - `capabilities.precision` follows the active tfjs backend: `float16` on WebGL without float32 render targets
+ *   or with `WEBGL_FORCE_F16_TEXTURES`, `float32` otherwise. In float16 mode, `fill` raises positive constants
+ *   below 2^-14 (the smallest normal half) to 2^-14, so the normalisation clamp `1e-12` does not flush to 0
+ *   (zero rows stay finite; rows with a norm below 2^-14 are divided by 2^-14).
+ * - `scope` is `tf.tidy`; `liveCount` counts the tensors this adapter created that are not disposed yet.
+ *
+ * @example
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { computeLoss, ntXent } from '@contrastive/core';
+ * const backend = createTfjsBackend(tf);
+ * const loss = computeLoss(backend, ntXent, { anchors: tf.randomNormal([8, 32]), positives: tf.randomNormal([8, 32]) });
+ */
+export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
+  const created = new Set<Tensor>();
+  let sincePrune = 0;
+  const prune = () => {
+    for (const tensor of created) if (tensor.isDisposed) created.delete(tensor);
+    sincePrune = 0;
+  };
+  const track = <X extends Tensor>(tensor: X): X => {
+    created.add(tensor);
+    if (++sincePrune > 4096) prune();
+    return tensor;
+  };
+  const isTensor = (value: unknown): value is Tensor => value instanceof tf.Tensor;
+  const float = (x: Tensor) => (x.dtype === 'float32' ? x : tf.cast(x, 'float32'));
+
+  const backend: TensorBackend<Tensor> = {
+    specificationVersion,
+    get name() {
+      return `tfjs-${tf.getBackend()}`;
+    },
+    get capabilities(): BackendCapabilities {
+      const active = tf.getBackend();
+      return { execution: 'eager', precision: detectPrecision(tf), hostReadable: hostBackends.has(active) };
+    },
+
+    fromArray: (values, shape) => track(tf.tensor(Float32Array.from(values), [...shape], 'float32')),
+    fill: (shape, value) => track(adapterFill(tf, shape, value)),
+
+    shape: (x) => x.shape,
+    reshape: (x, shape) => track(tf.reshape(x, [...shape])),
+    transpose: (x) => track(tf.transpose(x)),
+    slice: (x, begin, size) => track(tf.slice(x, [...begin], [...size])),
+    concat: (xs, axis) => track(tf.concat([...xs], axis)),
+    takeAlongAxis(x, indices, axis) {
+      const flat = flatTakeAlongAxisIndices(x.shape, indices.values, indices.shape, axis);
+      return track(
+        tf.tidy(() => tf.reshape(tf.gather(tf.reshape(x, [-1]), tf.tensor1d(flat, 'int32')), [...indices.shape])),
+      );
+    },
+
+    add: (a, b) => track(tf.add(a, b)),
+    sub: (a, b) => track(tf.sub(a, b)),
+    mul: (a, b) => track(tf.mul(a, b)),
+    div: (a, b) => track(tf.div(a, b)),
+    maximum: (a, b) => track(tf.maximum(a, b)),
+    minimum: (a, b) => track(tf.minimum(a, b)),
+    neg: (x) => track(tf.neg(x)),
+    abs: (x) => track(tf.abs(x)),
+    exp: (x) => track(tf.exp(x)),
+    log: (x) => track(tf.log(x)),
+    log1p: (x) => track(tf.log1p(x)),
+    sqrt: (x) => track(tf.sqrt(x)),
+
+    equal: (a, b) => track(tf.equal(a, b)),
+    greater: (a, b) => track(tf.greater(a, b)),
+    where: (condition, a, b) => track(tf.where(condition, a, b)),
+
+    sum: (x, axis, keepDims) => track(tf.sum(x, axis, keepDims)),
+    max: (x, axis, keepDims) => track(tf.max(x, axis, keepDims)),
+    matmul: (a, b, options = {}) => track(tf.matMul(a, b, !!options.transposeA, !!options.transposeB)),
+
+    read: async (x) => toFloatArray(await float(x).data()),
+    readSync: (x) => toFloatArray(float(x).dataSync()),
+
+    scope: (fn) => {
+      const result = tf.tidy(fn as () => never) as ReturnType<typeof fn>;
+      if (sincePrune > 256) prune();
+      return result;
+    },
+    dispose(x) {
+      x.dispose();
+      created.delete(x);
+    },
+    liveCount() {
+      prune();
+      return created.size;
+    },
+    isTensor,
+  };
+  return backend;
+}
+
+function toFloatArray(values: ArrayLike<number> | ArrayLike<string> | Uint8Array[]): Float32Array {
+  if (values instanceof Float32Array) return values;
+  return Float32Array.from(values as ArrayLike<number>);
+}
+
+export type { Shape };
