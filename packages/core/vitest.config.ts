@@ -3,5 +3,5 @@ import { sourceConditions } from '../../vitest.shared.ts';
 
 export default defineConfig({
   resolve: { conditions: sourceConditions },
-  test: { include: ['src/**/*.test.ts'] },
+  test: { include: ['src/**/*.test.ts'], exclude: ['**/node_modules/**'] },
 });

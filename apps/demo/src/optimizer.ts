@@ -27,7 +27,12 @@ export function createAdam<T>(backend: TensorBackend<T>, options: Partial<AdamOp
   const { learningRate, beta1, beta2, epsilon } = { ...defaultAdamOptions, ...options };
   let moments: { m: T; v: T }[] | undefined;
   let t = 0;
-  const release = () => moments?.forEach(({ m, v }) => (b.dispose(m), b.dispose(v)));
+  const disposeMoments = (list: readonly { m: T; v: T }[]) => {
+    for (const { m, v } of list) {
+      b.dispose(m);
+      b.dispose(v);
+    }
+  };
   return {
     step(parameters, gradients, rate = learningRate) {
       t += 1;
@@ -46,11 +51,13 @@ export function createAdam<T>(backend: TensorBackend<T>, options: Partial<AdamOp
           return { parameter: b.sub(p, b.div(b.mul(stepSize, m), denominator)), m, v };
         });
       });
-      if (moments) release();
-      else previous.forEach(({ m, v }) => (b.dispose(m), b.dispose(v)));
+      disposeMoments(previous);
       moments = result.map(({ m, v }) => ({ m, v }));
       return result.map(({ parameter }) => parameter);
     },
-    dispose: release,
+    dispose() {
+      if (moments) disposeMoments(moments);
+      moments = undefined;
+    },
   };
 }

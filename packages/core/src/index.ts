@@ -61,3 +61,5 @@ export type { LossName } from './losses/registry.js';
 export { chunkedSimilarityCrossEntropy, withChunking } from './math/chunked-similarity-cross-entropy.js';
 export { similarityBlockForward, similarityBlockGradient } from './math/similarity-cross-entropy.js';
 export type { SimilarityBlock } from './math/similarity-cross-entropy.js';
+export { localClip, localNtXent, localSupCon } from './distributed/index.js';
+export type { LocalClipOptions, LocalNtXentOptions, LocalSupConOptions } from './distributed/index.js';

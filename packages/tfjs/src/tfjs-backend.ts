@@ -1,4 +1,4 @@
-import { specificationVersion, type BackendCapabilities, type Shape, type TensorBackend } from '@contrastive/core';
+import { specificationVersion, type BackendCapabilities, type TensorBackend } from '@contrastive/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { adapterFill, detectPrecision, type TfjsModule } from './tfjs-precision.js';
 import { flatTakeAlongAxisIndices } from './take-along-axis.js';
@@ -38,7 +38,6 @@ export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
     return tensor;
   };
   const isTensor = (value: unknown): value is Tensor => value instanceof tf.Tensor;
-  const float = (x: Tensor) => (x.dtype === 'float32' ? x : tf.cast(x, 'float32'));
 
   const backend: TensorBackend<Tensor> = {
     specificationVersion,
@@ -86,8 +85,8 @@ export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
     max: (x, axis, keepDims) => track(tf.max(x, axis, keepDims)),
     matmul: (a, b, options = {}) => track(tf.matMul(a, b, !!options.transposeA, !!options.transposeB)),
 
-    read: async (x) => toFloatArray(await float(x).data()),
-    readSync: (x) => toFloatArray(float(x).dataSync()),
+    read: async (x) => toFloatArray(await x.data()),
+    readSync: (x) => toFloatArray(x.dataSync()),
 
     scope: (fn) => {
       const result = tf.tidy(fn as () => never) as ReturnType<typeof fn>;
@@ -107,9 +106,8 @@ export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
   return backend;
 }
 
+/** Float32 values as they are; masks (bool, read as 0/1 bytes) and int32 tensors widened to float32. */
 function toFloatArray(values: ArrayLike<number> | ArrayLike<string> | Uint8Array[]): Float32Array {
   if (values instanceof Float32Array) return values;
   return Float32Array.from(values as ArrayLike<number>);
 }
-
-export type { Shape };

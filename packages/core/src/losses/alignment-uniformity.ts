@@ -27,6 +27,7 @@ import { maskedRowLogSumExp } from '../math/masked-log-sum-exp.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { checkBoolean, checkPositiveFinite, resolveOptions } from '../options.js';
+import type { TensorBackend } from '../tensor-backend.js';
 import { expectEmbeddingPair, expectEmbeddings, expectFiniteValues } from '../validation.js';
 
 export interface AlignmentOptions {
@@ -107,6 +108,7 @@ export const uniformity: LossDefinition<'embeddings', UniformityOptions> = {
     const raw = b.sub(b.add(norms, b.reshape(norms, [1, rows])), b.mul(gram, b.fill([], 2)));
     const active = b.greater(raw, b.fill([], 0));
     const potentials = b.reshape(b.mul(b.maximum(raw, b.fill([], 0)), b.fill([], -options.t)), [1, rows * rows]);
+    // The strict upper triangle (column index > row index), flattened to one row of N^2 entries.
     const mask = b.greater(flatIndices(b, rows, 'column'), flatIndices(b, rows, 'row'));
     const { logSumExp, rowMax, log1pRest } = maskedRowLogSumExp(b, potentials, mask);
     const pairs = (rows * (rows - 1)) / 2;
@@ -127,8 +129,8 @@ export const uniformity: LossDefinition<'embeddings', UniformityOptions> = {
   },
 };
 
-/** Row (`column` side) or column (`row` side) index of each entry of a flattened [rows, rows] matrix, [1, rows^2]. */
-function flatIndices<T>(b: import('../tensor-backend.js').TensorBackend<T>, rows: number, which: 'row' | 'column'): T {
+/** The row index or the column index of each entry of a row-major flattened [rows, rows] matrix, as [1, rows^2]. */
+function flatIndices<T>(b: TensorBackend<T>, rows: number, which: 'row' | 'column'): T {
   const values = Array.from({ length: rows * rows }, (_, flat) => (which === 'row' ? Math.floor(flat / rows) : flat % rows));
   return b.fromArray(values, [1, rows * rows]);
 }

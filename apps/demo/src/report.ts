@@ -1,0 +1,98 @@
+/**
+ * The demo's report: one self-contained HTML file with inline SVG (loss curve, 2-D PCA projections of the held-out
+ * embeddings coloured by digit) and the k-NN accuracies. A JSON copy of the figures sits in a
+ * `<script type="application/json" id="demo-summary">` block for tools and tests.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { escapeXml, lossCurveSvg, scatterSvg } from './svg-charts.js';
+
+export interface Accuracies {
+  /** k-NN accuracy of the trained encoder's embedding. */
+  readonly learned: number;
+  /** The same encoder at its random initialisation (before training). */
+  readonly random: number;
+  /** The raw 64 pixels. */
+  readonly pixels: number;
+}
+
+export interface ReportData {
+  readonly title: string;
+  /** Settings shown in the report, e.g. `{ loss: 'nt-xent', epochs: 30 }`. */
+  readonly settings: Readonly<Record<string, string | number>>;
+  readonly accuracies: Accuracies;
+  readonly k: number;
+  readonly trainCount: number;
+  readonly testCount: number;
+  readonly stepLosses: readonly number[];
+  readonly epochMeans: readonly number[];
+  readonly epochEnds: readonly number[];
+  readonly trainingSeconds: number;
+  readonly samplesPerSecond: number;
+  /** [testCount, 2] PCA coordinates of the learned and the random embeddings of the held-out images. */
+  readonly learnedProjection: ArrayLike<number>;
+  readonly randomProjection: ArrayLike<number>;
+  readonly testLabels: ArrayLike<number>;
+}
+
+const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
+
+/** Renders the report as a complete HTML document. */
+export function renderReport(data: ReportData): string {
+  const summary = {
+    settings: data.settings,
+    accuracies: data.accuracies,
+    k: data.k,
+    trainCount: data.trainCount,
+    testCount: data.testCount,
+    trainingSeconds: data.trainingSeconds,
+    samplesPerSecond: data.samplesPerSecond,
+    epochMeans: data.epochMeans,
+  };
+  const settingRows = Object.entries(data.settings)
+    .map(([name, value]) => `<tr><th>${escapeXml(name)}</th><td>${escapeXml(String(value))}</td></tr>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeXml(data.title)}</title>
+<style>
+body { font-family: sans-serif; margin: 2rem; color: #222; max-width: 1100px; }
+table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
+th, td { border: 1px solid #ddd; padding: 0.25rem 0.75rem; text-align: left; }
+.charts { display: flex; flex-wrap: wrap; gap: 1rem; }
+</style>
+</head>
+<body>
+<h1>${escapeXml(data.title)}</h1>
+<h2>k-NN accuracy on ${data.testCount} held-out digits (k = ${data.k}, cosine, ${data.trainCount} training digits as neighbours)</h2>
+<table>
+<tr><th>learned embedding</th><td id="accuracy-learned">${percent(data.accuracies.learned)}</td></tr>
+<tr><th>random encoder (same shape, untrained)</th><td id="accuracy-random">${percent(data.accuracies.random)}</td></tr>
+<tr><th>raw pixels</th><td id="accuracy-pixels">${percent(data.accuracies.pixels)}</td></tr>
+</table>
+<p>Training: ${data.stepLosses.length} steps in ${data.trainingSeconds.toFixed(1)} s (${Math.round(data.samplesPerSecond)} samples/s).</p>
+<div class="charts">
+${lossCurveSvg(data.stepLosses, data.epochMeans, data.epochEnds, 'Training loss')}
+</div>
+<div class="charts">
+${scatterSvg(data.learnedProjection, data.testLabels, 'Learned embedding (PCA, held-out digits)')}
+${scatterSvg(data.randomProjection, data.testLabels, 'Random encoder (PCA, held-out digits)')}
+</div>
+<h2>Settings</h2>
+<table>
+${settingRows}
+</table>
+<p>Data: UCI optical-digits (E. Alpaydin and C. Kaynak, 1998), CC BY 4.0.</p>
+<script type="application/json" id="demo-summary">${JSON.stringify(summary).replace(/</g, '\\u003c')}</script>
+</body>
+</html>
+`;
+}
+
+/** Writes the report, creating its folder. */
+export function writeReport(path: string, data: ReportData): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, renderReport(data));
+}

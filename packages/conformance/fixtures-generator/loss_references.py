@@ -1,0 +1,177 @@
+"""Stable float64 PyTorch forms of every loss, written from docs/architecture/loss-definitions.md and the papers.
+
+Each function returns the per-row values already reduced by `reduction` (or the scalar of a metric). Masked
+log-sum-exps use -inf entries (fine in float64 autograd: their softmax weight is exactly 0). These are the
+independent reference; they are not a port of the TypeScript code.
+"""
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+
+def maybe_normalize(x, normalize):
+    """`normalize(x) = x / max(||x||_2, 1e-12)` over the last axis (torch.nn.functional.normalize)."""
+    return F.normalize(x, p=2.0, dim=-1, eps=1e-12) if normalize else x
+
+
+def reduce_rows(rows, reduction):
+    if reduction == 'mean':
+        return rows.mean()
+    if reduction == 'sum':
+        return rows.sum()
+    assert reduction == 'none', reduction
+    return rows
+
+
+def masked_logsumexp(scores, keep):
+    """lse over the entries of each row where `keep` is true."""
+    return torch.logsumexp(torch.where(keep, scores, torch.full_like(scores, -math.inf)), dim=1)
+
+
+def contrastive_loss_stable(anchors, positives, temperature, symmetric, reduction):
+    """Contract section 1: l_i = -s_ii + lse_{j != i} s_ij, s = cos / T (positive left out of the denominator)."""
+    def rows_of(x, x_aug):
+        s = maybe_normalize(x, True) @ maybe_normalize(x_aug, True).T / temperature
+        off_diagonal = ~torch.eye(s.shape[0], dtype=torch.bool)
+        return -torch.diagonal(s) + masked_logsumexp(s, off_diagonal)
+
+    rows = rows_of(anchors, positives)
+    if symmetric:
+        rows = (rows + rows_of(positives, anchors)) / 2
+    return reduce_rows(rows, reduction)
+
+
+def view_structure(total_rows, views):
+    """Rows are view-major: row r = v * B + b. Returns (B, same-sample mask without the diagonal, eye)."""
+    assert total_rows % views == 0
+    batch_size = total_rows // views
+    sample = torch.arange(total_rows) % batch_size
+    eye = torch.eye(total_rows, dtype=torch.bool)
+    same_sample = (sample[:, None] == sample[None, :]) & ~eye
+    return batch_size, same_sample, eye
+
+
+def simclr_info_nce(embeddings, views, temperature, positives, normalize, reduction):
+    """Contract section 2 (Chen et al. 2020, SimCLR; 'all' is Khosla et al. 2020's L_out over the other views)."""
+    f = maybe_normalize(embeddings, normalize)
+    s = f @ f.T / temperature
+    batch_size, same_sample, eye = view_structure(s.shape[0], views)
+    denominator = masked_logsumexp(s, ~eye)
+    if positives == 'all':
+        positive_term = torch.where(same_sample, s, torch.zeros_like(s)).sum(dim=1) / (views - 1)
+    else:
+        assert positives == 'first'
+        rows = torch.arange(s.shape[0])
+        first_view = torch.where(rows < batch_size, torch.ones_like(rows), torch.zeros_like(rows))
+        positive_term = s[rows, first_view * batch_size + rows % batch_size]
+    return reduce_rows(-positive_term + denominator, reduction)
+
+
+def simclr_info_nce_logits(embeddings, views, temperature, normalize):
+    """Contract section 2, logits: per row, the other views ascending, then all other columns ascending."""
+    f = maybe_normalize(embeddings, normalize)
+    s = f @ f.T / temperature
+    total_rows = s.shape[0]
+    batch_size = total_rows // views
+    order = []
+    for r in range(total_rows):
+        others = [c for c in range(total_rows) if c != r]
+        same = [c for c in others if c % batch_size == r % batch_size]
+        order.append(same + [c for c in others if c % batch_size != r % batch_size])
+    logits = torch.gather(s, 1, torch.tensor(order, dtype=torch.long))
+    return logits, torch.zeros(total_rows, dtype=torch.long)
+
+
+def nt_xent(anchors, positives, temperature, normalize, reduction):
+    """Contract section 3 (Chen et al. 2020, SimCLR eq. 1): 2N anchors, positive (i + N) mod 2N."""
+    z = maybe_normalize(torch.cat([anchors, positives], dim=0), normalize)
+    s = z @ z.T / temperature
+    total_rows = s.shape[0]
+    rows = torch.arange(total_rows)
+    partner = (rows + total_rows // 2) % total_rows
+    eye = torch.eye(total_rows, dtype=torch.bool)
+    return reduce_rows(-s[rows, partner] + masked_logsumexp(s, ~eye), reduction)
+
+
+def info_nce(anchors, positives, negatives, temperature, normalize, symmetric, reduction):
+    """Contract section 4, info-nce-pytorch (RElbers/info-nce-pytorch) conventions; van den Oord et al. 2018."""
+    query = maybe_normalize(anchors, normalize)
+    positive_key = maybe_normalize(positives, normalize)
+    if negatives is None:
+        logits = query @ positive_key.T / temperature
+        labels = torch.arange(query.shape[0])
+        rows = F.cross_entropy(logits, labels, reduction='none')
+        if symmetric:
+            rows = (rows + F.cross_entropy(logits.T, labels, reduction='none')) / 2
+        return reduce_rows(rows, reduction)
+    assert not symmetric
+    negative_keys = maybe_normalize(negatives, normalize)
+    positive_logit = torch.sum(query * positive_key, dim=1, keepdim=True)
+    if negative_keys.dim() == 2:
+        negative_logits = query @ negative_keys.T
+    else:
+        negative_logits = (query.unsqueeze(1) @ negative_keys.transpose(-2, -1)).squeeze(1)
+    logits = torch.cat([positive_logit, negative_logits], dim=1) / temperature
+    labels = torch.zeros(query.shape[0], dtype=torch.long)
+    return reduce_rows(F.cross_entropy(logits, labels, reduction='none'), reduction)
+
+
+def sup_con(embeddings, labels, views, temperature, normalize, reduction):
+    """Contract section 5 (Khosla et al. 2020, eq. 2, L_out^sup). Anchors without a positive contribute 0 and
+    are left out of the mean."""
+    z = maybe_normalize(embeddings, normalize)
+    s = z @ z.T / temperature
+    total_rows = s.shape[0]
+    row_labels = labels.repeat(views)
+    eye = torch.eye(total_rows, dtype=torch.bool)
+    positive_mask = (row_labels[:, None] == row_labels[None, :]) & ~eye
+    positive_count = positive_mask.sum(dim=1)
+    has_positive = positive_count > 0
+    positive_mean = torch.where(positive_mask, s, torch.zeros_like(s)).sum(dim=1) / positive_count.clamp(min=1)
+    rows = torch.where(has_positive, -positive_mean + masked_logsumexp(s, ~eye), torch.zeros_like(positive_mean))
+    if reduction == 'mean':
+        anchors_with_positive = int(has_positive.sum())
+        return rows.sum() / anchors_with_positive if anchors_with_positive > 0 else rows.sum() * 0
+    return reduce_rows(rows, reduction)
+
+
+def clip(anchors, positives, logit_scale, normalize, max_logit_scale, reduction):
+    """Contract section 6 (Radford et al. 2021; open_clip ClipLoss): mean of image->text and text->image CE."""
+    image = maybe_normalize(anchors, normalize)
+    text = maybe_normalize(positives, normalize)
+    scale = logit_scale
+    if max_logit_scale is not None:
+        scale = torch.where(logit_scale > max_logit_scale, torch.full_like(logit_scale, max_logit_scale), logit_scale)
+    logits_per_image = scale * image @ text.T
+    labels = torch.arange(image.shape[0])
+    rows = (F.cross_entropy(logits_per_image, labels, reduction='none')
+            + F.cross_entropy(logits_per_image.T, labels, reduction='none')) / 2
+    return reduce_rows(rows, reduction)
+
+
+def dcl(anchors, positives, temperature, symmetric, normalize, reduction):
+    """Contract section 7 (Yeh et al. 2022, DCL eq. 6, unweighted): the positive leaves the denominator."""
+    z = maybe_normalize(torch.cat([anchors, positives], dim=0), normalize)
+    s = z @ z.T / temperature
+    total_rows = s.shape[0]
+    rows = torch.arange(total_rows)
+    partner = (rows + total_rows // 2) % total_rows
+    keep = ~torch.eye(total_rows, dtype=torch.bool)
+    keep[rows, partner] = False
+    values = -s[rows, partner] + masked_logsumexp(s, keep)
+    if not symmetric:
+        values = values[: total_rows // 2]
+    return reduce_rows(values, reduction)
+
+
+def sig_lip(anchors, positives, log_temperature, bias, normalize, reduction):
+    """Contract section 8 (Zhai et al. 2023, Algorithm 1): -sum_j log_sigmoid(y_ij (t a_i.p_j + b))."""
+    image = maybe_normalize(anchors, normalize)
+    text = maybe_normalize(positives, normalize)
+    logits = image @ text.T * torch.exp(log_temperature) + bias
+    n = logits.shape[0]
+    signs = 2 * torch.eye(n, dtype=logits.dtype) - torch.ones(n, n, dtype=logits.dtype)
+    rows = -F.logsigmoid(signs * logits).sum(dim=1)
+    return reduce_rows(rows, reduction)

@@ -1,0 +1,73 @@
+"""Stable float64 PyTorch forms of the triplet margin loss and the Wang and Isola metrics (contract sections 9, 10).
+
+Each loss function returns (value, hinge or score data for the generator's robustness checks).
+"""
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from loss_references import maybe_normalize, reduce_rows
+
+
+def triplet_distance(u, v, distance):
+    """Euclidean: ||u - v + 1e-6||_2 (torch pairwise_distance, the eps of triplet_margin_loss).
+    Cosine: 1 - normalize(u).normalize(v)."""
+    if distance == 'euclidean':
+        return F.pairwise_distance(u, v, p=2.0, eps=1e-6)
+    assert distance == 'cosine'
+    return 1 - (maybe_normalize(u, True) * maybe_normalize(v, True)).sum(dim=-1)
+
+
+def triplet_margin(anchors, positives, negatives, margin, distance, reduction):
+    """Contract section 9 (Schroff et al. 2015; torch.nn.functional.triplet_margin_loss):
+    l_i = max(d(a_i, p_i) - d(a_i, n_i) + margin, 0), gradient 0 where the hinge input is exactly 0."""
+    hinge_input = (triplet_distance(anchors, positives, distance)
+                   - triplet_distance(anchors, negatives, distance) + margin)
+    rows = torch.where(hinge_input > 0, hinge_input, torch.zeros_like(hinge_input))
+    with torch.no_grad():
+        if distance == 'euclidean':
+            library = F.triplet_margin_loss(anchors, positives, negatives, margin=margin, p=2.0, eps=1e-6,
+                                            reduction='none')
+        else:
+            library = F.triplet_margin_with_distance_loss(
+                anchors, positives, negatives, margin=margin, reduction='none',
+                distance_function=lambda u, v: triplet_distance(u, v, 'cosine'))
+        assert torch.allclose(library, rows, rtol=1e-12, atol=1e-12 * max(1.0, float(rows.abs().max()))), \
+            'triplet: the torch.nn.functional form disagrees with the contract form'
+    return reduce_rows(rows, reduction), hinge_input.detach()
+
+
+def alignment(anchors, positives, alpha, normalize):
+    """Contract section 10 (Wang and Isola 2020, `lalign`): (x - y).norm(p=2, dim=1).pow(alpha).mean()."""
+    x = maybe_normalize(anchors, normalize)
+    y = maybe_normalize(positives, normalize)
+    return (x - y).norm(p=2, dim=1).pow(alpha).mean()
+
+
+def uniformity(embeddings, t, normalize):
+    """Contract section 10 (Wang and Isola 2020, `lunif`): log mean_{i<j} exp(-t ||z_i - z_j||^2), as an lse
+    over the strict upper triangle minus log(N(N-1)/2). Squared distances are summed squares (smooth at 0)."""
+    z = maybe_normalize(embeddings, normalize)
+    rows, columns = torch.triu_indices(z.shape[0], z.shape[0], offset=1)
+    squared = ((z[rows] - z[columns]) ** 2).sum(dim=1)
+    value = torch.logsumexp(-t * squared, dim=0) - math.log(rows.shape[0])
+    with torch.no_grad():
+        paper = torch.pdist(z, p=2).pow(2).mul(-t).exp().mean().log()
+        if torch.isfinite(paper):
+            assert torch.allclose(paper, value, rtol=1e-9, atol=1e-12), 'uniformity: pdist form disagrees'
+    return value
+
+
+def top_k_accuracy(anchors, positives, k, normalize):
+    """Contract section 10: query i hits when fewer than k candidates score strictly above s_ii. Scores are
+    exact-order dot products (math.fsum of the same float64 products), so identical rows tie exactly."""
+    a = maybe_normalize(anchors, normalize).tolist()
+    p = maybe_normalize(positives, normalize).tolist()
+    scores = [[math.fsum(x * y for x, y in zip(query, candidate)) for candidate in p] for query in a]
+    hits = 0
+    for i, row in enumerate(scores):
+        above = sum(1 for value in row if value > row[i])
+        hits += 1 if above < k else 0
+    return torch.tensor(hits / len(a), dtype=torch.float64), scores

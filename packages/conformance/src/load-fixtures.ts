@@ -1,0 +1,77 @@
+import { fixtureFormat, type FixtureCase, type FixtureFile, type HostTensor } from './fixture-types.js';
+
+/** The fixtures shipped with this package (`fixtures/` beside `src/` and `dist/`). Node only. */
+export async function bundledFixturesDirectory(): Promise<string> {
+  const { fileURLToPath } = await import('node:url');
+  return fileURLToPath(new URL('../fixtures/', import.meta.url));
+}
+
+/**
+ * Reads every `*.json` fixture file of `directory` (sorted by name) and checks its structure: the format tag,
+ * the loss name matching the file name, unique case ids, and tensors whose values fill their shapes.
+ * Node only (it reads the file system); browsers pass already-loaded files as `fixtures` instead.
+ *
+ * @example
+ * const files = await loadFixtures('./my-cases');
+ */
+export async function loadFixtures(directory: string): Promise<FixtureFile[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const names = (await readdir(directory)).filter((name) => name.endsWith('.json')).sort();
+  const files: FixtureFile[] = [];
+  for (const name of names) {
+    const text = await readFile(join(directory, name), 'utf8');
+    files.push(checkFixtureFile(JSON.parse(text) as unknown, name));
+  }
+  return files;
+}
+
+/** Checks the structure of one parsed fixture file; `source` names it in errors. */
+export function checkFixtureFile(value: unknown, source: string): FixtureFile {
+  const fail = (message: string): never => {
+    throw new Error(`fixture ${source}: ${message}`);
+  };
+  if (!isRecord(value)) return fail('not a JSON object');
+  if (value.format !== fixtureFormat) fail(`format is ${JSON.stringify(value.format)}, expected "${fixtureFormat}"`);
+  if (typeof value.loss !== 'string') return fail('"loss" is not a string');
+  if (source.endsWith('.json') && !source.endsWith(`${value.loss}.json`)) fail(`loss "${value.loss}" does not match the file name`);
+  if (!Array.isArray(value.cases)) return fail('"cases" is not an array');
+  const ids = new Set<string>();
+  for (const item of value.cases as unknown[]) {
+    const id = isRecord(item) && typeof item.id === 'string' ? item.id : fail('a case has no string "id"');
+    if (ids.has(id)) fail(`case id "${id}" appears twice`);
+    ids.add(id);
+    checkCase(item as unknown as FixtureCase, (message) => fail(`case ${id}: ${message}`));
+  }
+  return value as unknown as FixtureFile;
+}
+
+function checkCase(item: FixtureCase, fail: (message: string) => never): void {
+  if (!isRecord(item.inputs)) fail('"inputs" is not an object');
+  if (!isRecord(item.expected)) fail('"expected" is not an object');
+  if (item.options !== undefined && !isRecord(item.options)) fail('"options" is not an object');
+  const tensors: [string, unknown][] = [
+    ...Object.entries(item.inputs).map(([name, t]): [string, unknown] => [`inputs.${name}`, t]),
+    ...Object.entries(item.expected).flatMap(([name, t]): [string, unknown][] =>
+      name === 'gradients' && isRecord(t) ? Object.entries(t).map(([g, v]) => [`gradients.${g}`, v]) : [[`expected.${name}`, t]],
+    ),
+  ];
+  for (const [name, tensor] of tensors) {
+    const problem = tensorProblem(tensor);
+    if (problem) fail(`${name} ${problem}`);
+  }
+}
+
+function tensorProblem(tensor: unknown): string | undefined {
+  if (!isRecord(tensor) || !Array.isArray(tensor.shape) || !Array.isArray(tensor.values)) {
+    return 'is not { shape: number[], values: number[] }';
+  }
+  const { shape, values } = tensor as unknown as HostTensor;
+  const size = shape.reduce((product, extent) => product * extent, 1);
+  if (size !== values.length) return `has ${values.length} values for shape [${shape.join(', ')}]`;
+  return values.some((v) => typeof v !== 'number') ? 'has a value that is not a number' : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,157 @@
+/**
+ * What the suite needs to know about each loss to make its own cases: random inputs of the right shapes, how rows
+ * pair with samples (for the permutation invariant), and under which options an invariant holds. Keyed by the
+ * loss's `name`; a loss missing here gets `[batchSize, dimension]` Gaussian inputs and no invariants.
+ * Statements follow docs/architecture/loss-definitions.md.
+ */
+import type { HostInputs } from './fixture-types.js';
+import { RandomSource, scalar } from './random-source.js';
+
+export type LossOptions = Readonly<Record<string, unknown>>;
+
+/** Samples per suite-generated case and their dimension: small, so browser and software-GPU runs stay quick. */
+export const batchSize = 4;
+export const dimension = 5;
+
+export interface LossCase {
+  readonly inputs: HostInputs;
+  readonly options: LossOptions;
+}
+
+export interface LossCaseSpec {
+  /** The `variant`-th random case (variant 0 uses the defaults and is the base of every invariant). */
+  randomCase(random: RandomSource, variant: number): LossCase;
+  /** Blocks of `batchSize` rows along axis 0 of each sample-indexed input, under `options`. */
+  sampleBlocks?(options: LossOptions): Readonly<Record<string, number>>;
+  /** Blocks of `batchSize` rows in the `reduction: 'none'` output. */
+  rowBlocks?(options: LossOptions): number;
+  /** Options under which `L(c x) = L(x)` for every embedding input (rank >= 2) and any `c > 0`. */
+  scaleInvariantOptions?: LossOptions;
+  /** How `symmetric: true` combines the two directions' rows: their average, or both one after the other. */
+  symmetricRows?: 'average' | 'concatenate';
+  /** Options that keep the finite-difference case away from kinks. */
+  finiteDifferenceOptions?: LossOptions;
+}
+
+const pair = (random: RandomSource) => ({
+  anchors: random.gaussianTensor([batchSize, dimension]),
+  positives: random.gaussianTensor([batchSize, dimension]),
+});
+const views = (options: LossOptions, fallback: number) => (typeof options.views === 'number' ? options.views : fallback);
+const pick = <V>(list: readonly V[], variant: number): V => list[variant % list.length]!;
+const paired = () => ({ anchors: 1, positives: 1 });
+
+export const lossCaseSpecs: Readonly<Record<string, LossCaseSpec>> = {
+  'contrastive-loss': {
+    randomCase: (random, variant) => ({
+      inputs: pair(random),
+      options: pick([{}, { temperature: 0.5, reduction: 'none' }, { symmetric: true, reduction: 'sum' }], variant),
+    }),
+    sampleBlocks: paired,
+    rowBlocks: () => 1,
+    scaleInvariantOptions: {},
+    symmetricRows: 'average',
+  },
+  'simclr-info-nce': {
+    randomCase: (random, variant) => {
+      const options = pick([{}, { views: 3, reduction: 'none' }, { views: 3, positives: 'first', temperature: 0.5 }], variant);
+      return { inputs: { embeddings: random.gaussianTensor([views(options, 2) * batchSize, dimension]) }, options };
+    },
+    sampleBlocks: (options) => ({ embeddings: views(options, 2) }),
+    rowBlocks: (options) => views(options, 2),
+    scaleInvariantOptions: {},
+  },
+  'nt-xent': {
+    randomCase: (random, variant) => ({
+      inputs: pair(random),
+      options: pick([{}, { temperature: 0.1, reduction: 'none' }, { normalize: false, reduction: 'sum' }], variant),
+    }),
+    sampleBlocks: paired,
+    rowBlocks: () => 2,
+    scaleInvariantOptions: {},
+  },
+  'info-nce': {
+    randomCase: (random, variant) => {
+      const negatives = [undefined, random.gaussianTensor([3, dimension]), random.gaussianTensor([batchSize, 3, dimension])];
+      const chosen = pick(negatives, variant);
+      const options = pick([{}, { reduction: 'none' }, { temperature: 0.5 }], variant);
+      return { inputs: chosen ? { ...pair(random), negatives: chosen } : pair(random), options };
+    },
+    sampleBlocks: paired,
+    rowBlocks: () => 1,
+    scaleInvariantOptions: {},
+    symmetricRows: 'average',
+  },
+  'sup-con': {
+    randomCase: (random, variant) => {
+      const options = pick([{ views: 2 }, { views: 1, reduction: 'none' }, { views: 2, temperature: 0.5, reduction: 'sum' }], variant);
+      const labels = { shape: [batchSize], values: [0, 1, 0, 2] };
+      return { inputs: { embeddings: random.gaussianTensor([views(options, 1) * batchSize, dimension]), labels }, options };
+    },
+    sampleBlocks: (options) => ({ embeddings: views(options, 1), labels: 1 }),
+    rowBlocks: (options) => views(options, 1),
+    scaleInvariantOptions: {},
+  },
+  clip: {
+    randomCase: (random, variant) => ({
+      inputs: { ...pair(random), logitScale: scalar(pick([10, 150, 20], variant)) },
+      options: pick([{}, {}, { reduction: 'none' }], variant),
+    }),
+    sampleBlocks: paired,
+    rowBlocks: () => 1,
+    scaleInvariantOptions: {},
+  },
+  dcl: {
+    randomCase: (random, variant) => ({
+      inputs: pair(random),
+      options: pick([{}, { symmetric: false, reduction: 'none' }, { temperature: 0.5, reduction: 'none' }], variant),
+    }),
+    sampleBlocks: paired,
+    rowBlocks: (options) => (options.symmetric === false ? 1 : 2),
+    scaleInvariantOptions: {},
+    symmetricRows: 'concatenate',
+  },
+  'sig-lip': {
+    randomCase: (random, variant) => ({
+      inputs: { ...pair(random), logTemperature: scalar(Math.log(10)), bias: scalar(-2) },
+      options: pick([{}, { reduction: 'none' }, { reduction: 'sum' }], variant),
+    }),
+    sampleBlocks: paired,
+    rowBlocks: () => 1,
+    scaleInvariantOptions: {},
+  },
+  'triplet-margin': {
+    randomCase: (random, variant) => ({
+      inputs: { ...pair(random), negatives: random.gaussianTensor([batchSize, dimension]) },
+      options: pick([{}, { distance: 'cosine', reduction: 'none' }, { margin: 0.5, reduction: 'sum' }], variant),
+    }),
+    sampleBlocks: () => ({ anchors: 1, positives: 1, negatives: 1 }),
+    rowBlocks: () => 1,
+    scaleInvariantOptions: { distance: 'cosine', margin: 4 },
+    // Euclidean distances of 5-D Gaussian rows stay far below 10: every hinge is active, away from its kink.
+    finiteDifferenceOptions: { margin: 10 },
+  },
+  alignment: {
+    randomCase: (random, variant) => ({ inputs: pair(random), options: pick([{}, { alpha: 1 }, { normalize: false }], variant) }),
+    sampleBlocks: paired,
+    scaleInvariantOptions: {},
+  },
+  uniformity: {
+    randomCase: (random, variant) => ({
+      inputs: { embeddings: random.gaussianTensor([batchSize, dimension]) },
+      options: pick([{}, { t: 1 }, { normalize: false }], variant),
+    }),
+    sampleBlocks: () => ({ embeddings: 1 }),
+    scaleInvariantOptions: {},
+  },
+};
+
+/** Gaussian `[batchSize, dimension]` tensors for every input of a loss the table does not know. */
+export function genericSpec(inputNames: readonly string[]): LossCaseSpec {
+  return {
+    randomCase: (random) => ({
+      inputs: Object.fromEntries(inputNames.map((name) => [name, random.gaussianTensor([batchSize, dimension])])),
+      options: {},
+    }),
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * InfoNCE with the conventions of info-nce-pytorch: in-batch negatives, or explicit unpaired / paired negatives.
+ *
+ * Forward (`a`, `p`, `n` L2-normalised along the last axis when `normalize`):
+ * - no `negatives`: `S = a p^T / temperature`, `l_i = -S_ii + log sum_j exp(S_ij)`; with `symmetric: true` the rows
+ *   are `(l_i + l'_i) / 2`, `l'` from `S^T` (positives as anchors);
+ * - `negatives` [M, D] (unpaired, e.g. a MoCo queue): `x_i = [a_i.p_i, a_i.n_1, ..., a_i.n_M] / temperature`;
+ * - `negatives` [N, M, D] (paired): `x_i = [a_i.p_i, a_i.n_{i,1}, ..., a_i.n_{i,M}] / temperature`;
+ *   then `l_i = -x_i0 + log sum_j exp(x_ij)`. Per-row [N].
+ * Backward: `G_ij = w_i (softmax(x_i)_j - [j == 0]) / temperature` (in-batch: over `S`), then
+ * `d a_i = G_i0 p_i + sum_m G_im n_m` (paired: `n_{i,m}`), `d p_i = G_i0 a_i`, `d n_m = sum_i G_im a_i`
+ * (paired: `d n_{i,m} = G_im a_i`), then through the normalisation.
+ * Paper: Oord et al. 2018, Representation Learning with Contrastive Predictive Coding (arXiv:1807.03748).
+ *
+ * @example
+ * const loss = computeLoss(backend, infoNce, { anchors: queries, positives: keys, negatives: queue }, { temperature: 0.07 });
+ */
+import { ContrastiveInputError, formatShape } from '../errors.js';
+import type { LossDefinition } from '../loss-definition.js';
+import { crossViewBackward, crossViewForward, type CrossViewSaved } from '../math/cross-view-cross-entropy.js';
+import {
+  firstColumnCrossEntropyBackward,
+  firstColumnCrossEntropyForward,
+  type FirstColumnCrossEntropySaved,
+} from '../math/first-column-cross-entropy.js';
+import type { L2NormalizeSaved } from '../math/l2-normalize.js';
+import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
+import { diagonalPairing } from '../math/pairing-ids.js';
+import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
+import { checkBoolean, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
+import type { Shape, TensorBackend } from '../tensor-backend.js';
+import { expectDimension, expectEmbeddingPair, expectFiniteValues } from '../validation.js';
+
+export interface InfoNceOptions {
+  /** Divides the similarities. Default 0.1. */
+  readonly temperature: number;
+  /** L2-normalise anchors, positives and negatives first (cosine similarity). Default true. */
+  readonly normalize: boolean;
+  /** Average with the loss of `(positives, anchors)`; only without `negatives`. Default false. */
+  readonly symmetric: boolean;
+  /** `mean` over the N anchors (default), `sum`, or `none` ([N]). */
+  readonly reduction: Reduction;
+}
+
+const defaults: InfoNceOptions = { temperature: 0.1, normalize: true, symmetric: false, reduction: 'mean' };
+
+interface InfoNceSaved<T> {
+  rows: number;
+  anchors: { value: T; saved?: L2NormalizeSaved<T> };
+  positives: { value: T; saved?: L2NormalizeSaved<T> };
+  inBatch?: CrossViewSaved<T>;
+  negatives?: { value: T; saved?: L2NormalizeSaved<T>; shape: Shape };
+  logits?: FirstColumnCrossEntropySaved<T>;
+  scale: T;
+}
+
+/** Negatives [M, D] or [N, M, D] with M >= 1, the anchors' N and D, finite values. */
+function expectNegatives<T>(backend: TensorBackend<T>, negatives: unknown, anchorShape: Shape): void {
+  const expected = 'a rank-2 [M, D] or rank-3 [N, M, D] tensor with M >= 1';
+  if (!backend.isTensor(negatives)) throw new ContrastiveInputError('negatives', `a tensor of the ${backend.name} backend`, typeof negatives);
+  const shape = backend.shape(negatives);
+  const paired = shape.length === 3;
+  if ((shape.length !== 2 && !paired) || shape[shape.length - 2]! < 1) {
+    throw new ContrastiveInputError('negatives', expected, `shape ${formatShape(shape)}`);
+  }
+  if (paired && shape[0] !== anchorShape[0]) {
+    throw new ContrastiveInputError('negatives', `${anchorShape[0]} rows in axis 0 (the rows of anchors)`, `shape ${formatShape(shape)}`);
+  }
+  expectDimension(shape, anchorShape[1]!, 'negatives', 'anchors');
+  expectFiniteValues(backend, negatives, 'negatives');
+}
+
+/** Normalises the last axis of [M, D] or [N, M, D] negatives (as [rows, D]), keeping the original shape. */
+function normalizeNegatives<T>(b: TensorBackend<T>, negatives: T, normalize: boolean): NonNullable<InfoNceSaved<T>['negatives']> {
+  const shape = b.shape(negatives);
+  const dimension = shape[shape.length - 1]!;
+  const flat = maybeNormalize(b, b.reshape(negatives, [shape.length === 3 ? shape[0]! * shape[1]! : shape[0]!, dimension]), normalize);
+  return { value: b.reshape(flat.value, shape), ...(flat.saved ? { saved: flat.saved } : {}), shape };
+}
+
+export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', InfoNceOptions> = {
+  name: 'info-nce',
+  inputs: ['anchors', 'positives', 'negatives'],
+  gradientInputs: ['anchors', 'positives', 'negatives'],
+  defaults,
+  resolveOptions: (options) =>
+    resolveOptions(defaults, options, { temperature: checkPositiveFinite, normalize: checkBoolean, symmetric: checkBoolean, reduction: checkReduction }),
+  validate(backend, inputs, options) {
+    const shape = expectEmbeddingPair(backend, inputs.anchors, inputs.positives);
+    if (inputs.negatives === undefined) return;
+    if (options.symmetric) throw new ContrastiveInputError('options.symmetric', 'false when negatives are given', 'true');
+    expectNegatives(backend, inputs.negatives, shape);
+  },
+  forward(b, inputs, options) {
+    const [rows, dimension] = b.shape(inputs.anchors!) as [number, number];
+    const anchors = maybeNormalize(b, inputs.anchors!, options.normalize);
+    const positives = maybeNormalize(b, inputs.positives!, options.normalize);
+    const scale = b.fill([], 1 / options.temperature);
+    if (inputs.negatives === undefined) {
+      const result = crossViewForward(b, anchors.value, positives.value, scale, diagonalPairing(b, rows, true), options.symmetric, false);
+      const saved: InfoNceSaved<typeof scale> = { rows, anchors, positives, inBatch: result.saved, scale };
+      return { loss: reduceRows(b, result.rowLosses, options.reduction), saved };
+    }
+    const negatives = normalizeNegatives(b, inputs.negatives, options.normalize);
+    const positiveLogits = b.sum(b.mul(anchors.value, positives.value), 1, true);
+    const negativeLogits =
+      negatives.shape.length === 2
+        ? b.matmul(anchors.value, negatives.value, { transposeB: true })
+        : b.sum(b.mul(b.reshape(anchors.value, [rows, 1, dimension]), negatives.value), 2, false);
+    const result = firstColumnCrossEntropyForward(b, b.mul(b.concat([positiveLogits, negativeLogits], 1), scale));
+    const saved: InfoNceSaved<typeof scale> = { rows, anchors, positives, negatives, logits: result.saved, scale };
+    return { loss: reduceRows(b, result.rowLosses, options.reduction), saved };
+  },
+  backward(b, saved, upstream, options) {
+    const s = saved as InfoNceSaved<typeof upstream>;
+    const weights = reduceRowsBackward(b, upstream, s.rows, options.reduction);
+    if (s.inBatch) {
+      const grads = crossViewBackward(b, s.inBatch, weights);
+      return {
+        anchors: maybeNormalizeBackward(b, s.anchors.saved, grads.anchors),
+        positives: maybeNormalizeBackward(b, s.positives.saved, grads.keys),
+      };
+    }
+    const grads = explicitNegativesBackward(b, s, b.mul(firstColumnCrossEntropyBackward(b, s.logits!, weights), s.scale));
+    return {
+      anchors: maybeNormalizeBackward(b, s.anchors.saved, grads.anchors),
+      positives: maybeNormalizeBackward(b, s.positives.saved, grads.positives),
+      negatives: grads.negatives,
+    };
+  },
+};
+
+/** Chains `G` [N, 1+M] (gradient of the similarities, temperature applied) into the three inputs. */
+function explicitNegativesBackward<T>(b: TensorBackend<T>, s: InfoNceSaved<T>, grad: T): { anchors: T; positives: T; negatives: T } {
+  const [rows, columns] = b.shape(grad) as [number, number];
+  const { value: n, saved: normalized, shape } = s.negatives!;
+  const [a, p] = [s.anchors.value, s.positives.value];
+  const dimension = shape[shape.length - 1]!;
+  const positiveGrad = b.slice(grad, [0, 0], [rows, 1]);
+  const negativeGrad = b.slice(grad, [0, 1], [rows, columns - 1]);
+  const positives = b.mul(positiveGrad, a);
+  if (shape.length === 2) {
+    const anchors = b.add(b.mul(positiveGrad, p), b.matmul(negativeGrad, n));
+    const negatives = maybeNormalizeBackward(b, normalized, b.matmul(negativeGrad, a, { transposeA: true }));
+    return { anchors, positives, negatives };
+  }
+  const perNegative = b.reshape(negativeGrad, [rows, columns - 1, 1]);
+  const anchors = b.add(b.mul(positiveGrad, p), b.sum(b.mul(perNegative, n), 1, false));
+  const flatGrad = b.reshape(b.mul(perNegative, b.reshape(a, [rows, 1, dimension])), [rows * (columns - 1), dimension]);
+  return { anchors, positives, negatives: b.reshape(maybeNormalizeBackward(b, normalized, flatGrad), shape) };
+}

@@ -1,0 +1,149 @@
+/**
+ * Turns traced `OnnxTensor`s into an ONNX `ModelProto` (opset 17, IR 8): the nodes the outputs depend on in
+ * topological order, int64 operands and constant data as initializers, identical constants merged, and one
+ * Identity (or a Cast of bool masks to float) per output so every output carries its documented name.
+ */
+import { formatShape, type Shape } from '@contrastive/core';
+import { isInt64Operand, collectGraph, type AttributeValue, type Int64Operand, type OnnxTensor } from './onnx-tensor.js';
+import {
+  onnxAttributeType,
+  onnxDataType,
+  onnxIrVersion,
+  onnxOpsetVersion,
+  tensorProto,
+  type AttributeProtoObject,
+  type ModelProtoObject,
+  type NodeProtoObject,
+  type TensorProtoObject,
+  type ValueInfoProtoObject,
+} from './onnx-schema.js';
+
+export interface GraphOutput {
+  readonly name: string;
+  readonly tensor: OnnxTensor;
+  readonly docString?: string;
+}
+
+export interface BuildModelOptions {
+  readonly outputs: readonly GraphOutput[];
+  /** `initializer`: constant data is stored in the model; `input`: it becomes a graph input, fed at run time. */
+  readonly dataAs: 'initializer' | 'input';
+  /** Graph inputs kept even when no output depends on them, in this order (placeholders first). */
+  readonly inputs?: readonly OnnxTensor[];
+  readonly inputDocs?: Readonly<Record<string, string>>;
+  readonly graphName?: string;
+  readonly docString?: string;
+}
+
+export interface BuiltModel {
+  readonly model: ModelProtoObject;
+  /** Constant data fed as graph inputs (when `dataAs: 'input'`), by input name. */
+  readonly feeds: readonly { readonly name: string; readonly values: Float32Array; readonly shape: Shape }[];
+}
+
+const version = '0.0.0';
+
+export function buildModel(options: BuildModelOptions): BuiltModel {
+  const tensors = collectGraph([...(options.inputs ?? []), ...options.outputs.map((output) => output.tensor)]);
+  const names = new Map<number, string>();
+  const nodes: NodeProtoObject[] = [];
+  const initializers: TensorProtoObject[] = [];
+  const inputs: ValueInfoProtoObject[] = [];
+  const feeds: { name: string; values: Float32Array; shape: Shape }[] = [];
+  const int64Names = new Map<string, string>();
+  const constantNames = new Map<string, string>();
+
+  const int64Name = (operand: Int64Operand): string => {
+    const key = `${operand.shape.join('x')}:${Array.from(operand.values).join(',')}`;
+    let name = int64Names.get(key);
+    if (name === undefined) {
+      name = `i${int64Names.size}`;
+      int64Names.set(key, name);
+      initializers.push(tensorProto(name, operand.shape, BigInt64Array.from(operand.values, (v) => BigInt(v))));
+    }
+    return name;
+  };
+
+  const placeholders = tensors.filter((t) => t.source.kind === 'input');
+  const ordered = [...(options.inputs ?? []), ...placeholders.filter((t) => !options.inputs?.includes(t))];
+  for (const tensor of ordered) {
+    const name = (tensor.source as { name: string }).name;
+    names.set(tensor.id, name);
+    inputs.push(valueInfo(name, tensor.shape, options.inputDocs?.[name]));
+  }
+  for (const tensor of tensors) {
+    const source = tensor.source;
+    if (source.kind === 'input') continue;
+    if (source.kind === 'data') {
+      const name = options.dataAs === 'input' ? `x${tensor.id}` : `c${tensor.id}`;
+      names.set(tensor.id, name);
+      if (options.dataAs === 'input') {
+        inputs.push(valueInfo(name, tensor.shape));
+        feeds.push({ name, values: source.values, shape: tensor.shape });
+      } else {
+        initializers.push(tensorProto(name, tensor.shape, source.values));
+      }
+      continue;
+    }
+    const { opType, inputs: operands, attributes } = source.node;
+    const constantKey = operands.length === 0 || opType === 'ConstantOfShape' ? constantSignature(tensor) : undefined;
+    const existing = constantKey === undefined ? undefined : constantNames.get(constantKey);
+    if (existing !== undefined) {
+      names.set(tensor.id, existing);
+      continue;
+    }
+    const name = `v${tensor.id}`;
+    names.set(tensor.id, name);
+    if (constantKey !== undefined) constantNames.set(constantKey, name);
+    nodes.push({
+      name: `${opType}_${tensor.id}`,
+      op_type: opType,
+      input: operands.map((operand) => (isInt64Operand(operand) ? int64Name(operand) : names.get(operand.id)!)),
+      output: [name],
+      attribute: Object.entries(attributes).map(([key, value]) => attributeProto(key, value)),
+    });
+  }
+  const outputs = options.outputs.map((output) => {
+    const opType = output.tensor.elementType === 'bool' ? 'Cast' : 'Identity';
+    const attribute = opType === 'Cast' ? [attributeProto('to', { kind: 'int', value: onnxDataType.float })] : [];
+    nodes.push({ name: `output_${output.name}`, op_type: opType, input: [names.get(output.tensor.id)!], output: [output.name], attribute });
+    return valueInfo(output.name, output.tensor.shape, output.docString);
+  });
+  const model: ModelProtoObject = {
+    ir_version: onnxIrVersion,
+    producer_name: '@contrastive/onnxruntime',
+    producer_version: version,
+    opset_import: [{ domain: '', version: onnxOpsetVersion }],
+    graph: { name: options.graphName ?? 'contrastive', node: nodes, initializer: initializers, input: inputs, output: outputs },
+    ...(options.docString === undefined ? {} : { doc_string: options.docString }),
+  };
+  return { model, feeds };
+}
+
+function constantSignature(tensor: OnnxTensor): string {
+  const node = (tensor.source as { node: { opType: string; attributes: Record<string, AttributeValue> } }).node;
+  const value = node.attributes['value'];
+  const values = value?.kind === 'tensor' ? Array.from(value.values, (v) => (Object.is(v, -0) ? '-0' : String(v))).join(',') : '';
+  return `${node.opType}:${formatShape(tensor.shape)}:${values}`;
+}
+
+function valueInfo(name: string, shape: Shape, docString?: string): ValueInfoProtoObject {
+  return {
+    name,
+    ...(docString === undefined ? {} : { doc_string: docString }),
+    type: { tensor_type: { elem_type: onnxDataType.float, shape: { dim: shape.map((extent) => ({ dim_value: extent })) } } },
+  };
+}
+
+function attributeProto(name: string, value: AttributeValue): AttributeProtoObject {
+  switch (value.kind) {
+    case 'int':
+      return { name, type: onnxAttributeType.int, i: value.value };
+    case 'ints':
+      return { name, type: onnxAttributeType.ints, ints: [...value.value] };
+    case 'float':
+      return { name, type: onnxAttributeType.float, f: value.value };
+    case 'tensor':
+      return { name, type: onnxAttributeType.tensor, t: tensorProto(undefined, value.shape, value.values) };
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Runs a core loss and its gradients on ONNX Runtime as one traced graph (the model `exportOnnx` writes).
+ * Sessions are cached by (loss name, resolved options, input shapes): the first call at a shape traces and
+ * creates the session, later calls only feed values and run.
+ */
+import { ContrastiveInputError, formatShape, type LossDefinition, type Shape } from '@contrastive/core';
+import { traceLoss, type InputShapes } from './export-onnx.js';
+import { encodeModel } from './onnx-schema.js';
+import type { OrtRuntimeOptions } from './ort-module.js';
+import { SessionCache, type SessionStatistics } from './session-cache.js';
+import { sizeOf } from './shape-inference.js';
+
+/** A host tensor: row-major values and a shape. */
+export interface HostTensor {
+  readonly values: ArrayLike<number>;
+  readonly shape: Shape;
+}
+
+export interface OnnxLossResult<I extends string> {
+  /** The loss values (one for `mean`/`sum`, one per row for `reduction: 'none'`) and their shape. */
+  readonly loss: Float32Array;
+  readonly lossShape: Shape;
+  /** The gradient of `sum(loss)` with respect to each gradient input given, row-major like that input. */
+  readonly gradients: { readonly [K in I]?: Float32Array };
+}
+
+export interface OnnxLossRunner {
+  run<I extends string, O extends object>(
+    loss: LossDefinition<I, O>,
+    inputs: { readonly [K in I]?: HostTensor },
+    options?: Partial<O>,
+  ): Promise<OnnxLossResult<I>>;
+  readonly statistics: SessionStatistics;
+  release(): Promise<void>;
+}
+
+interface Signature {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly gradientNames: readonly string[];
+  readonly lossShape: Shape;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * @example
+ * import * as ort from 'onnxruntime-node';
+ * const runner = createOnnxLossRunner({ ort });
+ * const { loss, gradients } = await runner.run(ntXent, { anchors: { values, shape: [4, 8] }, positives }, { temperature: 0.1 });
+ */
+export function createOnnxLossRunner(options: OrtRuntimeOptions): OnnxLossRunner {
+  const sessions = new SessionCache(options);
+  const signatures = new Map<string, Signature>();
+
+  return {
+    async run<I extends string, O extends object>(
+      loss: LossDefinition<I, O>,
+      inputs: { readonly [K in I]?: HostTensor },
+      lossOptions?: Partial<O>,
+    ): Promise<OnnxLossResult<I>> {
+      const shapes = inputShapes(loss.inputs, inputs);
+      const resolved = loss.resolveOptions(lossOptions);
+      const key = `${loss.name}|${JSON.stringify(resolved)}|${JSON.stringify(shapes)}`;
+      let signature = signatures.get(key);
+      if (!signature) {
+        const traced = traceLoss(loss, resolved, shapes);
+        const bytes = encodeModel(traced.model);
+        signature = { ...traced, lossShape: traced.outputShapes['loss']!, bytes };
+        signatures.set(key, signature);
+        if (signatures.size > 4 * Math.max(1, options.maxSessions ?? 32)) signatures.delete(signatures.keys().next().value!);
+      }
+      const feeds = signature.inputNames.map((name) => {
+        const input = (inputs as Record<string, HostTensor>)[name]!;
+        return { name, values: Float32Array.from(input.values), shape: input.shape };
+      });
+      const bytes = signature.bytes;
+      const outputs = await sessions.run(key, () => bytes, feeds, signature.outputNames);
+      const names = signature.outputNames;
+      const gradients = Object.fromEntries(signature.gradientNames.map((name, i) => [name, outputs[names[i + 1]!]!])) as OnnxLossResult<I>['gradients'];
+      return { loss: outputs['loss']!, lossShape: signature.lossShape, gradients };
+    },
+    get statistics() {
+      return sessions.statistics;
+    },
+    release: () => sessions.release(),
+  };
+}
+
+function inputShapes<I extends string>(names: readonly I[], inputs: { readonly [K in I]?: HostTensor }): InputShapes<I> {
+  if (inputs === null || typeof inputs !== 'object') {
+    throw new ContrastiveInputError('inputs', `an object of host tensors (${names.join(', ')})`, String(inputs));
+  }
+  const shapes: { [K in I]?: Shape } = {};
+  for (const [name, input] of Object.entries(inputs) as [I, HostTensor | undefined][]) {
+    if (input === undefined) continue;
+    if (!(names as readonly string[]).includes(name)) throw new ContrastiveInputError('inputs', `input names among ${names.join(', ')}`, `'${name}'`);
+    if (input === null || typeof input !== 'object' || !Array.isArray(input.shape) || typeof input.values?.length !== 'number') {
+      throw new ContrastiveInputError(name, 'a host tensor { values, shape }', String(input));
+    }
+    if (input.values.length !== sizeOf(input.shape)) {
+      throw new ContrastiveInputError(name, `${sizeOf(input.shape)} values (shape ${formatShape(input.shape)})`, `${input.values.length} values`);
+    }
+    for (let i = 0; i < input.values.length; i++) {
+      const value = input.values[i]!;
+      if (!Number.isFinite(value)) throw new ContrastiveInputError(name, 'finite values', `${value} at index ${i}`);
+    }
+    shapes[name] = [...input.shape];
+  }
+  return shapes;
+}

@@ -1,0 +1,24 @@
+export { createTfjsBackend } from './tfjs-backend.js';
+export { detectPrecision, float16MinNormal } from './tfjs-precision.js';
+export type { TfjsModule } from './tfjs-precision.js';
+export { TfjsBackendError, selectTfjsBackend } from './backend-errors.js';
+export { Reduction, toCoreReduction } from './reduction.js';
+export type { ReductionInput } from './reduction.js';
+export { tfjsLoss, tfjsLossBackend } from './tfjs-loss.js';
+export type { TensorInput, TfjsLoss, TfjsLossOptions } from './tfjs-loss.js';
+export {
+  alignment,
+  clip,
+  contrastiveLoss,
+  dcl,
+  infoNce,
+  ntXent,
+  sigLip,
+  simclrInfoNce,
+  supCon,
+  tripletMargin,
+  uniformity,
+} from './losses.js';
+export { simclrInfoNceLogits, topKAccuracy } from './metrics.js';
+export { layersLoss } from './layers-loss.js';
+export type { LayersLossFunction } from './layers-loss.js';

@@ -1,0 +1,41 @@
+/**
+ * Core's forward-only functions as tfjs calls (no gradient): the top-k retrieval accuracy and the origin
+ * document's `info_nce_loss` logits. Inputs are `tf.Tensor | TensorLike`; bad input throws `ContrastiveInputError`.
+ */
+import * as core from '@contrastive/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { tfjsLossBackend, type TensorInput } from './tfjs-loss.js';
+
+function toTensor(value: TensorInput, argument: string): Tensor {
+  if (value instanceof tf.Tensor) return value.dtype === 'float32' ? value : tf.cast(value, 'float32');
+  try {
+    return tf.tensor(value, undefined, 'float32');
+  } catch (error) {
+    throw new core.ContrastiveInputError(argument, 'a tf.Tensor or TensorLike (numbers, nested arrays)', (error as Error).message);
+  }
+}
+
+/**
+ * `mean_i [ #{j : s_ij > s_ii} < k ]` with `s = normalize(anchors) normalize(positives)^T`: the fraction of
+ * queries whose positive (candidate `i`) is among the top `k` (a tf.Scalar in [0, 1]).
+ */
+export function topKAccuracy(anchors: TensorInput, positives: TensorInput, options?: Partial<core.TopKAccuracyOptions>): Tensor {
+  return tf.tidy(() =>
+    core.topKAccuracy(tfjsLossBackend(), { anchors: toTensor(anchors, 'anchors'), positives: toTensor(positives, 'positives') }, options),
+  );
+}
+
+/**
+ * The origin document's `info_nce_loss(features)` outputs for view-major `embeddings` [V*B, D]: `logits`
+ * [VB, VB-1] (positives first) and `labels`, VB int32 zeros, ready for `tf.losses.softmaxCrossEntropy`.
+ */
+export function simclrInfoNceLogits(
+  embeddings: TensorInput,
+  options?: Partial<core.SimclrInfoNceLogitsOptions>,
+): { logits: Tensor; labels: Tensor } {
+  return tf.tidy(() => {
+    const { logits, labels } = core.simclrInfoNceLogits(tfjsLossBackend(), { embeddings: toTensor(embeddings, 'embeddings') }, options);
+    return { logits, labels: tf.tensor1d(labels, 'int32') };
+  });
+}

@@ -1,0 +1,92 @@
+import { ContrastiveInputError, type LossDefinition, type LossInputs } from '@contrastive/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import { customGradLoss } from './custom-grad-loss.js';
+import { toCoreReduction, type ReductionInput } from './reduction.js';
+import { createTfjsBackend } from './tfjs-backend.js';
+
+/** A tensor argument: a `tf.Tensor`, or anything `tf.tensor` accepts (nested arrays, typed arrays, numbers). */
+export type TensorInput = Tensor | TensorLike;
+
+/** Core's options for a loss, each optional, with `reduction` also accepting the `Reduction` enum. */
+export type TfjsLossOptions<O> = { readonly [K in keyof O]?: K extends 'reduction' ? ReductionInput : O[K] };
+
+/** A core loss as a tfjs op: tensor arguments in the loss's input order, then options. */
+export interface TfjsLoss<A extends readonly unknown[], O extends object> {
+  (...args: [...A, options?: TfjsLossOptions<O>]): Tensor;
+  /** The core definition this op runs (forward and analytic backward). */
+  readonly definition: LossDefinition<string, O>;
+}
+
+let sharedBackend: ReturnType<typeof createTfjsBackend> | undefined;
+
+/** The adapter the tfjs-native losses run on (over this package's `@tensorflow/tfjs-core`). */
+export function tfjsLossBackend(): ReturnType<typeof createTfjsBackend> {
+  sharedBackend ??= createTfjsBackend(tf);
+  return sharedBackend;
+}
+
+/**
+ * Turns a core `LossDefinition` into a tfjs op whose gradient is core's analytic backward (`tf.customGrad`).
+ * The op validates its inputs (throwing `ContrastiveInputError`, leaking nothing), converts `TensorLike`
+ * arguments to float32 tensors, and runs inside `tf.tidy`, so only the loss tensor survives the call.
+ *
+ * @example
+ * const ntXent = tfjsLoss<[anchors: TensorInput, positives: TensorInput], NtXentOptions>(core.ntXent);
+ * const loss = ntXent(anchors, positives, { temperature: 0.1 }); // tf.Scalar
+ */
+export function tfjsLoss<A extends readonly unknown[], O extends object>(definition: LossDefinition<string, O>): TfjsLoss<A, O> {
+  const run = (...args: unknown[]): Tensor => {
+    const { tensors, options } = splitArguments(definition, args);
+    const resolved = definition.resolveOptions(toCoreOptions(options) as Partial<O> | undefined);
+    const backend = tfjsLossBackend();
+    return tf.tidy(() => {
+      const inputs = toInputs(definition, tensors);
+      definition.validate(backend, inputs, resolved);
+      return customGradLoss(tf, backend, definition, inputs, resolved);
+    });
+  };
+  return Object.assign(run, { definition }) as unknown as TfjsLoss<A, O>;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** Tensor arguments by position; a plain object right after the last given tensor is the options. */
+function splitArguments(definition: LossDefinition<string, object>, args: readonly unknown[]) {
+  const count = definition.inputs.length;
+  const last = args[args.length - 1];
+  if (args.length <= count && isPlainObject(last)) return { tensors: args.slice(0, -1), options: last };
+  if (args.length > count + 1) {
+    throw new ContrastiveInputError('arguments', `at most ${count} tensors (${definition.inputs.join(', ')}) and options`, `${args.length} arguments`);
+  }
+  return { tensors: args.slice(0, count), options: args[count] };
+}
+
+function toCoreOptions(options: unknown): unknown {
+  if (!isPlainObject(options) || options['reduction'] === undefined) return options;
+  return { ...options, reduction: toCoreReduction(options['reduction'] as ReductionInput) };
+}
+
+/** Float32 tensors by input name; call inside `tf.tidy` (converted and cast tensors are released with it). */
+function toInputs(definition: LossDefinition<string, object>, tensors: readonly unknown[]): LossInputs<Tensor, string> {
+  const inputs: Record<string, Tensor> = {};
+  definition.inputs.forEach((name, i) => {
+    const value = tensors[i];
+    if (value === undefined || value === null) return;
+    inputs[name] = toFloatTensor(value, name);
+  });
+  return inputs;
+}
+
+function toFloatTensor(value: unknown, argument: string): Tensor {
+  if (value instanceof tf.Tensor) return value.dtype === 'float32' ? value : tf.cast(value, 'float32');
+  const numeric = typeof value === 'number' || Array.isArray(value) || ArrayBuffer.isView(value);
+  if (!numeric) throw new ContrastiveInputError(argument, 'a tf.Tensor or TensorLike (numbers, nested arrays)', typeof value);
+  try {
+    return tf.tensor(value as TensorLike, undefined, 'float32');
+  } catch (error) {
+    throw new ContrastiveInputError(argument, 'a tf.Tensor or TensorLike (numbers, nested arrays)', (error as Error).message);
+  }
+}

@@ -1,0 +1,72 @@
+import { WebGpuUnavailableError } from './errors.js';
+
+/** How to get a device. With `device`, nothing is requested; otherwise an adapter of `gpu` (or `navigator.gpu`). */
+export interface DeviceOptions {
+  /** A device the caller owns (shared with their own pipelines). The backend never destroys it. */
+  readonly device?: GPUDevice;
+  /** The `GPU` object to ask for an adapter: in Node, `create([])` from the `webgpu` package (Dawn). */
+  readonly gpu?: GPU;
+  /** Passed to `requestAdapter` (for example `{ featureLevel: 'compatibility' }` on Dawn's GLES backend). */
+  readonly adapterOptions?: GPURequestAdapterOptions;
+}
+
+/** The limits the kernels size themselves by, read from the device (never assumed). */
+export interface WebGpuLimits {
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxBufferSize: number;
+  readonly maxComputeWorkgroupsPerDimension: number;
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxStorageBuffersPerShaderStage: number;
+}
+
+/** Limits worth raising to the adapter's maximum when the backend requests the device itself. */
+const raisedLimits = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupsPerDimension',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+export interface AcquiredDevice {
+  readonly device: GPUDevice;
+  readonly ownsDevice: boolean;
+  readonly adapterInfo: string;
+}
+
+export async function acquireDevice(options: DeviceOptions): Promise<AcquiredDevice> {
+  if (options.device) return { device: options.device, ownsDevice: false, adapterInfo: 'user device' };
+  const gpu = options.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (!gpu) {
+    throw new WebGpuUnavailableError(
+      "no navigator.gpu; in Node pass { gpu: create([]) } from the 'webgpu' package, in Chromium enable WebGPU",
+    );
+  }
+  const adapter = await gpu.requestAdapter(options.adapterOptions);
+  if (!adapter) throw new WebGpuUnavailableError('requestAdapter() returned no adapter (no driver, or WebGPU disabled)');
+  const requiredLimits: Record<string, number> = {};
+  for (const name of raisedLimits) {
+    const value = adapter.limits[name];
+    if (typeof value === 'number') requiredLimits[name] = value;
+  }
+  try {
+    const device = await adapter.requestDevice({ requiredLimits, label: 'contrastive-webgpu' });
+    const info = adapter.info as GPUAdapterInfo | undefined;
+    const adapterInfo = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
+    return { device, ownsDevice: true, adapterInfo };
+  } catch (error) {
+    throw new WebGpuUnavailableError(`requestDevice() failed: ${(error as Error).message}`);
+  }
+}
+
+export function readLimits(device: GPUDevice): WebGpuLimits {
+  const limits = device.limits;
+  return {
+    maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+    maxBufferSize: limits.maxBufferSize,
+    maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+    maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+    maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
+  };
+}

@@ -1,0 +1,35 @@
+import type { Shape } from '@contrastive/core';
+
+/** A GPU buffer shared by tensors that view the same values (a reshape shares its input's storage). */
+export class GpuStorage {
+  references = 1;
+  constructor(
+    readonly buffer: GPUBuffer,
+    /** False for buffers the user passed in (`fromBuffer`): never released to the pool nor destroyed. */
+    readonly owned: boolean,
+  ) {}
+}
+
+/** A float32 tensor of the WebGPU backend: a shape over `size` values at the start of a storage buffer. */
+export class GpuTensor {
+  disposed = false;
+  readonly size: number;
+
+  constructor(
+    readonly storage: GpuStorage,
+    readonly shape: Shape,
+    /** The backend that made it (`isTensor` is true only for the owner's tensors). */
+    readonly owner: object,
+  ) {
+    this.size = shape.reduce((acc, extent) => acc * extent, 1);
+  }
+
+  get buffer(): GPUBuffer {
+    return this.storage.buffer;
+  }
+
+  /** Bytes of the values (at least 4, as WebGPU bindings cannot be empty). */
+  get byteLength(): number {
+    return Math.max(4, this.size * 4);
+  }
+}
