@@ -96,8 +96,11 @@ function drawViews(train: Digits, rows: ArrayLike<number>, random: Random, optio
   return views;
 }
 
-/** The loss of one batch of pairs and the gradients of every encoder parameter (flattened, as the optimizer's). */
-function lossAndGradients<T>(b: TensorBackend<T>, layers: Layer<T>[], views: Float64Array, batchSize: number, settings: TrainSettings): { loss: T; gradients: T[] } {
+/**
+ * The loss of one batch of pairs and the gradients of every encoder parameter (flattened, as the optimizer's).
+ * `views` holds the anchors' images then the positives' images, [2 * batchSize, pixels] row-major.
+ */
+export function lossAndGradients<T>(b: TensorBackend<T>, layers: Layer<T>[], views: Float64Array, batchSize: number, settings: TrainSettings): { loss: T; gradients: T[] } {
   return b.scope(() => {
     const pixels = views.length / (2 * batchSize);
     const forward = encoderForward(b, layers, b.fromArray(views, [2 * batchSize, pixels]));

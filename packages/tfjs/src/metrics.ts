@@ -6,15 +6,7 @@ import * as core from '@contrastive/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tfjsLossBackend, type TensorInput } from './tfjs-loss.js';
-
-function toTensor(value: TensorInput, argument: string): Tensor {
-  if (value instanceof tf.Tensor) return value.dtype === 'float32' ? value : tf.cast(value, 'float32');
-  try {
-    return tf.tensor(value, undefined, 'float32');
-  } catch (error) {
-    throw new core.ContrastiveInputError(argument, 'a tf.Tensor or TensorLike (numbers, nested arrays)', (error as Error).message);
-  }
-}
+import { toFloatTensor } from './to-float-tensor.js';
 
 /**
  * `mean_i [ #{j : s_ij > s_ii} < k ]` with `s = normalize(anchors) normalize(positives)^T`: the fraction of
@@ -22,7 +14,7 @@ function toTensor(value: TensorInput, argument: string): Tensor {
  */
 export function topKAccuracy(anchors: TensorInput, positives: TensorInput, options?: Partial<core.TopKAccuracyOptions>): Tensor {
   return tf.tidy(() =>
-    core.topKAccuracy(tfjsLossBackend(), { anchors: toTensor(anchors, 'anchors'), positives: toTensor(positives, 'positives') }, options),
+    core.topKAccuracy(tfjsLossBackend(), { anchors: toFloatTensor(anchors, 'anchors'), positives: toFloatTensor(positives, 'positives') }, options),
   );
 }
 
@@ -35,7 +27,7 @@ export function simclrInfoNceLogits(
   options?: Partial<core.SimclrInfoNceLogitsOptions>,
 ): { logits: Tensor; labels: Tensor } {
   return tf.tidy(() => {
-    const { logits, labels } = core.simclrInfoNceLogits(tfjsLossBackend(), { embeddings: toTensor(embeddings, 'embeddings') }, options);
+    const { logits, labels } = core.simclrInfoNceLogits(tfjsLossBackend(), { embeddings: toFloatTensor(embeddings, 'embeddings') }, options);
     return { logits, labels: tf.tensor1d(labels, 'int32') };
   });
 }

@@ -2,6 +2,7 @@ import { ContrastiveInputError, type LossDefinition, type LossInputs } from '@co
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { customGradLoss } from './custom-grad-loss.js';
+import { toFloatTensor } from './to-float-tensor.js';
 import { toCoreReduction, type ReductionInput } from './reduction.js';
 import { createTfjsBackend } from './tfjs-backend.js';
 
@@ -78,15 +79,4 @@ function toInputs(definition: LossDefinition<string, object>, tensors: readonly 
     inputs[name] = toFloatTensor(value, name);
   });
   return inputs;
-}
-
-function toFloatTensor(value: unknown, argument: string): Tensor {
-  if (value instanceof tf.Tensor) return value.dtype === 'float32' ? value : tf.cast(value, 'float32');
-  const numeric = typeof value === 'number' || Array.isArray(value) || ArrayBuffer.isView(value);
-  if (!numeric) throw new ContrastiveInputError(argument, 'a tf.Tensor or TensorLike (numbers, nested arrays)', typeof value);
-  try {
-    return tf.tensor(value as TensorLike, undefined, 'float32');
-  } catch (error) {
-    throw new ContrastiveInputError(argument, 'a tf.Tensor or TensorLike (numbers, nested arrays)', (error as Error).message);
-  }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeLoss, computeLossAndGradients } from '../loss-definition.js';
 import { createReferenceBackend } from '../reference/reference-backend.js';
 import {
+  createFloat32RoundingBackend,
   dot,
   expectFinite,
   expectGradientsMatchFiniteDifferences,
@@ -64,6 +65,20 @@ describe('sigLip', () => {
     const { loss, gradients } = computeLossAndGradients(b, sigLip, tensors, { reduction: 'none' });
     const expected = directSigLip(anchors, positives, logTemperature, -3);
     Array.from(b.readSync!(loss)).forEach((value, i) => expect(Math.abs(value - expected[i]!)).toBeLessThan(1e-12 * expected[i]!));
+    for (const gradient of Object.values(gradients)) expectFinite(b.readSync!(gradient!));
+  });
+
+  it('stays finite with logits ~1e3 when every op result is rounded to float32', () => {
+    const b = createFloat32RoundingBackend();
+    const tensors = {
+      anchors: b.fromArray(anchors.flat(), [4, 3]),
+      positives: b.fromArray(positives.flat(), [4, 3]),
+      logTemperature: b.fromArray([Math.log(1000)], []),
+      bias: b.fromArray([-3], []),
+    };
+    const { loss, gradients } = computeLossAndGradients(b, sigLip, tensors);
+    const expected = directSigLip(anchors, positives, Math.log(1000), -3).reduce((acc, v) => acc + v, 0) / 4;
+    expect(Math.abs(b.readSync!(loss)[0]! - expected)).toBeLessThan(1e-5 * expected);
     for (const gradient of Object.values(gradients)) expectFinite(b.readSync!(gradient!));
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeLoss, computeLossAndGradients } from '../loss-definition.js';
 import { createReferenceBackend } from '../reference/reference-backend.js';
 import {
+  createFloat32RoundingBackend,
   dot,
   expectFinite,
   expectGradientsMatchFiniteDifferences,
@@ -87,6 +88,21 @@ describe('tripletMargin', () => {
     for (const value of b.readSync!(gradients.positives!)) expect(Math.abs(value)).toBeCloseTo(1 / Math.sqrt(3), 12);
     const cosine = computeLossAndGradients(b, tripletMargin, tensors, { distance: 'cosine' });
     for (const gradient of Object.values(cosine.gradients)) expectFinite(b.readSync!(gradient!));
+  });
+
+  it('neither overflows nor underflows the euclidean norm in float32 (rows scaled by their largest magnitude)', () => {
+    const b = createFloat32RoundingBackend();
+    for (const scale of [1e30, 1e-30]) {
+      const scaled = (m: number[][]) => m.map((row) => row.map((v) => Math.fround(v * scale)));
+      const [a, p, n] = [scaled(anchors), scaled(positives), scaled(negatives)];
+      const tensors = { anchors: b.fromArray(a.flat(), [6, 4]), positives: b.fromArray(p.flat(), [6, 4]), negatives: b.fromArray(n.flat(), [6, 4]) };
+      // A margin proportional to the scale keeps the same rows active (the 1e-6 eps is negligible at 1e30, dominant at 1e-30).
+      const margin = scale;
+      const { loss, gradients } = computeLossAndGradients(b, tripletMargin, tensors, { margin, reduction: 'sum' });
+      const expected = directTriplet(a, p, n, margin, 'euclidean').reduce((acc, v) => acc + v, 0);
+      expect(Math.abs(b.readSync!(loss)[0]! - expected)).toBeLessThanOrEqual(1e-5 * Math.abs(expected));
+      for (const gradient of Object.values(gradients)) expectFinite(b.readSync!(gradient!));
+    }
   });
 
   it('rejects bad input with a typed error naming the argument, leaking no tensor', () => {

@@ -1,0 +1,46 @@
+import { fusedKernelNames, specificationVersion, type TensorBackend } from '@contrastive/core';
+import type { CaseRegistry } from '../case-registry.js';
+
+/** Every method of the interface a backend must provide (`readSync` is checked with `hostReadable`). */
+export const requiredMethods = [
+  'fromArray', 'fill', 'shape', 'reshape', 'transpose', 'slice', 'concat', 'takeAlongAxis',
+  'add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'neg', 'abs', 'exp', 'log', 'log1p', 'sqrt',
+  'equal', 'greater', 'where', 'sum', 'max', 'matmul', 'read', 'scope', 'dispose', 'liveCount', 'isTensor',
+] as const satisfies readonly (keyof TensorBackend)[];
+
+type Described = (typeof requiredMethods)[number] | 'specificationVersion' | 'name' | 'capabilities' | 'fused' | 'readSync';
+/** Fails to compile when the interface gains a member this list does not cover. */
+const everyMemberCovered: [Exclude<keyof TensorBackend, Described>] extends [never] ? true : never = true;
+void everyMemberCovered;
+
+const precisions = ['float64', 'float32', 'float16'];
+
+/** The interface surface: version, capabilities, one function per primitive, known fused kernel names. */
+export function registerInterfaceSurface<T>(registry: CaseRegistry<T>): void {
+  registry.test('surface/specification-version', (backend) => {
+    if (backend.specificationVersion !== specificationVersion) {
+      throw new Error(`specificationVersion is ${JSON.stringify(backend.specificationVersion)}, core's is "${specificationVersion}"`);
+    }
+    if (typeof backend.name !== 'string' || backend.name.length === 0) throw new Error('name is not a non-empty string');
+  });
+  registry.test('surface/capabilities', (backend) => {
+    const capabilities = backend.capabilities as unknown as Record<string, unknown> | undefined;
+    const problems: string[] = [];
+    if (!capabilities || typeof capabilities !== 'object') throw new Error('capabilities is not an object');
+    if (capabilities.execution !== 'eager' && capabilities.execution !== 'traced') problems.push(`execution is ${String(capabilities.execution)}`);
+    if (!precisions.includes(capabilities.precision as string)) problems.push(`precision is ${String(capabilities.precision)}`);
+    if (typeof capabilities.hostReadable !== 'boolean') problems.push(`hostReadable is ${String(capabilities.hostReadable)}`);
+    if (capabilities.hostReadable === true && typeof backend.readSync !== 'function') problems.push('hostReadable but no readSync');
+    if (problems.length > 0) throw new Error(`capabilities: ${problems.join('; ')}`);
+  });
+  registry.test('surface/primitives', (backend) => {
+    const methods = backend as unknown as Record<string, unknown>;
+    const missing = requiredMethods.filter((name) => typeof methods[name] !== 'function');
+    if (missing.length > 0) throw new Error(`not functions: ${missing.join(', ')}`);
+  });
+  registry.test('surface/fused-kernel-names', (backend: TensorBackend<T>) => {
+    const known: readonly string[] = fusedKernelNames;
+    const unknown = Object.keys(backend.fused ?? {}).filter((name) => !known.includes(name));
+    if (unknown.length > 0) throw new Error(`fused overrides outside core's closed list: ${unknown.join(', ')}`);
+  });
+}
