@@ -1,7 +1,7 @@
-import type { HostTensor } from './fixture-types.js';
+import type { Evaluation } from './evaluate-loss.js';
 import type { Tolerance, ToleranceKind } from './tolerances.js';
 
-/** Values read from a backend, with their shape. */
+/** Values with their shape: read from a backend, or a fixture's `HostTensor`. */
 export interface ActualTensor {
   readonly shape: readonly number[];
   readonly values: ArrayLike<number>;
@@ -14,7 +14,7 @@ export interface ActualTensor {
 export function compareValues(
   what: string,
   actual: ActualTensor,
-  expected: HostTensor,
+  expected: ActualTensor,
   tolerance: Tolerance,
   kind: ToleranceKind,
 ): string | undefined {
@@ -66,4 +66,29 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 export function assertNoMismatches(mismatches: readonly (string | undefined)[]): void {
   const found = mismatches.filter((m): m is string => m !== undefined);
   if (found.length > 0) throw new Error(found.join('\n'));
+}
+
+/**
+ * Mismatches of `actual` against `expected`: every expected output at loss tolerance, every expected gradient at
+ * gradient tolerance, and any gradient `actual` has that `expected` lacks. Empty when they agree.
+ */
+export function evaluationMismatches(actual: Evaluation, expected: Evaluation, tolerance: Tolerance): string[] {
+  const outputs = Object.entries(expected.outputs).map(([name, e]) => {
+    const a = actual.outputs[name];
+    return a ? compareValues(name, a, e, tolerance, 'loss') : `${name}: not produced`;
+  });
+  const gradients = Object.entries(expected.gradients).map(([name, e]) => {
+    const a = actual.gradients[name];
+    const what = `gradient of ${name}`;
+    return a ? compareValues(what, a, e, tolerance, 'gradient') : `${what}: not produced`;
+  });
+  const extra = Object.keys(actual.gradients)
+    .filter((name) => !(name in expected.gradients))
+    .map((name) => `gradient of ${name}: produced, but there is no expected value`);
+  return [...outputs, ...gradients, ...extra].filter((m): m is string => m !== undefined);
+}
+
+/** Throws one error listing every mismatch of `evaluationMismatches`, if there is any. */
+export function compareEvaluations(actual: Evaluation, expected: Evaluation, tolerance: Tolerance): void {
+  assertNoMismatches(evaluationMismatches(actual, expected, tolerance));
 }

@@ -1,5 +1,5 @@
 import type { TensorBackend } from '@contrastive/core';
-import { compareValues } from './compare-values.js';
+import { evaluationMismatches } from './compare-values.js';
 import type { FixtureCase, FixtureFile } from './fixture-types.js';
 import { loadFixtures } from './load-fixtures.js';
 import { lossCatalog, type CatalogEntry } from './loss-catalog.js';
@@ -34,20 +34,8 @@ export async function checkFixtureCase<T>(
   } catch (error) {
     return [`threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
   }
-  const failures: (string | undefined)[] = [];
-  const { gradients: expectedGradients = {}, ...expectedOutputs } = fixtureCase.expected;
-  for (const [name, expected] of Object.entries(expectedOutputs)) {
-    const actual = evaluation.outputs[name];
-    failures.push(actual ? compareValues(name, actual, expected!, tolerance, 'loss') : `${name}: not produced`);
-  }
-  for (const [name, expected] of Object.entries(expectedGradients)) {
-    const actual = evaluation.gradients[name];
-    failures.push(actual ? compareValues(`gradient of ${name}`, actual, expected, tolerance, 'gradient') : `gradient of ${name}: not produced`);
-  }
-  for (const name of Object.keys(evaluation.gradients)) {
-    if (!(name in expectedGradients)) failures.push(`gradient of ${name}: produced, but the fixture has no expected value`);
-  }
-  return failures.filter((f): f is string => f !== undefined);
+  const { gradients = {}, ...outputs } = fixtureCase.expected;
+  return evaluationMismatches(evaluation, { outputs, gradients }, tolerance);
 }
 
 /**

@@ -71,11 +71,12 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
     names.set(tensor.id, name);
     inputs.push(valueInfo(name, tensor.shape, options.inputDocs?.[name]));
   }
-  for (const tensor of tensors) {
+  // Names come from positions in the graph, not from global tensor ids, so equal structures give equal bytes.
+  for (const [position, tensor] of tensors.entries()) {
     const source = tensor.source;
     if (source.kind === 'input') continue;
     if (source.kind === 'data') {
-      const name = options.dataAs === 'input' ? `x${tensor.id}` : `c${tensor.id}`;
+      const name = options.dataAs === 'input' ? `x${position}` : `c${position}`;
       names.set(tensor.id, name);
       if (options.dataAs === 'input') {
         inputs.push(valueInfo(name, tensor.shape));
@@ -92,11 +93,11 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
       names.set(tensor.id, existing);
       continue;
     }
-    const name = `v${tensor.id}`;
+    const name = `v${position}`;
     names.set(tensor.id, name);
     if (constantKey !== undefined) constantNames.set(constantKey, name);
     nodes.push({
-      name: `${opType}_${tensor.id}`,
+      name: `${opType}_${position}`,
       op_type: opType,
       input: operands.map((operand) => (isInt64Operand(operand) ? int64Name(operand) : names.get(operand.id)!)),
       output: [name],

@@ -64,10 +64,11 @@ export function createOnnxRuntimeBackend(options: OnnxRuntimeBackendOptions): On
     read(tensor) {
       return new Promise<Float32Array>((resolve, reject) => {
         if (pending.length === 0) {
-          queueMicrotask(() => {
+          // A microtask: every read issued synchronously before it (one tick) joins the batch.
+          void Promise.resolve().then(() => {
             const batch = pending;
             pending = [];
-            flush(batch).catch((error: unknown) => batch.forEach((read) => read.reject(error)));
+            return flush(batch).catch((error: unknown) => batch.forEach((read) => read.reject(error)));
           });
         }
         pending.push({ tensor, resolve, reject });

@@ -1,5 +1,5 @@
 export { createTfjsBackend } from './tfjs-backend.js';
-export { detectPrecision, float16MinNormal } from './tfjs-precision.js';
+export { detectPrecision, float16Constant, float16Max, float16MinNormal } from './tfjs-precision.js';
 export type { TfjsModule } from './tfjs-precision.js';
 export { TfjsBackendError, selectTfjsBackend } from './backend-errors.js';
 export { Reduction, toCoreReduction } from './reduction.js';
@@ -21,4 +21,4 @@ export {
 } from './losses.js';
 export { simclrInfoNceLogits, topKAccuracy } from './metrics.js';
 export { layersLoss } from './layers-loss.js';
-export type { LayersLossFunction } from './layers-loss.js';
+export type { AnyTfjsLoss, LayersLossFunction } from './layers-loss.js';

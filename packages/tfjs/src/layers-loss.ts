@@ -1,7 +1,11 @@
 import { ContrastiveInputError, formatShape } from '@contrastive/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { TfjsLoss, TfjsLossOptions } from './tfjs-loss.js';
+import type { LossDefinition } from '@contrastive/core';
+import type { TfjsLossOptions } from './tfjs-loss.js';
+
+/** Any loss of this package (`ntXent`, `supCon`, ...): a tfjs op that carries its core definition. */
+export type AnyTfjsLoss<O extends object> = ((...args: never[]) => Tensor) & { readonly definition: LossDefinition<string, O> };
 
 /** A loss in the form `model.compile({ loss })` takes. */
 export type LayersLossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -23,7 +27,7 @@ export type LayersLossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
  * @example
  * model.compile({ optimizer: tf.train.adam(1e-3), loss: layersLoss(ntXent, { temperature: 0.1 }) });
  */
-export function layersLoss<O extends object>(loss: TfjsLoss<never[], O>, options?: TfjsLossOptions<O>): LayersLossFunction {
+export function layersLoss<O extends object>(loss: AnyTfjsLoss<O>, options?: TfjsLossOptions<O>): LayersLossFunction {
   const fn = (yTrue: Tensor, yPred: Tensor): Tensor =>
     tf.tidy(() => {
       const names = loss.definition.inputs;
@@ -38,7 +42,7 @@ function layersInput<O extends object>(
   name: string,
   yTrue: Tensor,
   yPred: Tensor,
-  loss: TfjsLoss<never[], O>,
+  loss: AnyTfjsLoss<O>,
   options: TfjsLossOptions<O> | undefined,
 ): Tensor | undefined {
   const rows = yPred.shape[0] ?? 0;

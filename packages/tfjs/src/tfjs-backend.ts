@@ -14,9 +14,10 @@ const hostBackends = new Set(['cpu', 'wasm', 'tensorflow']);
  *   `takeAlongAxis` is a `tf.gather` over precomputed flat indices (ONNX GatherElements).
  * - Values are float32 (`fromArray`, `fill`); masks are tfjs `bool` tensors, only consumed by `where`.
  * - `capabilities.precision` follows the active tfjs backend: `float16` on WebGL without float32 render targets
- *   or with `WEBGL_FORCE_F16_TEXTURES`, `float32` otherwise. In float16 mode, `fill` raises positive constants
- *   below 2^-14 (the smallest normal half) to 2^-14, so the normalisation clamp `1e-12` does not flush to 0
- *   (zero rows stay finite; rows with a norm below 2^-14 are divided by 2^-14).
+ *   or with `WEBGL_FORCE_F16_TEXTURES`, `float32` otherwise. In float16 mode, `fill` stores +-Infinity as
+ *   +-65504 (tfjs-webgl turns infinities into NaN in half-float textures) and raises non-zero constants below
+ *   2^-14 to 2^-14, so the normalisation clamp `1e-12` does not flush to 0 (zero rows stay finite; rows with
+ *   a norm below 2^-14 are divided by 2^-14).
  * - `scope` is `tf.tidy`; `liveCount` counts the tensors this adapter created that are not disposed yet.
  *
  * @example

@@ -27,14 +27,23 @@ export function detectPrecision(tf: TfjsModule): FloatPrecision {
   return flag(tf, 'WEBGL_RENDER_FLOAT32_ENABLED') === false ? 'float16' : 'float32';
 }
 
+/** The largest finite float16 value. */
+export const float16Max = 65504;
+
 /**
- * `tf.fill` in float32; in float16 mode, positive constants below 2^-14 become 2^-14 (negative ones -2^-14) so
- * that clamps such as core's normalisation epsilon (1e-12) stay non-zero once stored in half floats.
+ * The constant stored for `value` in float16 mode: tiny non-zero constants become +-2^-14 so that clamps such as
+ * core's normalisation epsilon (1e-12) stay non-zero in half floats, and +-Infinity becomes +-65504, because
+ * tfjs-webgl turns infinities into NaN when it uploads them to half-float textures (the `where`-masks of core's
+ * log-sum-exp use -Infinity as the neutral element of `max`; -65504 serves the same role there).
  */
+export function float16Constant(value: number): number {
+  if (value === Infinity || value === -Infinity) return Math.sign(value) * float16Max;
+  if (value !== 0 && Math.abs(value) < float16MinNormal) return Math.sign(value) * float16MinNormal;
+  return value;
+}
+
+/** `tf.fill` in float32, with `float16Constant` applied when the active backend stores half floats. */
 export function adapterFill(tf: TfjsModule, shape: Shape, value: number): tfCore.Tensor {
-  let stored = value;
-  if (value !== 0 && Math.abs(value) < float16MinNormal && detectPrecision(tf) === 'float16') {
-    stored = Math.sign(value) * float16MinNormal;
-  }
+  const stored = detectPrecision(tf) === 'float16' ? float16Constant(value) : value;
   return tf.fill([...shape], stored, 'float32');
 }

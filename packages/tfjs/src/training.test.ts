@@ -13,11 +13,14 @@ function views(seed: number): { first: tf.Tensor2D; second: tf.Tensor2D } {
 }
 
 /** A one-layer encoder `tanh(x W)` trained by SGD on NT-Xent; returns the losses of every step. */
-function train(steps: number, seed: number): { losses: number[]; weights: tf.Variable } {
+function train(steps: number, seed: number): { losses: number[]; liveTensors: number[]; weights: tf.Variable } {
   const { first, second } = views(seed);
-  const weights = tf.variable(tf.tensor2d(randomMatrix(6, 4, seed + 2)));
+  const initial = tf.tensor2d(randomMatrix(6, 4, seed + 2));
+  const weights = tf.variable(initial);
+  initial.dispose();
   const optimizer = tf.train.sgd(0.5);
   const losses: number[] = [];
+  const liveTensors: number[] = [];
   for (let step = 0; step < steps; step++) {
     const loss = optimizer.minimize(
       () => ntXent(tf.tanh(tf.matMul(first, weights)), tf.tanh(tf.matMul(second, weights)), { temperature: 0.5 }) as tf.Scalar,
@@ -25,10 +28,11 @@ function train(steps: number, seed: number): { losses: number[]; weights: tf.Var
     )!;
     losses.push(loss.dataSync()[0]!);
     loss.dispose();
+    liveTensors.push(tf.memory().numTensors);
   }
   optimizer.dispose();
   tf.dispose([first, second]);
-  return { losses, weights };
+  return { losses, liveTensors, weights };
 }
 
 describe('training with ntXent', () => {
@@ -43,8 +47,9 @@ describe('training with ntXent', () => {
   it('runs 1,000 optimizer steps without leaking a tensor (tfjs cpu)', async () => {
     await useBackend('cpu');
     const before = tf.memory().numTensors;
-    const { losses, weights } = train(1000, 31);
+    const { losses, liveTensors, weights } = train(1000, 31);
     weights.dispose();
+    expect(new Set(liveTensors)).toEqual(new Set([liveTensors[0]]));
     expect(tf.memory().numTensors).toBe(before);
     expect(losses[999]!).toBeLessThan(losses[0]!);
   }, 120_000);

@@ -31,7 +31,7 @@ function fullBatch(loss: 'nt-xent' | 'clip' | 'sup-con') {
 }
 
 function tasks(loss: 'nt-xent' | 'clip' | 'sup-con', workers: number): WorkerTask[] {
-  return splitRows(rows, workers).map(({ offset, count }) => {
+  return splitRows(rows, workers).map<WorkerTask>(({ offset, count }) => {
     const take = <X>(x: X[]) => x.slice(offset, offset + count);
     if (loss === 'nt-xent') {
       return { loss: 'local-nt-xent', local: { anchors: take(anchors), positives: take(positives) }, gathered: { gatheredAnchors: anchors, gatheredPositives: positives }, options: { temperature: 0.2, rowOffset: offset } };
@@ -68,13 +68,12 @@ describe.each(['nt-xent', 'clip', 'sup-con'] as const)('%s local-loss form', (lo
   });
 
   it.each([2, 4])('%i worker_threads reproduce the full-batch loss and gradients', async (workers) => {
-    const entry = new URL('./local-loss-worker.test-support.ts', import.meta.url);
-    const execArgv = ['--import', 'tsx', '--conditions=@contrastive/source'];
+    const entry = new URL('./local-loss-worker.test-support.mjs', import.meta.url);
     const results = await Promise.all(
       tasks(loss, workers).map(
         (task) =>
           new Promise<WorkerResult>((resolve, reject) => {
-            const worker = new Worker(entry, { execArgv });
+            const worker = new Worker(entry);
             worker.once('message', (result: WorkerResult) => void worker.terminate().then(() => resolve(result)));
             worker.once('error', reject);
             worker.postMessage(task);

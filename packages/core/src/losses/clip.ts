@@ -20,7 +20,7 @@ import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
 import { diagonalPairing } from '../math/pairing-ids.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
-import { checkBoolean, checkPositiveFinite, checkReduction, describe, resolveOptions, type OptionCheck, type Reduction } from '../options.js';
+import { checkBoolean, checkReduction, describe, resolveOptions, type OptionCheck, type Reduction } from '../options.js';
 import type { TensorBackend } from '../tensor-backend.js';
 import { expectEmbeddingPair, expectRank } from '../validation.js';
 

@@ -3,6 +3,7 @@ import { computeLoss, computeLossAndGradients } from '../loss-definition.js';
 import { createReferenceBackend } from '../reference/reference-backend.js';
 import { contrastiveLoss } from './contrastive-loss.js';
 import {
+  bothPrecisions,
   createFloat32RoundingBackend,
   dot,
   expectFinite,
@@ -90,16 +91,17 @@ describe('contrastiveLoss', () => {
     expect(value('mean')[0]).toBeCloseTo(mean(rows), 12);
   });
 
-  it('stays finite at temperature 0.01 with near-identical and collapsed embeddings', () => {
+  it('stays finite in float64 and float32 at temperature 0.01 with near-identical and collapsed embeddings', () => {
     const base = randomMatrix(5, 1, 6)[0]!;
     const near = randomMatrix(6, 4, 6).map((row) => row.map((v, k) => base[k]! + 1e-4 * v));
     const collapsed = [base, base, base, base];
     for (const [anchors, positives] of [[near, near.slice().reverse()], [collapsed, collapsed]] as const) {
-      const b = createReferenceBackend();
-      const { loss, gradients } = computeLossAndGradients(b, contrastiveLoss, { anchors: b.fromArray(anchors.flat(), [4, 6]), positives: b.fromArray(positives.flat(), [4, 6]) }, { temperature: 0.01, symmetric: true });
-      expectFinite(b.readSync!(loss));
-      expectFinite(b.readSync!(gradients.anchors!));
-      expectFinite(b.readSync!(gradients.positives!));
+      for (const b of bothPrecisions()) {
+        const { loss, gradients } = computeLossAndGradients(b, contrastiveLoss, { anchors: b.fromArray(anchors.flat(), [4, 6]), positives: b.fromArray(positives.flat(), [4, 6]) }, { temperature: 0.01, symmetric: true });
+        expectFinite(b.readSync!(loss));
+        expectFinite(b.readSync!(gradients.anchors!));
+        expectFinite(b.readSync!(gradients.positives!));
+      }
     }
     // Collapsed: every similarity is 1 / T, so each row is -100 + log(3 exp(100)) = log 3.
     const b = createReferenceBackend();

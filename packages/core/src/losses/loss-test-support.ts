@@ -128,3 +128,6 @@ export function createFloat32RoundingBackend(): TensorBackend<ReferenceTensor> {
   }
   return wrapped as unknown as TensorBackend<ReferenceTensor>;
 }
+
+/** The float64 reference backend and its float32-rounding twin, for checks that must hold at both precisions. */
+export const bothPrecisions = () => [createReferenceBackend(), createFloat32RoundingBackend()];

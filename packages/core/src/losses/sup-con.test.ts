@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeLossAndGradients } from '../loss-definition.js';
 import { createReferenceBackend } from '../reference/reference-backend.js';
 import {
+  bothPrecisions,
   dot,
   expectFinite,
   expectGradientsMatchFiniteDifferences,
@@ -20,7 +21,8 @@ import { supCon } from './sup-con.js';
 /** The definition: rows [VB] (0 where no positive) and the mean over anchors that have a positive. */
 function definition(embeddings: Matrix, labels: number[], views: number, temperature: number): { rows: number[]; mean: number } {
   const z = normalizeRows(embeddings);
-  const label = (r: number) => labels[r % labels.length]!;
+  const batchSize = embeddings.length / views;
+  const label = (r: number) => labels[r % batchSize]!;
   const rows = z.map((zi, i) => {
     const s = z.map((zk) => dot(zi, zk) / temperature);
     const positives = s.filter((_, j) => j !== i && label(j) === label(i));
@@ -77,15 +79,16 @@ describe('supCon', () => {
     expect(lossValues(supCon, inputs, {})[0]).toBeCloseTo(total / 5, 12); // labels 2, 0 and 5 are singletons: 5 anchors have a positive
   });
 
-  it('stays finite at temperature 0.01 with near-identical and collapsed embeddings', () => {
+  it('stays finite in float64 and float32 at temperature 0.01 with near-identical and collapsed embeddings', () => {
     const center = randomMatrix(5, 1, 3)[0]!;
     const near = randomMatrix(6, 8, 3).map((row) => row.map((v, k) => center[k]! + 1e-4 * v));
     const collapsed = Array.from({ length: 8 }, () => center);
     for (const rowsIn of [near, collapsed]) {
-      const b = createReferenceBackend();
-      const { loss, gradients } = computeLossAndGradients(b, supCon, { embeddings: b.fromArray(rowsIn.flat(), [8, 3]), labels: b.fromArray(labels, [4]) }, { views: 2, temperature: 0.01 });
-      expectFinite(b.readSync!(loss));
-      expectFinite(b.readSync!(gradients.embeddings!));
+      for (const b of bothPrecisions()) {
+        const { loss, gradients } = computeLossAndGradients(b, supCon, { embeddings: b.fromArray(rowsIn.flat(), [8, 3]), labels: b.fromArray(labels, [4]) }, { views: 2, temperature: 0.01 });
+        expectFinite(b.readSync!(loss));
+        expectFinite(b.readSync!(gradients.embeddings!));
+      }
     }
     // Collapsed: every similarity is 100; row i has 3 positives and 7 denominator terms: log 7.
     const inputs = { embeddings: host(collapsed), labels: { values: labels, shape: [4] } };

@@ -29,10 +29,10 @@ ${entryPoint}
  * the per-row statistics; 0 for the excluded pair.
  */
 const pairGradient = /* wgsl */ `
-fn pairGradient(s: f32, positive: bool, info: vec3<f32>) -> f32 {
+fn pairGradient(s: f32, positive: bool, rowStats: vec3<f32>) -> f32 {
   var g = 0.0;
-  if (!positive || p(5u) != 0u) { g = info.y * exp(s - info.x); }
-  if (positive) { g -= info.z; }
+  if (!positive || p(5u) != 0u) { g = rowStats.y * exp(s - rowStats.x); }
+  if (positive) { g -= rowStats.z; }
   return g;
 }
 fn info(i: u32) -> vec3<f32> { return vec3<f32>(rowInfo[3u * i], rowInfo[3u * i + 1u], rowInfo[3u * i + 2u]); }`;

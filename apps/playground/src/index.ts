@@ -1,0 +1,12 @@
+export { mountPlayground } from './mount-playground.js';
+export type { MountedPlayground, PlaygroundOptions } from './mount-playground.js';
+export { playgroundLosses, findPlaygroundLoss } from './playground-losses.js';
+export type { PlaygroundLoss, PlaygroundLossResult, SampleTensors } from './playground-losses.js';
+export { playgroundBackendNames, createPlaygroundBackend } from './playground-backends.js';
+export type { PlaygroundBackend, PlaygroundBackendName } from './playground-backends.js';
+export { runPlaygroundLoss } from './run-playground-loss.js';
+export type { PlaygroundRun } from './run-playground-loss.js';
+export { sampleEmbeddings } from './embedding-sample.js';
+export type { EmbeddingSample, EmbeddingSampleOptions } from './embedding-sample.js';
+export { cosineSimilarityMatrix, rowSoftmax } from './similarity-matrix.js';
+export { drawHeatMap } from './heat-map.js';

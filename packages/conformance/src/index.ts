@@ -1,0 +1,10 @@
+export { describeConformance } from './describe-conformance.js';
+export type { ConformanceOptions } from './describe-conformance.js';
+export type { ExpectedFailure } from './expected-failures.js';
+export { tolerances, finiteDifferences } from './tolerances.js';
+export type { Tolerance, ToleranceKind } from './tolerances.js';
+export { loadFixtures, checkFixtureFile, bundledFixturesDirectory } from './load-fixtures.js';
+export { runFixtures, checkFixtureCase } from './run-fixtures.js';
+export type { FixtureResult } from './run-fixtures.js';
+export { fixtureFormat } from './fixture-types.js';
+export type { FixtureCase, FixtureExpected, FixtureFile, HostInputs, HostTensor } from './fixture-types.js';

@@ -1,0 +1,108 @@
+/**
+ * Fused vs composed: every fused kernel a backend overrides must agree with core's composed reference on the same
+ * backend (forward rows, positive counts and gradients) for several pairings. Ids: `fused/<kernel>/<pairing>`.
+ */
+import {
+  composedSimilarityCrossEntropy,
+  disposeAll,
+  fusedKernelNames,
+  type FusedKernelName,
+  type SimilarityCrossEntropy,
+  type SimilarityCrossEntropyInputs,
+  type TensorBackend,
+} from '@contrastive/core';
+import { skipCase, type CaseRegistry } from '../case-registry.js';
+import { compareEvaluations } from '../compare-values.js';
+import { readAll, type Evaluation } from '../evaluate-loss.js';
+import { dimension } from '../loss-case-specs.js';
+import { RandomSource } from '../random-source.js';
+import { tolerances } from '../tolerances.js';
+
+interface Pairing {
+  readonly anchors: number;
+  /** Key rows, or `'anchors'` when the keys are the anchors themselves. */
+  readonly keys: number | 'anchors';
+  readonly anchorIds: number[];
+  readonly keyIds: number[];
+  readonly anchorGroups: number[];
+  readonly keyGroups: number[];
+  readonly positivesInDenominator: boolean;
+  readonly learnableScale: boolean;
+  readonly scale: number;
+}
+
+const range = (count: number, offset = 0) => Array.from({ length: count }, (_, i) => offset + i);
+const selfPairing = (groups: number[], positivesInDenominator: boolean): Pairing => ({
+  anchors: groups.length, keys: 'anchors', anchorIds: range(groups.length), keyIds: range(groups.length),
+  anchorGroups: groups, keyGroups: groups, positivesInDenominator, learnableScale: false, scale: 2,
+});
+
+/** NT-Xent, CLIP, DCL, SupCon (one anchor without a positive) and a MoCo-like queue of extra keys. */
+export const pairings: Readonly<Record<string, Pairing>> = {
+  'self-excluded': selfPairing([0, 1, 2, 0, 1, 2], true),
+  'cross-view': {
+    anchors: 4, keys: 4, anchorIds: range(4), keyIds: range(4, 100), anchorGroups: range(4), keyGroups: range(4),
+    positivesInDenominator: true, learnableScale: true, scale: 10,
+  },
+  decoupled: selfPairing([0, 1, 2, 0, 1, 2], false),
+  'sup-con-groups': selfPairing([0, 1, 0, 2, 0, 1], true),
+  'queue-of-extra-keys': {
+    anchors: 3, keys: 6, anchorIds: range(3), keyIds: range(6, 100), anchorGroups: range(3), keyGroups: [0, 1, 2, -1, -2, -3],
+    positivesInDenominator: true, learnableScale: false, scale: 5,
+  },
+};
+
+function createKernelInputs<T>(b: TensorBackend<T>, pairing: Pairing, random: RandomSource): SimilarityCrossEntropyInputs<T> {
+  const matrix = (rows: number) => b.fromArray(random.gaussianTensor([rows, dimension]).values, [rows, dimension]);
+  const anchors = matrix(pairing.anchors);
+  const column = (values: number[]) => b.fromArray(values, [values.length, 1]);
+  const row = (values: number[]) => b.fromArray(values, [1, values.length]);
+  return {
+    anchors,
+    keys: pairing.keys === 'anchors' ? anchors : matrix(pairing.keys),
+    scale: b.fill([], pairing.scale),
+    pairing: {
+      anchorIds: column(pairing.anchorIds), keyIds: row(pairing.keyIds),
+      anchorGroups: column(pairing.anchorGroups), keyGroups: row(pairing.keyGroups),
+      positivesInDenominator: pairing.positivesInDenominator,
+    },
+    keysAreAnchors: pairing.keys === 'anchors',
+    learnableScale: pairing.learnableScale,
+  };
+}
+
+async function runKernel<T>(b: TensorBackend<T>, kernel: SimilarityCrossEntropy<T>, pairing: Pairing, seed: string): Promise<Evaluation> {
+  const random = new RandomSource(seed);
+  const inputs = createKernelInputs(b, pairing, random);
+  const weights = b.fromArray(range(pairing.anchors).map(() => Math.fround(0.5 + random.uniform())), [pairing.anchors]);
+  const results = b.scope(() => {
+    const forward = kernel.forward(b, inputs);
+    const gradients = kernel.backward(b, forward.saved, weights);
+    return { outputs: { rowLosses: forward.rowLosses, positiveCounts: forward.positiveCounts }, gradients };
+  });
+  try {
+    const [outputs, gradients] = await Promise.all([readAll(b, results.outputs), readAll(b, { ...results.gradients })]);
+    return { outputs, gradients };
+  } finally {
+    disposeAll(b, [results, inputs, weights]);
+  }
+}
+
+const composedKernels: { readonly [K in FusedKernelName]: <T>() => SimilarityCrossEntropy<T> } = {
+  similarityCrossEntropy: composedSimilarityCrossEntropy,
+};
+
+export function registerFusedKernels<T>(registry: CaseRegistry<T>): void {
+  for (const kernelName of fusedKernelNames) {
+    for (const [pairingName, pairing] of Object.entries(pairings)) {
+      const id = `fused/${kernelName}/${pairingName}`;
+      registry.test(id, async (backend) => {
+        const fused = backend.fused?.[kernelName];
+        if (!fused) skipCase('no fused override');
+        const actual = await runKernel(backend, fused, pairing, id);
+        const expected = await runKernel(backend, composedKernels[kernelName]<T>(), pairing, id);
+        compareEvaluations(actual, expected, tolerances[backend.capabilities.precision]);
+      });
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { sourceConditions } from '../../vitest.shared.ts';
+
+/** Debian's Chromium with WebGPU on SwiftShader (see shared ENVIRONMENT.md; never --disable-software-rasterizer). */
+const chromiumArgs = [
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+];
+
+export default defineConfig({
+  resolve: { conditions: [...sourceConditions, 'module', 'browser', 'development|production'] },
+  // onnxruntime-web finds its .wasm beside its own module (import.meta.url): keep it out of Vite's pre-bundling.
+  optimizeDeps: { exclude: ['onnxruntime-web'], include: ['protobufjs'] },
+  test: {
+    include: ['src/**/*.browser.test.ts'],
+    testTimeout: 300_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      provider: playwright({ launchOptions: { executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: chromiumArgs } }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+});

@@ -1,0 +1,150 @@
+import { ContrastiveInputError, formatShape, specificationVersion, type Shape, type TensorBackend } from '@contrastive/core';
+import type { BufferPoolStats } from './buffer-pool.js';
+import { acquireDevice, type DeviceOptions, type WebGpuLimits } from './device-acquisition.js';
+import { elementwise } from './elementwise-ops.js';
+import type { WebGpuDeviceLostError } from './errors.js';
+import { fusedSimilarityCrossEntropy } from './fused-similarity-cross-entropy.js';
+import type { GpuTensor } from './gpu-tensor.js';
+import { floatBits } from './kernel-runner.js';
+import { fillShader } from './shaders/layout-shaders.js';
+import * as structural from './structural-ops.js';
+import { tensorUsage, WebGpuContext } from './webgpu-context.js';
+
+export interface WebGpuBackendOptions extends DeviceOptions {
+  /** Use the fused, tiled `similarityCrossEntropy` (default true); false runs core's composed reference. */
+  readonly fused?: boolean;
+  /**
+   * Multiply-adds per dispatch of the fused kernel (default 2^27): each pass runs in tiles of keys or anchors
+   * sized by it, keeping every dispatch short (browsers reset the GPU after a few seconds in one dispatch).
+   */
+  readonly workPerDispatch?: number;
+}
+
+/** The WebGPU tensor backend: core's interface plus GPU-resident input and output. */
+export interface WebGpuBackend extends TensorBackend<GpuTensor> {
+  readonly device: GPUDevice;
+  /** The limits the kernels size themselves by (read from the device). */
+  readonly limits: WebGpuLimits;
+  /** Adapter description (vendor, architecture, device) when the backend requested the device. */
+  readonly adapterInfo: string;
+  /** Resolves with the typed error when the device is lost; the backend is unusable from then on. */
+  readonly lost: Promise<WebGpuDeviceLostError>;
+  /** Wraps a float32 `GPUBuffer` (STORAGE usage) you own as a tensor, without a copy; dispose leaves it alone. */
+  fromBuffer(buffer: GPUBuffer, shape: Shape): GpuTensor;
+  /** The buffer holding `x`'s values (first `4 * size` bytes); valid until `x` is disposed. */
+  bufferOf(x: GpuTensor): GPUBuffer;
+  /** Hands `x`'s values to the caller as a `GPUBuffer` they own (and must destroy); disposes `x`. */
+  takeBuffer(x: GpuTensor): GPUBuffer;
+  /** Buffer pool statistics: live buffers, largest allocation, bytes held. */
+  poolStats(): BufferPoolStats;
+  /** Frees pooled buffers and, when the backend requested the device, destroys it. */
+  destroy(): void;
+}
+
+/**
+ * Creates the WebGPU backend: hand-written WGSL for every primitive, float32, asynchronous reads only.
+ * Pass `device` to share yours, or `gpu` (Node: `create([])` from the `webgpu` package); by default it asks
+ * `navigator.gpu` for an adapter and a device with the adapter's buffer and workgroup limits.
+ *
+ * @example
+ * const backend = await createWebGpuBackend();
+ * const loss = computeLoss(backend, ntXent, { anchors, positives }, { temperature: 0.1 });
+ * console.log((await backend.read(loss))[0]);
+ */
+export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+  const context = new WebGpuContext(await acquireDevice(options));
+  const backend = buildBackend(context);
+  if (options.fused === false) return backend;
+  return Object.assign(backend, { fused: { similarityCrossEntropy: fusedSimilarityCrossEntropy(context, backend, options.workPerDispatch) } });
+}
+
+function buildBackend(context: WebGpuContext): WebGpuBackend {
+  const binary = (op: 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'equal' | 'greater') => (a: GpuTensor, b: GpuTensor) =>
+    elementwise(context, op, [a, b]);
+  const unary = (op: 'neg' | 'abs' | 'exp' | 'log' | 'log1p' | 'sqrt') => (x: GpuTensor) => elementwise(context, op, [x]);
+  const fill = (shape: Shape, value: number) => {
+    checkShape(shape, 'shape');
+    const out = context.allocate(shape);
+    context.runner.run(fillShader, [out.size, floatBits(value)], [out], out.size);
+    return out;
+  };
+  return {
+    specificationVersion,
+    name: 'webgpu',
+    capabilities: { execution: 'eager', precision: 'float32', hostReadable: false },
+    device: context.device,
+    limits: context.limits,
+    adapterInfo: context.acquired.adapterInfo,
+    lost: context.lost,
+
+    fromArray(values, shape) {
+      checkShape(shape, 'shape');
+      const size = shape.reduce((acc, extent) => acc * extent, 1);
+      if (values.length !== size) throw new ContrastiveInputError('values', `${size} values for shape ${formatShape(shape)}`, `${values.length} values`);
+      const out = context.allocate(shape);
+      if (size > 0) context.device.queue.writeBuffer(out.buffer, 0, Float32Array.from(values));
+      return out;
+    },
+    fill,
+    fromBuffer: (buffer, shape) => (checkShape(shape, 'shape'), context.wrap(buffer, shape)),
+    bufferOf: (x) => context.live(x).buffer,
+    takeBuffer(x) {
+      context.live(x);
+      const buffer = context.device.createBuffer({ size: x.byteLength, usage: tensorUsage });
+      context.runner.copy(x.buffer, buffer, x.byteLength);
+      context.tracker.dispose(x);
+      return buffer;
+    },
+
+    shape: (x) => x.shape,
+    reshape(x, shape) {
+      checkShape(shape, 'shape');
+      const size = shape.reduce((acc, extent) => acc * extent, 1);
+      if (size !== context.live(x).size) throw new ContrastiveInputError('shape', `${x.size} values (from ${formatShape(x.shape)})`, formatShape(shape));
+      return context.view(x, shape);
+    },
+    transpose: (x) => structural.transpose(context, x),
+    slice: (x, begin, size) => structural.slice(context, x, begin, size),
+    concat: (xs, axis) => structural.concat(context, xs, axis),
+    takeAlongAxis: (x, indices, axis) => structural.takeAlongAxis(context, x, indices, axis),
+
+    add: binary('add'),
+    sub: binary('sub'),
+    mul: binary('mul'),
+    div: binary('div'),
+    maximum: binary('maximum'),
+    minimum: binary('minimum'),
+    neg: unary('neg'),
+    abs: unary('abs'),
+    exp: unary('exp'),
+    log: unary('log'),
+    log1p: unary('log1p'),
+    sqrt: unary('sqrt'),
+
+    equal: binary('equal'),
+    greater: binary('greater'),
+    where: (condition, a, b) => elementwise(context, 'where', [condition, a, b]),
+
+    sum: (x, axis, keepDims) => structural.reduce(context, x, axis, keepDims, 'sum'),
+    max: (x, axis, keepDims) => structural.reduce(context, x, axis, keepDims, 'max'),
+    matmul: (a, b, options) => structural.matmul(context, a, b, options),
+
+    read: (x) => context.read(x),
+
+    scope: (fn) => context.tracker.scope(fn),
+    dispose: (x) => context.tracker.dispose(x),
+    liveCount: () => context.tracker.liveCount,
+    isTensor: (value): value is GpuTensor => context.owns(value),
+    poolStats: () => context.pool.stats(),
+    destroy() {
+      context.pool.trim(0);
+      if (context.acquired.ownsDevice) context.device.destroy();
+    },
+  };
+}
+
+function checkShape(shape: Shape, argument: string): void {
+  if (!Array.isArray(shape) || shape.some((extent) => !Number.isInteger(extent) || extent < 0)) {
+    throw new ContrastiveInputError(argument, 'an array of non-negative integer extents', JSON.stringify(shape));
+  }
+}
