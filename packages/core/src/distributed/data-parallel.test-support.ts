@@ -12,9 +12,9 @@ export type Matrix = number[][];
 export interface WorkerTask {
   readonly loss: 'local-nt-xent' | 'local-clip' | 'local-sup-con';
   /** Local rows by input name (matrices, label vectors or scalars). */
-  readonly local: Record<string, Matrix | number[] | number>;
+  readonly local: Readonly<Record<string, Matrix | number[] | number | undefined>>;
   /** Gathered rows by input name. */
-  readonly gathered: Record<string, Matrix | number[]>;
+  readonly gathered: Readonly<Record<string, Matrix | number[] | undefined>>;
   readonly options: Record<string, unknown>;
 }
 export interface WorkerResult {
@@ -32,7 +32,8 @@ export function runWorker(task: WorkerTask): WorkerResult {
     if (Array.isArray(value[0])) return b.fromArray((value as Matrix).flat(), [value.length, (value as Matrix)[0]!.length]);
     return b.fromArray(value as number[], [value.length]);
   };
-  const inputs = Object.fromEntries([...Object.entries(task.local), ...Object.entries(task.gathered)].map(([k, v]) => [k, tensor(v)]));
+  const entries = [...Object.entries(task.local), ...Object.entries(task.gathered)];
+  const inputs = Object.fromEntries(entries.flatMap(([k, v]) => (v === undefined ? [] : [[k, tensor(v)]])));
   const definition = definitions[task.loss];
   const result = computeLossAndGradients(b, definition as typeof localNtXent, inputs, task.options);
   const gradients = Object.fromEntries(
