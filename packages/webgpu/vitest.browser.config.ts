@@ -1,6 +1,20 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
+import type { BrowserCommand } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 import { sourceConditions } from '../../vitest.shared.ts';
+
+/**
+ * Browsers cannot list directories: this command (run by vitest in Node) reads the fixture files that ship with
+ * @contrastive/conformance (`fixtures/` beside its package.json) and hands their text to the page.
+ */
+const readConformanceFixtures: BrowserCommand<[]> = async () => {
+  const directory = join(dirname(createRequire(import.meta.url).resolve('@contrastive/conformance/package.json')), 'fixtures');
+  const names = (await readdir(directory)).filter((name) => name.endsWith('.json')).sort();
+  return Promise.all(names.map(async (name) => ({ name, text: await readFile(join(directory, name), 'utf8') })));
+};
 
 /**
  * Browser tests (`*.browser.test.ts`) in headless Chromium's WebGPU (a SwiftShader adapter: slow, keep cases
@@ -13,6 +27,7 @@ export default defineConfig({
     testTimeout: 120_000,
     browser: {
       enabled: true,
+      commands: { readConformanceFixtures },
       headless: true,
       provider: playwright({
         launchOptions: {

@@ -1,5 +1,6 @@
 import { specificationVersion, type BackendCapabilities, type TensorBackend } from '@contrastive/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { accurateLog1p, accurateLog1pBackends } from './accurate-log1p.js';
 import { adapterFill, detectPrecision, type TfjsModule } from './tfjs-precision.js';
 import { flatTakeAlongAxisIndices } from './take-along-axis.js';
 
@@ -12,6 +13,8 @@ const hostBackends = new Set(['cpu', 'wasm', 'tensorflow']);
  *
  * - Every primitive is one tfjs op: `matmul(a, b, { transposeB })` is `tf.matMul(a, b, false, true)`,
  *   `takeAlongAxis` is a `tf.gather` over precomputed flat indices (ONNX GatherElements).
+ * - `log1p` is composed from `log` on backends whose kernel computes `log(1 + x)` (wasm, webgl, webgpu), so tiny
+ *   losses keep their digits (see `accurateLog1p`).
  * - Values are float32 (`fromArray`, `fill`); masks are tfjs `bool` tensors, only consumed by `where`.
  * - `capabilities.precision` follows the active tfjs backend: `float16` on WebGL without float32 render targets
  *   or with `WEBGL_FORCE_F16_TEXTURES`, `float32` otherwise. In float16 mode, `fill` stores +-Infinity as
@@ -75,7 +78,7 @@ export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
     abs: (x) => track(tf.abs(x)),
     exp: (x) => track(tf.exp(x)),
     log: (x) => track(tf.log(x)),
-    log1p: (x) => track(tf.log1p(x)),
+    log1p: (x) => track(accurateLog1pBackends.has(tf.getBackend()) ? tf.log1p(x) : accurateLog1p(tf, x)),
     sqrt: (x) => track(tf.sqrt(x)),
 
     equal: (a, b) => track(tf.equal(a, b)),
