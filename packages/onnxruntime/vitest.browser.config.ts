@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { sourceConditions } from '../../vitest.shared.ts';
@@ -14,6 +17,14 @@ const chromiumArgs = [
   '--enable-unsafe-webgpu',
 ];
 
+/** The fixtures shipped with @contrastive/conformance (`fixtures/` beside its package.json), read on the Node side. */
+const fixturesDirectory = join(dirname(createRequire(import.meta.url).resolve('@contrastive/conformance/package.json')), 'fixtures');
+const loadConformanceFixtures = () =>
+  readdirSync(fixturesDirectory)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(join(fixturesDirectory, name), 'utf8') }));
+
 export default defineConfig({
   resolve: { conditions: [...sourceConditions, 'module', 'browser', 'development|production'] },
   // onnxruntime-web finds its .wasm beside its own module (import.meta.url): keep it out of Vite's pre-bundling.
@@ -24,8 +35,10 @@ export default defineConfig({
     browser: {
       enabled: true,
       headless: true,
+      screenshotFailures: false,
       provider: playwright({ launchOptions: { executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: chromiumArgs } }),
       instances: [{ browser: 'chromium' }],
+      commands: { loadConformanceFixtures },
     },
   },
 });

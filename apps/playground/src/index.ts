@@ -10,3 +10,5 @@ export { sampleEmbeddings } from './embedding-sample.js';
 export type { EmbeddingSample, EmbeddingSampleOptions } from './embedding-sample.js';
 export { cosineSimilarityMatrix, rowSoftmax } from './similarity-matrix.js';
 export { drawHeatMap } from './heat-map.js';
+export { createSeededRandom } from './seeded-random.js';
+export type { SeededRandom } from './seeded-random.js';

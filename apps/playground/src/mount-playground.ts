@@ -27,7 +27,7 @@ export interface MountedPlayground {
 
 export function mountPlayground(container: HTMLElement, options: PlaygroundOptions = {}): MountedPlayground {
   const batchSize = options.batchSize ?? 8;
-  const sample = sampleEmbeddings({ batchSize, dimension: options.dimension ?? 16, noise: 0.6, seed: 7 });
+  const sample = sampleEmbeddings({ batchSize, dimension: options.dimension ?? 16, noise: 1, seed: 7 });
   const cosine = cosineSimilarityMatrix(sample.anchors, sample.positives, batchSize, sample.dimension);
   container.innerHTML = playgroundMarkup(playgroundLosses, playgroundBackendNames);
   const find = <E extends Element>(id: string) => container.querySelector(`[data-testid="${id}"]`) as E;
@@ -46,7 +46,7 @@ export function mountPlayground(container: HTMLElement, options: PlaygroundOptio
     const run = ++latest;
     const temperature = 10 ** Number(slider.value);
     find<HTMLElement>('temperature-value').textContent = temperature.toFixed(3);
-    drawHeatMap(find('softmax-heat-map'), rowSoftmax(cosine, batchSize, batchSize, temperature), batchSize, batchSize, [0, 1]);
+    drawHeatMap(find('softmax-heat-map'), rowSoftmax(cosine, batchSize, batchSize, temperature), batchSize, batchSize, [-1, 1]);
     status.dataset['state'] = 'running';
     pending = (async () => {
       try {

@@ -21,7 +21,7 @@ export function playgroundMarkup(losses: readonly PlaygroundLoss[], backends: re
     </div>
     <div style="display:flex;flex-wrap:wrap;gap:1rem">
       ${figure('cosine-heat-map', 'cosine similarity cos(a<sub>i</sub>, p<sub>j</sub>), blue -1 to red +1; the diagonal holds the positives')}
-      ${figure('softmax-heat-map', 'row softmax of cos / temperature (white 0.5, red 1): what each anchor\'s cross-entropy sees')}
+      ${figure('softmax-heat-map', 'row softmax of cos / temperature (white 0, red 1): what each anchor\'s cross-entropy sees')}
     </div>
     <div>
       <div>loss: <strong data-testid="loss-value">…</strong> on <span data-testid="backend-ran">…</span></div>

@@ -81,12 +81,17 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     print(`${(error as Error).message}\n${usage}`);
     return 2;
   }
-  const backend = await createBackend(args);
-  const directory = args.fixtures ?? (await bundledFixturesDirectory());
-  print(`backend ${backend.name} (${backend.capabilities.precision}), fixtures ${directory}`);
-  const results = await runFixtures(backend, directory);
-  formatSummary(results).forEach((line) => print(line));
-  return results.every((r) => r.passed) ? 0 : 1;
+  try {
+    const backend = await createBackend(args);
+    const directory = args.fixtures ?? (await bundledFixturesDirectory());
+    print(`backend ${backend.name} (${backend.capabilities.precision}), fixtures ${directory}`);
+    const results = await runFixtures(backend, directory);
+    formatSummary(results).forEach((line) => print(line));
+    return results.every((r) => r.passed) ? 0 : 1;
+  } catch (error) {
+    print(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
 }
 
 // Run only when executed (directly or through the bin link), not when imported by tests.

@@ -1,4 +1,4 @@
-import { fixtureFormat, type FixtureCase, type FixtureFile, type HostTensor } from './fixture-types.js';
+import { fixtureFormat, type FixtureFile } from './fixture-types.js';
 
 /** The fixtures shipped with this package (`fixtures/` beside `src/` and `dist/`). Node only. */
 export async function bundledFixturesDirectory(): Promise<string> {
@@ -41,18 +41,20 @@ export function checkFixtureFile(value: unknown, source: string): FixtureFile {
     const id = isRecord(item) && typeof item.id === 'string' ? item.id : fail('a case has no string "id"');
     if (ids.has(id)) fail(`case id "${id}" appears twice`);
     ids.add(id);
-    checkCase(item as unknown as FixtureCase, (message) => fail(`case ${id}: ${message}`));
+    checkCase(item as Record<string, unknown>, (message) => fail(`case ${id}: ${message}`));
   }
+  // Every field the suite reads has been checked above.
   return value as unknown as FixtureFile;
 }
 
-function checkCase(item: FixtureCase, fail: (message: string) => never): void {
-  if (!isRecord(item.inputs)) fail('"inputs" is not an object');
-  if (!isRecord(item.expected)) fail('"expected" is not an object');
-  if (item.options !== undefined && !isRecord(item.options)) fail('"options" is not an object');
+function checkCase(item: Record<string, unknown>, fail: (message: string) => never): void {
+  const { inputs, expected, options } = item;
+  if (!isRecord(inputs)) return fail('"inputs" is not an object');
+  if (!isRecord(expected)) return fail('"expected" is not an object');
+  if (options !== undefined && !isRecord(options)) fail('"options" is not an object');
   const tensors: [string, unknown][] = [
-    ...Object.entries(item.inputs).map(([name, t]): [string, unknown] => [`inputs.${name}`, t]),
-    ...Object.entries(item.expected).flatMap(([name, t]): [string, unknown][] =>
+    ...Object.entries(inputs).map(([name, t]): [string, unknown] => [`inputs.${name}`, t]),
+    ...Object.entries(expected).flatMap(([name, t]): [string, unknown][] =>
       name === 'gradients' && isRecord(t) ? Object.entries(t).map(([g, v]) => [`gradients.${g}`, v]) : [[`expected.${name}`, t]],
     ),
   ];
@@ -66,8 +68,9 @@ function tensorProblem(tensor: unknown): string | undefined {
   if (!isRecord(tensor) || !Array.isArray(tensor.shape) || !Array.isArray(tensor.values)) {
     return 'is not { shape: number[], values: number[] }';
   }
-  const { shape, values } = tensor as unknown as HostTensor;
-  const size = shape.reduce((product, extent) => product * extent, 1);
+  const { shape, values } = tensor as { shape: unknown[]; values: unknown[] };
+  if (shape.some((extent) => !Number.isInteger(extent) || (extent as number) < 0)) return 'has a shape that is not a list of sizes';
+  const size = (shape as number[]).reduce((product, extent) => product * extent, 1);
   if (size !== values.length) return `has ${values.length} values for shape [${shape.join(', ')}]`;
   return values.some((v) => typeof v !== 'number') ? 'has a value that is not a number' : undefined;
 }

@@ -7,7 +7,6 @@ import {
   type TensorBackend,
 } from '@contrastive/core';
 import type { GpuTensor } from './gpu-tensor.js';
-import { floatBits } from './kernel-runner.js';
 import { similarityColumnBackwardShader, similarityPrepareShader, similarityRowBackwardShader } from './shaders/similarity-backward-shaders.js';
 import { similarityFinalizeShader, similarityForwardTileShader } from './shaders/similarity-forward-shaders.js';
 import type { WebGpuContext } from './webgpu-context.js';
@@ -56,12 +55,12 @@ export function fusedSimilarityCrossEntropy(
       const stats = context.allocate([n, 5]);
       const bindings = [anchors, keys, inputs.scale, anchorMeta, keyMeta, stats];
       for (const [begin, end] of tiles(m, n, dimension)) {
-        runner.run(similarityForwardTileShader, [n, m, dimension, begin, end, pairing.positivesInDenominator ? 1 : 0], bindings, n);
+        runner.run(similarityForwardTileShader, [n, m, dimension, begin, end, pairing.positivesInDenominator ? 1 : 0], bindings, Math.ceil(n / 4));
       }
       const rowLosses = context.allocate([n]);
       const positiveCounts = context.allocate([n]);
       const logSumExp = context.allocate([n, 1]);
-      runner.run(similarityFinalizeShader, [n, floatBits(-Infinity)], [stats, rowLosses, positiveCounts, logSumExp], n);
+      runner.run(similarityFinalizeShader, [n], [stats, rowLosses, positiveCounts, logSumExp], n);
       const saved: SimilarityCrossEntropySaved<GpuTensor> = { inputs, logSumExp, extra: { stats, anchorMeta, keyMeta } };
       return { rowLosses, positiveCounts, saved };
     },
@@ -82,12 +81,12 @@ export function fusedSimilarityCrossEntropy(
       runner.clear(dScaleRows.buffer, dScaleRows.byteLength);
       const shared = [anchors, keys, inputs.scale, anchorMeta!, keyMeta!, rowInfo];
       for (const [begin, end] of tiles(m, n, dimension)) {
-        runner.run(similarityRowBackwardShader, [n, m, dimension, begin, end, flag], [...shared, dAnchors, dScaleRows], n);
+        runner.run(similarityRowBackwardShader, [n, m, dimension, begin, end, flag], [...shared, dAnchors, dScaleRows], Math.ceil(n / 4));
       }
       const dKeys = inputs.keysAreAnchors ? dAnchors : context.allocate([m, dimension]);
       if (!inputs.keysAreAnchors) runner.clear(dKeys.buffer, dKeys.byteLength);
       for (const [begin, end] of tiles(n, m, dimension)) {
-        runner.run(similarityColumnBackwardShader, [n, m, dimension, begin, end, flag], [...shared, dKeys], m);
+        runner.run(similarityColumnBackwardShader, [n, m, dimension, begin, end, flag], [...shared, dKeys], Math.ceil(m / 4));
       }
       context.tracker.dispose(rowInfo);
       const scale = inputs.learnableScale ? b.sum(dScaleRows, 0, false) : undefined;

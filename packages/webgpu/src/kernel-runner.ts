@@ -1,7 +1,7 @@
 import type { BufferPool } from './buffer-pool.js';
 import type { WebGpuLimits } from './device-acquisition.js';
 import { WebGpuOutOfMemoryError } from './errors.js';
-import { paramWords, workgroupSize } from './shaders/prelude.js';
+import { negativeInfinityBits, paramWords, workgroupSize } from './shaders/prelude.js';
 
 /** One storage binding: a buffer and the bytes of it the kernel sees. */
 export interface Binding {
@@ -42,8 +42,9 @@ export class KernelRunner {
     if (invocations <= 0) return;
     const pipeline = this.pipeline(source);
     const words = new Uint32Array(paramWords);
-    if (params.length > paramWords) throw new Error(`${source.key}: ${params.length} parameters, at most ${paramWords}`);
+    if (params.length >= paramWords) throw new Error(`${source.key}: ${params.length} parameters, at most ${paramWords - 1}`);
     words.set(params.map((value) => value >>> 0));
+    words[paramWords - 1] = negativeInfinityBits;
     const uniform = this.pool.acquire(words.byteLength, uniformUsage);
     this.device.queue.writeBuffer(uniform, 0, words);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform, size: words.byteLength } }];

@@ -24,18 +24,19 @@ export function registerInterfaceSurface<T>(registry: CaseRegistry<T>): void {
     if (typeof backend.name !== 'string' || backend.name.length === 0) throw new Error('name is not a non-empty string');
   });
   registry.test('surface/capabilities', (backend) => {
-    const capabilities = backend.capabilities as unknown as Record<string, unknown> | undefined;
+    const capabilities: unknown = backend.capabilities;
     const problems: string[] = [];
-    if (!capabilities || typeof capabilities !== 'object') throw new Error('capabilities is not an object');
-    if (capabilities.execution !== 'eager' && capabilities.execution !== 'traced') problems.push(`execution is ${String(capabilities.execution)}`);
-    if (!precisions.includes(capabilities.precision as string)) problems.push(`precision is ${String(capabilities.precision)}`);
-    if (typeof capabilities.hostReadable !== 'boolean') problems.push(`hostReadable is ${String(capabilities.hostReadable)}`);
-    if (capabilities.hostReadable === true && typeof backend.readSync !== 'function') problems.push('hostReadable but no readSync');
+    if (typeof capabilities !== 'object' || capabilities === null) throw new Error('capabilities is not an object');
+    const field = (key: string): unknown => Reflect.get(capabilities, key);
+    if (field('execution') !== 'eager' && field('execution') !== 'traced') problems.push(`execution is ${String(field('execution'))}`);
+    if (!precisions.includes(field('precision') as string)) problems.push(`precision is ${String(field('precision'))}`);
+    if (typeof field('hostReadable') !== 'boolean') problems.push(`hostReadable is ${String(field('hostReadable'))}`);
+    if (field('hostReadable') === true && typeof backend.readSync !== 'function') problems.push('hostReadable but no readSync');
     if (problems.length > 0) throw new Error(`capabilities: ${problems.join('; ')}`);
   });
   registry.test('surface/primitives', (backend) => {
-    const methods = backend as unknown as Record<string, unknown>;
-    const missing = requiredMethods.filter((name) => typeof methods[name] !== 'function');
+    // Reflect.get also finds methods on a class prototype.
+    const missing = requiredMethods.filter((name) => typeof Reflect.get(backend as object, name) !== 'function');
     if (missing.length > 0) throw new Error(`not functions: ${missing.join(', ')}`);
   });
   registry.test('surface/fused-kernel-names', (backend: TensorBackend<T>) => {

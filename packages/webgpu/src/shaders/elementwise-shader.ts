@@ -57,7 +57,7 @@ export const elementwiseExpressions = {
   neg: '-v0',
   abs: 'abs(v0)',
   exp: 'exp(v0)',
-  log: 'log(v0)',
+  log: 'logExact(v0)',
   log1p: 'log1pPrecise(v0)',
   sqrt: 'sqrt(v0)',
   equal: 'select(0.0, 1.0, v0 == v1)',

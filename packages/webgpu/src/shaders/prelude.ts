@@ -1,7 +1,8 @@
 /** Threads per workgroup of every kernel (within WebGPU's default `maxComputeInvocationsPerWorkgroup` of 256). */
 export const workgroupSize = 64;
-/** u32 words in each kernel's parameter block (binding 0). */
+/** u32 words in each kernel's parameter block (binding 0); the last one always holds the bits of -Infinity. */
 export const paramWords = 48;
+export const negativeInfinityBits = 0xff800000;
 
 /**
  * Shared WGSL: the parameter block `p(k)` / `pf(k)`, the linear thread index over a 2-D dispatch grid, and float
@@ -12,6 +13,10 @@ struct Params { data: array<vec4<u32>, ${paramWords / 4}> }
 @group(0) @binding(0) var<uniform> params: Params;
 fn p(k: u32) -> u32 { return params.data[k / 4u][k % 4u]; }
 fn pf(k: u32) -> f32 { return bitcast<f32>(p(k)); }
+// -Infinity, from the last parameter word (WGSL rejects infinite constants; the runner always sets this word).
+fn negativeInfinity() -> f32 { return pf(${paramWords - 1}u); }
+// log(x) with log(0) = -Infinity exactly (SwiftShader returns log of the smallest normal instead).
+fn logExact(x: f32) -> f32 { return select(log(x), negativeInfinity(), x == 0.0); }
 fn threadIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
   return (wid.y * nwg.x + wid.x) * ${workgroupSize}u + lid;
 }
@@ -26,7 +31,7 @@ fn log1pPrecise(x: f32) -> f32 {
     let series = 1.0 + u2 * (1.0 / 3.0 + u2 * (1.0 / 5.0 + u2 * (1.0 / 7.0 + u2 * (1.0 / 9.0 + u2 * (1.0 / 11.0 + u2 / 13.0)))));
     return 2.0 * u * series;
   }
-  return log(1.0 + x);
+  return logExact(1.0 + x);
 }
 `;
 

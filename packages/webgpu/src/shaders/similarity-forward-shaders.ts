@@ -6,6 +6,8 @@ import { entryPoint, prelude, storage } from './prelude.js';
  * `anchorMeta` [n, 2] and `keyMeta` [m, 2] hold (id, group) per row, so the masks are rebuilt per pair:
  * excluded when ids match, positive when groups match, in the denominator unless positive and
  * `positivesInDenominator` is 0. Parameters: 0 n, 1 m, 2 D, 3 tile begin, 4 tile end, 5 positivesInDenominator.
+ * Every pass works on 4 x 4 blocks of (anchor, key) pairs held in registers, and every pass computes a
+ * similarity with the same `dotBlock`, so the forward and both backward passes see bit-identical values.
  */
 export const similarityBindings = `
 ${storage(1, 'anchors', 'read')}
@@ -13,102 +15,106 @@ ${storage(2, 'keys', 'read')}
 ${storage(3, 'scaleValue', 'read')}
 ${storage(4, 'anchorMeta', 'read')}
 ${storage(5, 'keyMeta', 'read')}
-// Dot products of anchor i with keys j .. j+3 (indices past m - 1 are clamped; callers ignore them).
-fn dotKeys(i: u32, j: u32) -> vec4<f32> {
+// Dot products of anchors i0 .. i0+3 (rows of the result) with keys j0 .. j0+3 (components); indices past the
+// last row are clamped, callers ignore those entries.
+fn dotBlock(i0: u32, j0: u32) -> array<vec4<f32>, 4> {
   let dimension = p(2u);
-  let last = p(1u) - 1u;
-  let k0 = j * dimension;
-  let k1 = min(j + 1u, last) * dimension;
-  let k2 = min(j + 2u, last) * dimension;
-  let k3 = min(j + 3u, last) * dimension;
-  let a = i * dimension;
-  var acc = vec4<f32>(0.0);
+  let lastAnchor = p(0u) - 1u;
+  let lastKey = p(1u) - 1u;
+  let a0 = min(i0, lastAnchor) * dimension;
+  let a1 = min(i0 + 1u, lastAnchor) * dimension;
+  let a2 = min(i0 + 2u, lastAnchor) * dimension;
+  let a3 = min(i0 + 3u, lastAnchor) * dimension;
+  let k0 = min(j0, lastKey) * dimension;
+  let k1 = min(j0 + 1u, lastKey) * dimension;
+  let k2 = min(j0 + 2u, lastKey) * dimension;
+  let k3 = min(j0 + 3u, lastKey) * dimension;
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
   for (var d = 0u; d < dimension; d++) {
-    acc += anchors[a + d] * vec4<f32>(keys[k0 + d], keys[k1 + d], keys[k2 + d], keys[k3 + d]);
+    let kv = vec4<f32>(keys[k0 + d], keys[k1 + d], keys[k2 + d], keys[k3 + d]);
+    acc0 += anchors[a0 + d] * kv;
+    acc1 += anchors[a1 + d] * kv;
+    acc2 += anchors[a2 + d] * kv;
+    acc3 += anchors[a3 + d] * kv;
   }
-  return acc;
+  return array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
 }
-// Dot products of anchors i .. i+3 with key j, summed in the same order as dotKeys.
-fn dotAnchors(i: u32, j: u32) -> vec4<f32> {
-  let dimension = p(2u);
-  let last = p(0u) - 1u;
-  let a0 = i * dimension;
-  let a1 = min(i + 1u, last) * dimension;
-  let a2 = min(i + 2u, last) * dimension;
-  let a3 = min(i + 3u, last) * dimension;
-  let k = j * dimension;
-  var acc = vec4<f32>(0.0);
-  for (var d = 0u; d < dimension; d++) {
-    acc += vec4<f32>(anchors[a0 + d], anchors[a1 + d], anchors[a2 + d], anchors[a3 + d]) * keys[k + d];
-  }
-  return acc;
-}`;
+fn isExcluded(i: u32, j: u32) -> bool { return anchorMeta[2u * i] == keyMeta[2u * j]; }
+fn isPositive(i: u32, j: u32) -> bool { return anchorMeta[2u * i + 1u] == keyMeta[2u * j + 1u]; }`;
 
 /**
  * One key tile of the forward: per anchor row, an online log-sum-exp over the denominator in the exact form
  * `max + log1p(rest)`: `stats` [n, 5] carries (max, copies of the max, sum of exp(s - max) over the others,
- * sum of positive logits, positive count) from tile to tile. No [n, m] value is ever stored.
+ * sum of positive logits, positive count) from tile to tile. One thread per 4 anchor rows; no [n, m] value is
+ * ever stored.
  */
 export const similarityForwardTileShader: KernelSource = {
   key: 'similarity:forward-tile',
   code: () => `${prelude}
 ${similarityBindings}
 ${storage(6, 'stats', 'read_write')}
+struct RowState { best: f32, copies: f32, rest: f32, positiveSum: f32, positiveCount: f32 }
+fn accumulate(state: ptr<function, RowState>, s: f32, positive: bool) {
+  if (positive) {
+    (*state).positiveSum += s;
+    (*state).positiveCount += 1.0;
+    if (p(5u) == 0u) { return; }
+  }
+  if ((*state).copies == 0.0 || s > (*state).best) {
+    (*state).rest = select(0.0, ((*state).rest + (*state).copies) * exp((*state).best - s), (*state).copies > 0.0);
+    (*state).best = s;
+    (*state).copies = 1.0;
+  } else if (s == (*state).best) {
+    (*state).copies += 1.0;
+  } else {
+    (*state).rest += exp(s - (*state).best);
+  }
+}
 ${entryPoint}
-  let i = index;
-  if (i >= p(0u)) { return; }
-  let anchorId = anchorMeta[2u * i];
-  let anchorGroup = anchorMeta[2u * i + 1u];
-  let scale = scaleValue[0];
+  let n = p(0u);
+  let i0 = 4u * index;
+  if (i0 >= n) { return; }
+  let rows = min(4u, n - i0);
   let begin = p(3u);
   let end = p(4u);
-  var best = 0.0;
-  var copies = 0.0;
-  var rest = 0.0;
-  var positiveSum = 0.0;
-  var positiveCount = 0.0;
-  if (begin > 0u) {
-    best = stats[5u * i];
-    copies = stats[5u * i + 1u];
-    rest = stats[5u * i + 2u];
-    positiveSum = stats[5u * i + 3u];
-    positiveCount = stats[5u * i + 4u];
+  let scale = scaleValue[0];
+  var states: array<RowState, 4>;
+  for (var r = 0u; r < rows; r++) {
+    let at = 5u * (i0 + r);
+    if (begin > 0u) {
+      states[r] = RowState(stats[at], stats[at + 1u], stats[at + 2u], stats[at + 3u], stats[at + 4u]);
+    } else {
+      states[r] = RowState(0.0, 0.0, 0.0, 0.0, 0.0);
+    }
   }
   for (var j = begin; j < end; j += 4u) {
-    let dots = dotKeys(i, j);
-    for (var t = 0u; t < 4u; t++) {
-      let key = j + t;
-      if (key >= end) { break; }
-      if (keyMeta[2u * key] == anchorId) { continue; }
-      let s = dots[t] * scale;
-      let positive = keyMeta[2u * key + 1u] == anchorGroup;
-      if (positive) {
-        positiveSum += s;
-        positiveCount += 1.0;
-        if (p(5u) == 0u) { continue; }
-      }
-      if (copies == 0.0 || s > best) {
-        rest = select(0.0, (rest + copies) * exp(best - s), copies > 0.0);
-        best = s;
-        copies = 1.0;
-      } else if (s == best) {
-        copies += 1.0;
-      } else {
-        rest += exp(s - best);
+    let block = dotBlock(i0, j);
+    let keysHere = min(4u, end - j);
+    for (var r = 0u; r < rows; r++) {
+      for (var t = 0u; t < keysHere; t++) {
+        if (isExcluded(i0 + r, j + t)) { continue; }
+        accumulate(&states[r], block[r][t] * scale, isPositive(i0 + r, j + t));
       }
     }
   }
-  stats[5u * i] = best;
-  stats[5u * i + 1u] = copies;
-  stats[5u * i + 2u] = rest;
-  stats[5u * i + 3u] = positiveSum;
-  stats[5u * i + 4u] = positiveCount;
+  for (var r = 0u; r < rows; r++) {
+    let at = 5u * (i0 + r);
+    let state = states[r];
+    stats[at] = state.best;
+    stats[at + 1u] = state.copies;
+    stats[at + 2u] = state.rest;
+    stats[at + 3u] = state.positiveSum;
+    stats[at + 4u] = state.positiveCount;
+  }
 }`,
 };
 
 /**
  * Per-row results from `stats`: `rowLosses = (max - mean positive) + log1p(rest + copies - 1)` (0 without a
- * positive), `positiveCounts`, `logSumExp = max + log1p(...)`. Parameters: 0 n, 1 the bits of -Infinity.
+ * positive), `positiveCounts`, `logSumExp = max + log1p(...)`. Parameters: 0 n.
  */
 export const similarityFinalizeShader: KernelSource = {
   key: 'similarity:finalize',
@@ -121,7 +127,7 @@ ${entryPoint}
   let i = index;
   if (i >= p(0u)) { return; }
   let copies = stats[5u * i + 1u];
-  let best = select(pf(1u), stats[5u * i], copies > 0.0);
+  let best = select(negativeInfinity(), stats[5u * i], copies > 0.0);
   let log1pRest = log1pPrecise(stats[5u * i + 2u] + (copies - 1.0));
   let positiveCount = stats[5u * i + 4u];
   let positiveMean = stats[5u * i + 3u] / max(positiveCount, 1.0);

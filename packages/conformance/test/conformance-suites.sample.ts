@@ -1,0 +1,51 @@
+/**
+ * Suites whose outcome src/describe-conformance.test.ts checks from the JSON report (some of these tests fail on
+ * purpose). Each keeps to a few cases through `caseFilter`.
+ */
+import { composedSimilarityCrossEntropy, createReferenceBackend, type SimilarityCrossEntropy, type TensorBackend } from '@contrastive/core';
+import { describeConformance } from '../src/index.js';
+
+const reference = () => createReferenceBackend() as TensorBackend<unknown>;
+const only = (...ids: string[]) => (id: string) => ids.includes(id);
+
+/** Selects with arithmetic, `c * a + (1 - c) * b`: Infinity and NaN leak from the branch not taken. */
+function arithmeticWhere(): TensorBackend<unknown> {
+  const b = reference();
+  const one = () => b.fill([], 1);
+  const zero = () => b.fill([], 0);
+  return { ...b, where: (c, x, y) => b.scope(() => b.add(b.mul(b.where(c, one(), zero()), x), b.mul(b.where(c, zero(), one()), y))) };
+}
+
+/** A fused kernel that is the composed one with row losses 1% too large. */
+function skewedFused(): TensorBackend<unknown> {
+  const b = reference();
+  const composed = composedSimilarityCrossEntropy<unknown>();
+  const kernel: SimilarityCrossEntropy<unknown> = {
+    forward: (backend, inputs) => {
+      const result = composed.forward(backend, inputs);
+      return { ...result, rowLosses: backend.mul(result.rowLosses, backend.fill([], 1.01)) };
+    },
+    backward: composed.backward,
+  };
+  return { ...b, fused: { similarityCrossEntropy: kernel } };
+}
+
+describeConformance('listed-but-passing', reference, {
+  expectedFailures: [{ id: 'primitive/slice', reason: 'listed on purpose' }, { id: 'primitive/no-such-case', reason: 'matches nothing' }],
+  caseFilter: only('primitive/slice', 'primitive/transpose'),
+});
+
+describeConformance('listed-and-failing', arithmeticWhere, {
+  expectedFailures: [{ id: 'primitive/where-no-leak-from-branch-not-taken', reason: 'arithmetic select' }],
+  caseFilter: only('primitive/where-no-leak-from-branch-not-taken', 'primitive/max-with-minus-infinity'),
+});
+
+describeConformance('unavailable', () => Promise.reject(new Error('never created')), { unavailable: 'native binding missing' });
+
+describeConformance('fused-correct', () => ({ ...reference(), fused: { similarityCrossEntropy: composedSimilarityCrossEntropy() } }), {
+  caseFilter: (id) => id.startsWith('fused/'),
+});
+
+describeConformance('fused-skewed', skewedFused, { caseFilter: only('fused/similarityCrossEntropy/cross-view') });
+
+describeConformance('no-fused', reference, { caseFilter: only('fused/similarityCrossEntropy/cross-view') });

@@ -1,0 +1,2 @@
+export { createNodeGpuBackend, loadTfjsNodeGpu } from './node-gpu-backend.js';
+export type { TfjsNodeGpuStatus } from './node-gpu-backend.js';
