@@ -2,7 +2,7 @@ import { computeLossAndGradients, losses, topKAccuracy, type LossDefinition, typ
 import { exampleBatch } from './example-inputs.js';
 import { inputsFor } from './inputs-for.js';
 
-const format = (values: ArrayLike<number>) => Array.from(values, (v) => v.toFixed(6)).join(', ');
+const format = (values: ArrayLike<number>) => Array.from(values, (v) => v.toPrecision(6)).join(', ');
 
 /** Computes every loss with its gradients on the example and returns the report, line by line. */
 export async function runExample<T>(backend: TensorBackend<T>): Promise<string[]> {

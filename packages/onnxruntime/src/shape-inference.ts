@@ -2,7 +2,7 @@
  * Static output shapes of the primitives, computed at trace time from input shapes only. Mismatches throw
  * `ContrastiveInputError` naming the argument, so a bad call fails while tracing, not inside ONNX Runtime.
  */
-import { ContrastiveInputError, formatShape, type Shape } from '@contrastive/core';
+import { ContrastiveInputError, formatShape, type Shape, type StaticIndices } from '@contrastive/core';
 
 export function sizeOf(shape: Shape): number {
   return shape.reduce((acc, extent) => acc * extent, 1);
@@ -76,4 +76,19 @@ export function concatShape(shapes: readonly Shape[], axis: number): Shape {
     total += shape[resolved]!;
   }
   return first.map((extent, i) => (i === resolved ? total : extent));
+}
+
+/** GatherElements indices: same rank, same extents off `axis`, integers within the axis. */
+export function checkIndices(shape: Shape, indices: StaticIndices, axis: number): void {
+  const sameRank = indices.shape.length === shape.length;
+  if (!sameRank || indices.shape.some((extent, i) => i !== axis && extent !== shape[i])) {
+    throw new ContrastiveInputError('indices', `shape matching ${formatShape(shape)} off axis ${axis}`, `shape ${formatShape(indices.shape)}`);
+  }
+  if (indices.values.length !== sizeOf(indices.shape)) {
+    throw new ContrastiveInputError('indices', `${sizeOf(indices.shape)} values`, `${indices.values.length} values`);
+  }
+  const extent = shape[axis]!;
+  for (const index of indices.values) {
+    if (!Number.isInteger(index) || index < 0 || index >= extent) throw new ContrastiveInputError('indices', `integers in [0, ${extent})`, String(index));
+  }
 }

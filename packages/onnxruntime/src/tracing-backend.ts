@@ -118,7 +118,7 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
     },
     takeAlongAxis(x, indices: StaticIndices, axis) {
       const resolved = shapes.normalizeAxis(axis, live(x).shape.length);
-      checkIndices(x.shape, indices, resolved);
+      shapes.checkIndices(x.shape, indices, resolved);
       return node('GatherElements', [float(x), int64Operand(indices.values, indices.shape)], [...indices.shape], 'float32', { axis: intAttribute(resolved) });
     },
 
@@ -175,18 +175,4 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
     liveCount: () => tracker.liveCount,
     isTensor,
   };
-}
-
-function checkIndices(shape: Shape, indices: StaticIndices, axis: number): void {
-  const sameRank = indices.shape.length === shape.length;
-  if (!sameRank || indices.shape.some((extent, i) => i !== axis && extent !== shape[i])) {
-    throw new ContrastiveInputError('indices', `shape matching ${formatShape(shape)} off axis ${axis}`, `shape ${formatShape(indices.shape)}`);
-  }
-  if (indices.values.length !== shapes.sizeOf(indices.shape)) {
-    throw new ContrastiveInputError('indices', `${shapes.sizeOf(indices.shape)} values`, `${indices.values.length} values`);
-  }
-  const extent = shape[axis]!;
-  for (const index of indices.values) {
-    if (!Number.isInteger(index) || index < 0 || index >= extent) throw new ContrastiveInputError('indices', `integers in [0, ${extent})`, String(index));
-  }
 }

@@ -24,8 +24,8 @@ export function reduce(context: WebGpuContext, x: GpuTensor, axis: number, keepD
   const resolved = resolveAxis(axis, context.live(x).shape, kind);
   const [outer, extent, inner] = split(x.shape, resolved);
   const kept = x.shape.map((value, i) => (i === resolved ? 1 : value));
-  const out = context.allocate(keepDims ? kept : kept.filter((_, i) => i !== resolved));
   if (extent === 0) throw new ContrastiveInputError(kind, 'a non-empty axis', `shape ${formatShape(x.shape)}`);
+  const out = context.allocate(keepDims ? kept : kept.filter((_, i) => i !== resolved));
   context.runner.run(reductionShader(kind), [outer * inner, extent, inner], [x, out], outer * inner);
   return out;
 }

@@ -11,6 +11,8 @@ export async function loadTfjs(backend: LiveBackendName): Promise<TfjsCore> {
   const [tf, contrastiveTfjs] = await Promise.all([
     import('@tensorflow/tfjs-core'),
     import('@contrastive/tfjs'),
+    // tfjs-core alone registers no gradients; the encoder's matMul/relu/add/split need theirs.
+    import('@tensorflow/tfjs-core/dist/register_all_gradients'),
     import('@tensorflow/tfjs-backend-cpu'),
     import('@tensorflow/tfjs-backend-webgl'),
     // The WebGPU backend registers itself only where `navigator.gpu` exists; elsewhere selecting it fails loudly.
