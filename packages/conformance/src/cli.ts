@@ -1,4 +1,4 @@
-#!/usr/bin/env -S tsx --conditions=@contrastive/source
+#!/usr/bin/env node
 /**
  * `contrastive-conformance`: runs one backend on a fixture directory without vitest and prints one summary line
  * per loss, then `N passed, M failed`; exits with 1 when a case fails and 2 on a usage error.

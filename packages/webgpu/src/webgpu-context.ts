@@ -107,8 +107,8 @@ export class WebGpuContext {
     try {
       await staging.mapAsync(0x0001, 0, Math.ceil(bytes / 4) * 4);
     } catch (error) {
-      this.assertUsable();
-      await Promise.race([this.lost, new Promise((resolve) => setTimeout(resolve, 0))]);
+      // A failed map usually means the device is gone: prefer the typed error when the loss is already known.
+      await Promise.race([this.lost, Promise.resolve()]);
       this.assertUsable();
       throw error;
     }
