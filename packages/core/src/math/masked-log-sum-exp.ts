@@ -7,13 +7,25 @@ import type { TensorBackend } from '../tensor-backend.js';
  * masked entry (callers validate that). Masked-out entries never reach `exp` results (selected away by `where`).
  */
 export function maskedRowLogSumExp<T>(b: TensorBackend<T>, x: T, mask: T): { logSumExp: T; rowMax: T; log1pRest: T } {
+  const { masked: _masked, ...result } = rowLogSumExpOfMasked(b, b.where(mask, x, b.fill([], -Infinity)));
+  return result;
+}
+
+/**
+ * The same for a matrix whose left-out entries are already `-Infinity` (`masked = where(mask, x, -inf)`), in
+ * the fewest passes over the [n, m] matrix: `shifted = masked - max` keeps `-inf` where left out (the row max is
+ * finite), so `exp(shifted)` is an exact zero there; `exp(0) = 1` exactly at the maxima, so subtracting the
+ * maxima's indicator leaves the other entries' sum. Returns `masked` too, for a backward that reuses it.
+ */
+export function rowLogSumExpOfMasked<T>(b: TensorBackend<T>, masked: T): { logSumExp: T; rowMax: T; log1pRest: T; masked: T } {
   const zero = b.fill([], 0);
-  const rowMax = b.max(b.where(mask, x, b.fill([], -Infinity)), 1, true);
-  const shifted = b.where(mask, b.sub(x, rowMax), b.fill([], -Infinity));
-  const isMax = b.equal(shifted, zero);
-  const maxCount = b.sum(b.where(isMax, b.fill([], 1), zero), 1, true);
-  const others = b.sum(b.where(isMax, zero, b.where(mask, b.exp(shifted), zero)), 1, true);
-  const rest = b.add(others, b.sub(maxCount, b.fill([], 1)));
+  const one = b.fill([], 1);
+  const rowMax = b.max(masked, 1, true);
+  const shifted = b.sub(masked, rowMax);
+  const atMax = b.where(b.equal(shifted, zero), one, zero);
+  const maxCount = b.sum(atMax, 1, true);
+  const others = b.sum(b.sub(b.exp(shifted), atMax), 1, true);
+  const rest = b.add(others, b.sub(maxCount, one));
   const log1pRest = b.log1p(rest);
-  return { logSumExp: b.add(rowMax, log1pRest), rowMax, log1pRest };
+  return { logSumExp: b.add(rowMax, log1pRest), rowMax, log1pRest, masked };
 }

@@ -1,5 +1,5 @@
 import type { TensorBackend } from '../tensor-backend.js';
-import { maskedRowLogSumExp } from './masked-log-sum-exp.js';
+import { rowLogSumExpOfMasked } from './masked-log-sum-exp.js';
 
 /**
  * Which key is a positive and which keys form the denominator of anchor `i`, stated by ids so that a tiled
@@ -63,23 +63,25 @@ export interface SimilarityCrossEntropy<T> {
   backward(backend: TensorBackend<T>, saved: SimilarityCrossEntropySaved<T>, rowWeights: T): SimilarityCrossEntropyGradients<T>;
 }
 
+/**
+ * `positiveWeight` (1 for a positive, else 0) and `excluded` (keys outside the denominator), from the ids.
+ * With positives in the denominator only the anchor itself is excluded, one comparison.
+ */
 function masks<T>(b: TensorBackend<T>, pairing: Pairing<T>) {
   const self = b.equal(pairing.anchorIds, pairing.keyIds);
   const zero = b.fill([], 0);
   const one = b.fill([], 1);
   const positiveWeight = b.where(self, zero, b.where(b.equal(pairing.anchorGroups, pairing.keyGroups), one, zero));
-  const positive = b.greater(positiveWeight, zero);
-  const denominator = pairing.positivesInDenominator
-    ? b.where(self, zero, one)
-    : b.where(self, zero, b.sub(one, positiveWeight));
-  return { positive, positiveWeight, denominator: b.greater(denominator, zero) };
+  const excluded = pairing.positivesInDenominator ? self : b.greater(b.where(self, one, positiveWeight), zero);
+  return { positiveWeight, excluded };
 }
 
 /** Everything one block of anchor rows needs, computed from the inputs (the logits are [rows, m]). */
 export interface SimilarityBlock<T> {
   readonly logits: T;
+  /** The logits with every key outside the denominator set to `-Infinity` (so `exp` zeroes it exactly). */
+  readonly maskedLogits: T;
   readonly positiveWeight: T;
-  readonly denominator: T;
   readonly safeCounts: T;
   readonly hasPositive: T;
   readonly logSumExp: T;
@@ -91,24 +93,27 @@ export interface SimilarityBlock<T> {
 export function similarityBlockForward<T>(b: TensorBackend<T>, anchors: T, keys: T, scale: T, pairing: Pairing<T>): SimilarityBlock<T> {
   const logits = b.matmul(b.mul(anchors, scale), keys, { transposeB: true });
   const rows = b.shape(logits)[0]!;
-  const { positive, positiveWeight, denominator } = masks(b, pairing);
+  const { positiveWeight, excluded } = masks(b, pairing);
   const counts = b.sum(positiveWeight, 1, true);
   const zero = b.fill([], 0);
   const hasPositive = b.greater(counts, zero);
   const safeCounts = b.maximum(counts, b.fill([], 1));
-  const positiveMean = b.div(b.sum(b.where(positive, logits, zero), 1, true), safeCounts);
-  const { logSumExp, rowMax, log1pRest } = maskedRowLogSumExp(b, logits, denominator);
+  // The logits are finite, so weighting by 0/1 selects the positives exactly (one pass, no `where`).
+  const positiveMean = b.div(b.sum(b.mul(logits, positiveWeight), 1, true), safeCounts);
+  const maskedLogits = b.where(excluded, b.fill([], -Infinity), logits);
+  const { logSumExp, rowMax, log1pRest } = rowLogSumExpOfMasked(b, maskedLogits);
   // (max - mean positive) + log1p(rest): exact zero plus a small log1p when the positive dominates.
   const rowValues = b.add(b.sub(rowMax, positiveMean), log1pRest);
   const rowLosses = b.reshape(b.where(hasPositive, rowValues, zero), [rows]);
   const positiveCounts = b.reshape(counts, [rows]);
-  return { logits, positiveWeight, denominator, safeCounts, hasPositive, logSumExp, rowLosses, positiveCounts };
+  return { logits, maskedLogits, positiveWeight, safeCounts, hasPositive, logSumExp, rowLosses, positiveCounts };
 }
 
 /** `G = w (softmax_den(s) - positives / |positives|)` for one block; rows without a positive get zeros. */
 export function similarityBlockGradient<T>(b: TensorBackend<T>, block: SimilarityBlock<T>, logSumExp: T, rowWeights: T): T {
   const zero = b.fill([], 0);
-  const softmax = b.where(block.denominator, b.exp(b.sub(block.logits, logSumExp)), zero);
+  // exp(-inf) = 0: keys outside the denominator get an exact zero without a `where` pass.
+  const softmax = b.exp(b.sub(block.maskedLogits, logSumExp));
   const weights = b.where(block.hasPositive, b.reshape(rowWeights, [b.shape(block.logits)[0]!, 1]), zero);
   return b.mul(b.sub(softmax, b.div(block.positiveWeight, block.safeCounts)), weights);
 }

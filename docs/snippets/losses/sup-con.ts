@@ -1,0 +1,8 @@
+import { computeLoss, createReferenceBackend, supCon } from '@contrastive/core';
+
+const backend = createReferenceBackend();
+// Two views of B = 3 samples, view-major ([V * B, D]); labels are per sample ([B]).
+const embeddings = backend.fromArray([1, 0, 0.9, 0.1, 0, 1, 1, 0.1, 0.8, 0.2, 0.1, 1], [6, 2]);
+const labels = backend.fromArray([0, 0, 1], [3]);
+const loss = computeLoss(backend, supCon, { embeddings, labels }, { views: 2, temperature: 0.07 });
+console.log(await backend.read(loss));
