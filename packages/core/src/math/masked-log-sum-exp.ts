@@ -13,15 +13,17 @@ export function maskedRowLogSumExp<T>(b: TensorBackend<T>, x: T, mask: T): { log
 
 /**
  * The same for a matrix whose left-out entries are already `-Infinity` (`masked = where(mask, x, -inf)`), in
- * the fewest passes over the [n, m] matrix: `shifted = masked - max` keeps `-inf` where left out (the row max is
- * finite), so `exp(shifted)` is an exact zero there; `exp(0) = 1` exactly at the maxima, so subtracting the
- * maxima's indicator leaves the other entries' sum. Returns `masked` too, for a backward that reuses it.
+ * the fewest passes over the [n, m] matrix and two `where`s: `shifted = masked - max` keeps `-inf` where left
+ * out (the row max is finite, or replaced by 0 in a row with nothing in its mask), so `exp(shifted)` is an exact
+ * zero there; `exp(0) = 1` exactly at the maxima, so subtracting the maxima's indicator leaves the other
+ * entries' sum. Returns `masked` too, for a backward that reuses it.
  */
 export function rowLogSumExpOfMasked<T>(b: TensorBackend<T>, masked: T): { logSumExp: T; rowMax: T; log1pRest: T; masked: T } {
   const zero = b.fill([], 0);
   const one = b.fill([], 1);
   const rowMax = b.max(masked, 1, true);
-  const shifted = b.sub(masked, rowMax);
+  // A row with nothing in its mask shifts by 0 (all `-inf`, so `rest = -1` and `lse = -inf`, never NaN).
+  const shifted = b.sub(masked, b.where(b.greater(rowMax, b.fill([], -Infinity)), rowMax, zero));
   const atMax = b.where(b.equal(shifted, zero), one, zero);
   const maxCount = b.sum(atMax, 1, true);
   const others = b.sum(b.sub(b.exp(shifted), atMax), 1, true);

@@ -113,7 +113,9 @@ export function similarityBlockForward<T>(b: TensorBackend<T>, anchors: T, keys:
 export function similarityBlockGradient<T>(b: TensorBackend<T>, block: SimilarityBlock<T>, logSumExp: T, rowWeights: T): T {
   const zero = b.fill([], 0);
   // exp(-inf) = 0: keys outside the denominator get an exact zero without a `where` pass.
-  const softmax = b.exp(b.sub(block.maskedLogits, logSumExp));
+  // A row with an empty denominator (lse = -inf) subtracts 0 instead, so its softmax is zeros, not NaN.
+  const safeLogSumExp = b.where(b.greater(logSumExp, b.fill([], -Infinity)), logSumExp, zero);
+  const softmax = b.exp(b.sub(block.maskedLogits, safeLogSumExp));
   const weights = b.where(block.hasPositive, b.reshape(rowWeights, [b.shape(block.logits)[0]!, 1]), zero);
   return b.mul(b.sub(softmax, b.div(block.positiveWeight, block.safeCounts)), weights);
 }
