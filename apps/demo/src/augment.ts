@@ -1,19 +1,22 @@
 /**
- * Augmentations suited to 8x8 digits: a random shift of up to `maxShift` pixels along each axis (zero fill),
- * additive Gaussian noise, and pixel dropout. Two independent draws of one image make a positive pair.
+ * Augmentations suited to 8x8 digits: with probability `shiftProbability`, a random shift of up to `maxShift`
+ * pixels along each axis (zero fill); additive Gaussian noise; and pixel dropout. Two independent draws of one
+ * image make a positive pair.
  */
 import type { Random } from './random.js';
 
 export interface AugmentOptions {
   /** Largest shift in pixels along each axis. Default 1. */
   readonly maxShift: number;
+  /** Probability that an image is shifted at all (the demo README says why not always). Default 0.5. */
+  readonly shiftProbability: number;
   /** Standard deviation of the additive noise, in units of the full pixel range [0, 1]. Default 0.1. */
   readonly noise: number;
   /** Probability that a pixel is set to 0. Default 0.1. */
   readonly dropout: number;
 }
 
-export const defaultAugmentOptions: AugmentOptions = { maxShift: 1, noise: 0.1, dropout: 0.1 };
+export const defaultAugmentOptions: AugmentOptions = { maxShift: 1, shiftProbability: 0.5, noise: 0.1, dropout: 0.1 };
 
 /** Augments `count` images of `width * height` pixels (row-major); returns a new array. */
 export function augmentImages(
@@ -27,8 +30,9 @@ export function augmentImages(
   const size = width * height;
   const out = new Float64Array(count * size);
   for (let n = 0; n < count; n++) {
-    const shiftX = random.integer(2 * options.maxShift + 1) - options.maxShift;
-    const shiftY = random.integer(2 * options.maxShift + 1) - options.maxShift;
+    const shifted = options.shiftProbability > 0 && random.next() < options.shiftProbability;
+    const shiftX = shifted ? random.integer(2 * options.maxShift + 1) - options.maxShift : 0;
+    const shiftY = shifted ? random.integer(2 * options.maxShift + 1) - options.maxShift : 0;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const sourceX = x - shiftX;

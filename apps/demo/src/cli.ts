@@ -27,9 +27,9 @@ export const defaultDemoOptions: DemoOptions = {
   backend: 'reference',
   loss: 'nt-xent',
   epochs: 30,
-  batchSize: 256,
-  temperature: 0.2,
-  learningRate: 3e-3,
+  batchSize: 64,
+  temperature: 0.1,
+  learningRate: 1e-3,
   out: defaultReportPath,
   seed: 1,
 };

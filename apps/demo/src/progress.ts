@@ -40,7 +40,8 @@ export function createProgressReporter(stream: ProgressStream, minIntervalMs = 1
       const now = performance.now();
       if (now - lastDraw < minIntervalMs && !endOfEpoch) return;
       lastDraw = now;
-      const line = formatProgress(progress).slice(0, Math.max((stream.columns ?? 100) - 1, 20));
+      const width = stream.columns && stream.columns > 20 ? stream.columns - 1 : undefined; // 0 or unknown: no cut
+      const line = formatProgress(progress).slice(0, width);
       stream.write(`\r${line}\x1b[K`);
       drawn = true;
     },

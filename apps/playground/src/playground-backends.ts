@@ -24,12 +24,12 @@ export async function createPlaygroundBackend(name: PlaygroundBackendName): Prom
     reference ??= createReferenceBackend() as TensorBackend<unknown>;
     return { backend: reference, description: `reference (${reference.capabilities.precision})` };
   }
-  const [tf, contrastiveTfjs] = await Promise.all([
-    import('@tensorflow/tfjs-core'),
-    import('@contrastive/tfjs'),
-    import('@tensorflow/tfjs-backend-cpu'),
-    import('@tensorflow/tfjs-backend-webgl'),
-  ]);
+  // One after the other: bundlers split tfjs-core across chunks, and a backend chunk evaluated before the chunk
+  // that registers tfjs's flags fails with "Cannot evaluate flag 'DEBUG'".
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  await import('@tensorflow/tfjs-backend-webgl');
+  const contrastiveTfjs = await import('@contrastive/tfjs');
   await contrastiveTfjs.selectTfjsBackend(tf, name === 'tfjs-webgl' ? 'webgl' : 'cpu');
   tfjsAdapter ??= contrastiveTfjs.createTfjsBackend(tf) as TensorBackend<unknown>;
   return { backend: tfjsAdapter, description: `tfjs ${tf.getBackend()} (${tfjsAdapter.capabilities.precision})` };

@@ -1,0 +1,18 @@
+import { tf, useTfjsBackend } from './src/tfjs-setup.js';
+await useTfjsBackend('wasm');
+const R = Number(process.argv[2] ?? 2048), D = 128;
+const a = tf.randomNormal([R, D]) as tf.Tensor2D, b = tf.randomNormal([R, D]) as tf.Tensor2D, g = tf.randomNormal([R, R]) as tf.Tensor2D;
+const t = (name: string, f: () => tf.Tensor) => { f().dispose(); const s = performance.now(); for (let i = 0; i < 3; i++) { const y = f(); y.dataSync(); y.dispose(); } console.log(name, ((performance.now() - s) / 3).toFixed(1), 'ms'); };
+t('matMul(a, b, false, true)', () => tf.matMul(a, b, false, true));
+t('matMul(a, transpose(b))', () => tf.tidy(() => tf.matMul(a, tf.transpose(b))));
+t('matMul(g, a)', () => tf.matMul(g, a));
+t('matMul(g, a, true, false)', () => tf.matMul(g, a, true, false));
+t('matMul(transpose(g), a)', () => tf.tidy(() => tf.matMul(tf.transpose(g), a)));
+t('transpose(g)', () => tf.transpose(g));
+t('exp(g)', () => tf.exp(g));
+t('where(g>0, g, 0)', () => tf.tidy(() => tf.where(tf.greater(g, 0), g, tf.scalar(0))));
+t('sub(g, col)', () => tf.tidy(() => tf.sub(g, tf.ones([R, 1]))));
+t('sum(g,1)', () => tf.sum(g, 1, true));
+t('where(m, g, fill0) prebuilt', () => tf.tidy(() => tf.where(tf.greater(g, 0), g, tf.zeros([R, R]))));
+t('greater(g,0)', () => tf.greater(g, 0));
+t('equal(col,row)', () => tf.tidy(() => tf.equal(tf.ones([R, 1]), tf.ones([1, R]))));

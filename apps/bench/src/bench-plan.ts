@@ -1,0 +1,125 @@
+/**
+ * Which cells a run measures, and why the others are skipped. Decisions come from two stated models, not from
+ * measurements: memory of the unchunked composed form (~16 live R x R float32 matrices: everything inside one
+ * `scope` stays alive until the gradients exist) and a time estimate per engine (matmul rate plus a cost per
+ * similarity entry), both deliberately rough; a skipped cell carries the numbers behind its reason.
+ */
+import type { BenchBackend, BenchLoss, BenchOptions } from './cli-options.js';
+import { similarityRows } from './statistics.js';
+
+export type LossEngine = 'ort-node' | 'ort-web-wasm' | 'tfjs-wasm' | 'tfjs-cpu' | 'reference';
+export type NaiveVariant = 'origin-contrastive-loss' | 'simclr-info-nce';
+
+export type Cell =
+  | { readonly kind: 'loss'; readonly engine: LossEngine; readonly loss: BenchLoss; readonly pairs: number; readonly dimension: number; readonly blockRows?: number; readonly note?: string }
+  | { readonly kind: 'naive'; readonly variant: NaiveVariant; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number }
+  | { readonly kind: 'pytorch'; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number };
+
+export interface SkippedCell {
+  readonly backend: string;
+  readonly loss: BenchLoss;
+  readonly pairs: number;
+  readonly dimension: number;
+  readonly reason: string;
+}
+
+const GiB = 2 ** 30;
+/** Live R x R float32 matrices of the unchunked composed form (measured: 4.4 GB peak RSS at R = 8192 on ORT). */
+export const liveMatrices = 16;
+/** wasm32 heaps stop at 4 GiB; 3 GiB is left for the matrices. */
+const wasmMatrixBytes = 3 * GiB;
+/** The machine has ~23 GB RAM shared with other work: a native cell may use 12 GB. */
+const nativeMatrixBytes = 12 * GiB;
+
+interface EngineModel {
+  readonly label: string;
+  /** Planning rate of the engine's matmuls, FLOP/s. */
+  readonly flopsPerSecond: number;
+  /** Planning cost of the elementwise passes, seconds per similarity entry (all passes of fwd+bwd). */
+  readonly secondsPerEntry: number;
+  readonly matrixBytes: number;
+  /** Largest N measured at all (small-N-only engines), with the reason. */
+  readonly maxPairs?: readonly [number, string];
+}
+
+export const engineModels: Readonly<Record<LossEngine | 'naive' | 'pytorch', EngineModel>> = {
+  'ort-node': { label: 'onnxruntime-node (cpu)', flopsPerSecond: 60e9, secondsPerEntry: 12e-9, matrixBytes: nativeMatrixBytes },
+  'ort-web-wasm': { label: 'onnxruntime-web (wasm, 1 thread)', flopsPerSecond: 8e9, secondsPerEntry: 40e-9, matrixBytes: wasmMatrixBytes },
+  'tfjs-wasm': { label: '@contrastive/tfjs on tfjs wasm', flopsPerSecond: 12e9, secondsPerEntry: 40e-9, matrixBytes: wasmMatrixBytes },
+  'tfjs-cpu': { label: '@contrastive/tfjs on tfjs cpu', flopsPerSecond: 0.4e9, secondsPerEntry: 300e-9, matrixBytes: nativeMatrixBytes, maxPairs: [256, 'tfjs cpu is measured only at small N (plain-JS kernels, ~40x slower than wasm)'] },
+  reference: { label: 'core reference (float64 JS)', flopsPerSecond: 0.3e9, secondsPerEntry: 500e-9, matrixBytes: nativeMatrixBytes, maxPairs: [256, 'the float64 reference backend is measured only at small N (plain JS, no SIMD)'] },
+  naive: { label: 'naive tfjs (tf.grad) on wasm', flopsPerSecond: 12e9, secondsPerEntry: 60e-9, matrixBytes: wasmMatrixBytes },
+  pytorch: { label: 'PyTorch 1.13 CPU', flopsPerSecond: 30e9, secondsPerEntry: 10e-9, matrixBytes: nativeMatrixBytes },
+};
+
+/** Rows per block so that `liveMatrices` block-sized matrices take at most `bytes` (a power of two, <= rows). */
+export function blockRowsFor(rows: number, bytes: number): number {
+  const fit = Math.max(1, Math.floor(bytes / (liveMatrices * rows * 4)));
+  return Math.min(rows, 2 ** Math.floor(Math.log2(fit)));
+}
+
+/** Matmul flops the implementation performs: unchunked `4 R^2 D` (+2 for CLIP's two gradients and two directions), chunked recomputes. */
+function workFlops(loss: BenchLoss, rows: number, dimension: number, chunked: boolean): number {
+  const unit = 2 * rows * rows * dimension;
+  if (loss === 'clip') return chunked ? 8 * unit : 6 * unit;
+  return chunked ? 4 * unit : 2 * unit;
+}
+
+export function estimateSeconds(model: EngineModel, loss: BenchLoss, rows: number, dimension: number, chunked: boolean): number {
+  return workFlops(loss, rows, dimension, chunked) / model.flopsPerSecond + rows * rows * model.secondsPerEntry;
+}
+
+const fmtGiB = (bytes: number) => `${(bytes / GiB).toFixed(1)} GiB`;
+
+/** The cells to run for `options`, and every other requested cell with its reason. */
+export function planCells(options: BenchOptions): { cells: Cell[]; skipped: SkippedCell[] } {
+  const cells: Cell[] = [];
+  const skipped: SkippedCell[] = [];
+  for (const loss of options.losses) {
+    for (const dimension of options.dimensions) {
+      for (const pairs of options.sizes) {
+        for (const backend of options.backends) planOne(backend, loss, pairs, dimension, options.budgetSeconds, cells, skipped);
+      }
+    }
+  }
+  return { cells, skipped };
+}
+
+function planOne(backend: BenchBackend, loss: BenchLoss, pairs: number, dimension: number, budget: number, cells: Cell[], skipped: SkippedCell[]): void {
+  const rows = similarityRows(loss, pairs);
+  const skip = (reason: string): void => void skipped.push({ backend, loss, pairs, dimension, reason });
+  const matrixBytes = liveMatrices * rows * rows * 4;
+  if (backend === 'naive-tfjs-wasm' || backend === 'pytorch') {
+    if (loss !== 'nt-xent') return; // compared on NT-Xent only (the origin document's functions; the PyTorch script)
+    const model = engineModels[backend === 'pytorch' ? 'pytorch' : 'naive'];
+    const seconds = estimateSeconds(model, loss, rows, dimension, false) * 1.5;
+    if (backend === 'pytorch' && 5 * rows * rows * 4 > model.matrixBytes) return skip(`needs ~${fmtGiB(5 * rows * rows * 4)} (5 live ${rows}x${rows} float32 matrices under autograd), over the ${fmtGiB(model.matrixBytes)} a cell may use here`);
+    if (backend === 'naive-tfjs-wasm' && matrixBytes > 4 * model.matrixBytes) return skip(`needs ~${fmtGiB(matrixBytes)} of intermediates, far over the 4 GiB wasm32 heap`);
+    if (seconds > budget) return skip(`estimated ${seconds.toFixed(0)} s per run, over the --budget of ${budget} s`);
+    if (backend === 'pytorch') return void cells.push({ kind: 'pytorch', loss, pairs, dimension });
+    cells.push({ kind: 'naive', variant: 'simclr-info-nce', loss, pairs, dimension });
+    cells.push({ kind: 'naive', variant: 'origin-contrastive-loss', loss, pairs, dimension });
+    return;
+  }
+  const model = engineModels[backend];
+  if (model.maxPairs && pairs > model.maxPairs[0]) return skip(model.maxPairs[1]);
+  const chunked = matrixBytes > model.matrixBytes;
+  const seconds = estimateSeconds(model, loss, rows, dimension, chunked);
+  if (seconds > budget) return skip(`estimated ${seconds.toFixed(0)} s per run${chunked ? ' (chunked)' : ''}, over the --budget of ${budget} s`);
+  if (!chunked) return void cells.push({ kind: 'loss', engine: backend, loss, pairs, dimension });
+  const note = `chunked: the unchunked form would need ~${fmtGiB(matrixBytes)} (${liveMatrices} live ${rows}x${rows} float32 matrices), over ${fmtGiB(model.matrixBytes)}`;
+  cells.push({ kind: 'loss', engine: backend, loss, pairs, dimension, blockRows: blockRowsFor(rows, GiB), note });
+}
+
+/** The `--large` cell: NT-Xent, N = 65536 pairs, D = 128, chunked, on onnxruntime-node (the fastest CPU path). */
+export function largeCell(): Cell {
+  const note = 'chunked (--large): the unchunked form would need ~1 TiB (16 live 131072x131072 float32 matrices)';
+  return { kind: 'loss', engine: 'ort-node', loss: 'nt-xent', pairs: 65536, dimension: 128, blockRows: 256, note };
+}
+
+/** A short label for a cell's backend column. */
+export function cellBackend(cell: Cell): string {
+  if (cell.kind === 'naive') return `naive-tfjs-wasm (${cell.variant})`;
+  if (cell.kind === 'pytorch') return 'pytorch';
+  return cell.engine;
+}

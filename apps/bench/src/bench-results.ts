@@ -1,0 +1,133 @@
+/** The shape of `results/latest.json`, and the comparisons derived from its rows (pure functions). */
+import type { BenchLoss } from './cli-options.js';
+import type { MachineInfo } from './machine-info.js';
+import type { MatmulRate } from './run-matmul-cell.js';
+import { flopCount, floorMilliseconds, similarityRows, type FlopCount } from './statistics.js';
+
+export interface Row {
+  /** `ort-node`, `tfjs-wasm`, ..., `naive-tfjs-wasm (simclr-info-nce)`, `pytorch`. */
+  readonly backend: string;
+  readonly ours: boolean;
+  readonly loss: BenchLoss;
+  readonly pairs: number;
+  readonly dimension: number;
+  readonly status: 'ok' | 'failed' | 'skipped';
+  /** Why a cell failed or was skipped. */
+  readonly reason?: string;
+  readonly blockRows?: number;
+  readonly note?: string;
+  readonly medianMs?: number;
+  readonly runs?: number;
+  readonly timesMs?: readonly number[];
+  readonly warmupMs?: number;
+  /** ONNX Runtime: tracing the core math to ONNX bytes, creating the session, and the first run. */
+  readonly traceMs?: number;
+  readonly sessionMs?: number;
+  readonly firstRunMs?: number;
+  readonly rssDeltaBytes?: number;
+  readonly peakRssBytes?: number;
+  readonly tfjsPeakBytes?: number;
+  readonly wasmHeapBytes?: number;
+  readonly lossValue?: number;
+  /** `os.loadavg()` when the cell started. */
+  readonly loadAverage?: readonly number[];
+}
+
+export interface Floor {
+  readonly loss: BenchLoss;
+  readonly pairs: number;
+  readonly dimension: number;
+  readonly flops: FlopCount;
+  /** The matmul shape the rate was measured at (`min(R, 8192)` rows) and the faster engine per product. */
+  readonly measuredRows: number;
+  readonly forwardEngine: string;
+  readonly backwardEngine: string;
+  readonly forwardFlopsPerSecond: number;
+  readonly backwardFlopsPerSecond: number;
+  readonly floorMs: number;
+}
+
+export interface Comparison {
+  readonly loss: BenchLoss;
+  readonly pairs: number;
+  readonly dimension: number;
+  readonly fastest?: { readonly backend: string; readonly medianMs: number };
+  readonly oursOnTfjsWasmMs?: number;
+  readonly naive?: { readonly backend: string; readonly medianMs: number };
+  readonly pytorchMs?: number;
+  readonly floorMs?: number;
+  /** fastest ours / PyTorch (target <= 1). */
+  readonly vsPytorch?: number;
+  /** naive / fastest ours, and naive / ours on the same tfjs wasm backend (target >= 3). */
+  readonly naiveOverFastest?: number;
+  readonly naiveOverSameBackend?: number;
+  /** fastest ours / floor (target <= 1.5). */
+  readonly vsFloor?: number;
+}
+
+export interface BenchResults {
+  readonly generatedAt: string;
+  readonly command: string;
+  readonly machine: MachineInfo;
+  readonly loadAverageAtEnd?: readonly number[];
+  readonly pytorch: { readonly available: boolean; readonly detail: string };
+  readonly matmulRates: Readonly<Record<string, readonly MatmulRate[]>>;
+  readonly rows: readonly Row[];
+  readonly floors: readonly Floor[];
+  readonly comparisons: readonly Comparison[];
+  readonly notes: readonly string[];
+}
+
+/** The matmul shape measured for `rows` similarity rows (large ones at 8192 rows, where the rate has settled). */
+export const measuredRowsFor = (rows: number): number => Math.min(rows, 8192);
+
+/** The floor of a cell from the engines' measured rates (the faster engine per product shape). */
+export function floorFor(loss: BenchLoss, pairs: number, dimension: number, rates: Readonly<Record<string, readonly MatmulRate[]>>): Floor | undefined {
+  const measuredRows = measuredRowsFor(similarityRows(loss, pairs));
+  const candidates = Object.entries(rates).flatMap(([engine, list]) => list.filter((r) => r.rows === measuredRows && r.dimension === dimension).map((r) => ({ engine, r })));
+  if (candidates.length === 0) return undefined;
+  const best = (key: 'forwardFlopsPerSecond' | 'backwardFlopsPerSecond') => candidates.reduce((a, b) => (b.r[key] > a.r[key] ? b : a));
+  const forward = best('forwardFlopsPerSecond');
+  const backward = best('backwardFlopsPerSecond');
+  const flops = flopCount(loss, pairs, dimension);
+  const floorMs = floorMilliseconds(flops, forward.r.forwardFlopsPerSecond, backward.r.backwardFlopsPerSecond);
+  return {
+    loss, pairs, dimension, flops, measuredRows,
+    forwardEngine: forward.engine, backwardEngine: backward.engine,
+    forwardFlopsPerSecond: forward.r.forwardFlopsPerSecond, backwardFlopsPerSecond: backward.r.backwardFlopsPerSecond,
+    floorMs,
+  };
+}
+
+function fastestOf(rows: readonly Row[]): { backend: string; medianMs: number } | undefined {
+  const ok = rows.filter((r) => r.status === 'ok' && r.medianMs !== undefined);
+  if (ok.length === 0) return undefined;
+  const best = ok.reduce((a, b) => (b.medianMs! < a.medianMs! ? b : a));
+  return { backend: best.backend, medianMs: best.medianMs! };
+}
+
+/** One comparison per (loss, N, D) that has any measured row. */
+export function compare(rows: readonly Row[], floors: readonly Floor[]): Comparison[] {
+  const keys = [...new Set(rows.map((r) => `${r.loss}|${r.pairs}|${r.dimension}`))];
+  return keys.flatMap((key) => {
+    const group = rows.filter((r) => `${r.loss}|${r.pairs}|${r.dimension}` === key);
+    const { loss, pairs, dimension } = group[0]!;
+    const fastest = fastestOf(group.filter((r) => r.ours));
+    const naive = fastestOf(group.filter((r) => r.backend.startsWith('naive')));
+    const pytorch = fastestOf(group.filter((r) => r.backend === 'pytorch'));
+    const sameBackend = fastestOf(group.filter((r) => r.ours && r.backend === 'tfjs-wasm'));
+    const floor = floors.find((f) => f.loss === loss && f.pairs === pairs && f.dimension === dimension);
+    if (!fastest && !naive && !pytorch) return [];
+    const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a / b : undefined);
+    return [{
+      loss, pairs, dimension, fastest, naive,
+      oursOnTfjsWasmMs: sameBackend?.medianMs,
+      pytorchMs: pytorch?.medianMs,
+      floorMs: floor?.floorMs,
+      vsPytorch: ratio(fastest?.medianMs, pytorch?.medianMs),
+      naiveOverFastest: ratio(naive?.medianMs, fastest?.medianMs),
+      naiveOverSameBackend: ratio(naive?.medianMs, sameBackend?.medianMs),
+      vsFloor: ratio(fastest?.medianMs, floor?.floorMs),
+    }];
+  });
+}

@@ -1,0 +1,82 @@
+/** The `pnpm bench` command line: which losses, backends and sizes to measure. */
+
+export const lossNames = ['nt-xent', 'clip', 'sup-con'] as const;
+export type BenchLoss = (typeof lossNames)[number];
+
+/** Our backends (core's losses through a package's public exports), the naive tfjs forms and PyTorch. */
+export const backendNames = [
+  'ort-node',
+  'ort-web-wasm',
+  'tfjs-wasm',
+  'tfjs-cpu',
+  'reference',
+  'naive-tfjs-wasm',
+  'pytorch',
+] as const;
+export type BenchBackend = (typeof backendNames)[number];
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly large: boolean;
+  readonly losses: readonly BenchLoss[];
+  readonly backends: readonly BenchBackend[];
+  /** Pairs N (NT-Xent and SupCon compare 2N rows, CLIP N rows). */
+  readonly sizes: readonly number[];
+  /** Embedding dimension D. */
+  readonly dimensions: readonly number[];
+  /** A cell whose one run is estimated above this many seconds is skipped (with the estimate as its reason). */
+  readonly budgetSeconds: number;
+  /** Where results are written. */
+  readonly outputDirectory: string;
+}
+
+export const defaultSizes = [256, 1024, 4096, 16384] as const;
+export const quickSizes = [256, 1024] as const;
+export const defaultDimensions = [128, 512] as const;
+
+const usage = `pnpm bench [--quick] [--large] [--losses nt-xent,clip,sup-con] [--backends ${backendNames.join(',')}]
+           [--n 256,1024] [--d 128] [--budget 120] [--out results]`;
+
+function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] {
+  const items = (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  const unknown = items.filter((item) => !(allowed as readonly string[]).includes(item));
+  if (items.length === 0 || unknown.length > 0) {
+    throw new Error(`${flag}: expected a comma-separated list of ${allowed.join(', ')}, got "${value ?? ''}"\n${usage}`);
+  }
+  return items as T[];
+}
+
+function positiveIntegers(flag: string, value: string | undefined): number[] {
+  const items = (value ?? '').split(',').filter((item) => item.length > 0).map(Number);
+  if (items.length === 0 || items.some((item) => !Number.isInteger(item) || item < 1)) {
+    throw new Error(`${flag}: expected comma-separated integers >= 1, got "${value ?? ''}"\n${usage}`);
+  }
+  return items;
+}
+
+/** Parses `process.argv.slice(2)`; throws with the usage text on an unknown flag or a bad value. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  let quick = false;
+  let large = false;
+  let losses: readonly BenchLoss[] = lossNames;
+  let backends: readonly BenchBackend[] = backendNames;
+  let sizes: readonly number[] | undefined;
+  let dimensions: readonly number[] = defaultDimensions;
+  let budgetSeconds = 120;
+  let outputDirectory = 'results';
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    const value = () => inline ?? argv[++i];
+    if (name === '--quick') quick = true;
+    else if (name === '--large') large = true;
+    else if (name === '--losses') losses = list(name, value(), lossNames);
+    else if (name === '--backends') backends = list(name, value(), backendNames);
+    else if (name === '--n') sizes = positiveIntegers(name, value());
+    else if (name === '--d') dimensions = positiveIntegers(name, value());
+    else if (name === '--budget') budgetSeconds = positiveIntegers(name, value())[0]!;
+    else if (name === '--out') outputDirectory = value() ?? outputDirectory;
+    else throw new Error(`unknown flag ${flag}\n${usage}`);
+  }
+  return { quick, large, losses, backends, sizes: sizes ?? (quick ? quickSizes : defaultSizes), dimensions, budgetSeconds, outputDirectory };
+}

@@ -1,0 +1,75 @@
+/** Timing and memory probes used inside a cell's child process. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { median, runsWithin } from './statistics.js';
+
+export interface Timing {
+  readonly warmupMs: number;
+  readonly runs: number;
+  readonly timesMs: readonly number[];
+  readonly medianMs: number;
+}
+
+/**
+ * One untimed warm-up run (or none when the caller already ran one and passes its time), then as many timed
+ * runs as fit `budgetMs` (1 to 5, from the warm-up's time); the median is reported with every run's time.
+ */
+export async function timeRuns(step: () => unknown, budgetMs: number, warmedUpMs?: number): Promise<Timing> {
+  let warmupMs = warmedUpMs ?? 0;
+  for (let i = 0; i < (warmedUpMs === undefined ? 1 : 0); i++) {
+    const start = performance.now();
+    await step();
+    warmupMs = performance.now() - start;
+  }
+  const runs = runsWithin(budgetMs, warmupMs);
+  const timesMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await step();
+    timesMs.push(performance.now() - start);
+  }
+  return { warmupMs, runs, timesMs, medianMs: median(timesMs) };
+}
+
+function statusField(name: string): number | undefined {
+  try {
+    const match = readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Peak resident set size of this process so far (Linux `VmHWM`), in bytes; undefined off Linux. */
+export function peakRssBytes(): number | undefined {
+  return statusField('VmHWM');
+}
+
+/** Resets the peak RSS to the current RSS (Linux `clear_refs` 5); false where that is not allowed. */
+export function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface MemoryWindow {
+  /** RSS when the window opened, and the peak RSS since then minus it. */
+  readonly rssBeforeBytes: number;
+  readonly peakRssBytes?: number;
+  readonly rssDeltaBytes?: number;
+  readonly peakResetWorked: boolean;
+}
+
+/** Opens a window on RSS: call the returned function after the work to read its peak and delta. */
+export function openMemoryWindow(): () => MemoryWindow {
+  const peakResetWorked = resetPeakRss();
+  const rssBeforeBytes = process.memoryUsage().rss;
+  return () => {
+    const peak = peakRssBytes();
+    return peak === undefined
+      ? { rssBeforeBytes, peakResetWorked }
+      : { rssBeforeBytes, peakRssBytes: peak, rssDeltaBytes: peak - rssBeforeBytes, peakResetWorked };
+  };
+}

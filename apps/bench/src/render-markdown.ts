@@ -1,0 +1,97 @@
+/** `results/latest.md`: the run as markdown tables, with the ratios the issue asks for. */
+import type { BenchResults, Comparison, Row } from './bench-results.js';
+import { cell, formatBytes, formatFlops, formatLoad, formatMs, formatRatio } from './format.js';
+
+const table = (header: readonly string[], rows: readonly (readonly string[])[]): string =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+
+function verdict(value: number | undefined, ok: (v: number) => boolean): string {
+  return value === undefined ? 'not measured' : ok(value) ? 'met' : 'missed';
+}
+
+/** The issue-7 target line for NT-Xent N = 4096, D = 128. */
+export function targetSummary(comparisons: readonly Comparison[]): string {
+  const c = comparisons.find((x) => x.loss === 'nt-xent' && x.pairs === 4096 && x.dimension === 128);
+  if (!c) return 'NT-Xent N=4096 D=128 was not part of this run.';
+  return table(['target (NT-Xent, N=4096 pairs, D=128, fwd+bwd)', 'measured', 'verdict'], [
+    ['fastest ours <= PyTorch', `${c.fastest?.backend ?? '–'} ${formatMs(c.fastest?.medianMs)} vs ${formatMs(c.pytorchMs)}: ${formatRatio(c.vsPytorch)}`, verdict(c.vsPytorch, (v) => v <= 1)],
+    ['>= 3x faster than naive tfjs (wasm)', `naive ${c.naive ? `${c.naive.backend} ${formatMs(c.naive.medianMs)}` : 'did not complete'}: fastest ${formatRatio(c.naiveOverFastest)}, same backend ${formatRatio(c.naiveOverSameBackend)}`, c.naive ? verdict(c.naiveOverFastest, (v) => v >= 3) : 'naive failed (see rows)'],
+    ['within 1.5x of the floor', `${formatMs(c.fastest?.medianMs)} vs floor ${formatMs(c.floorMs)}: ${formatRatio(c.vsFloor)}`, verdict(c.vsFloor, (v) => v <= 1.5)],
+  ]);
+}
+
+function comparisonTable(comparisons: readonly Comparison[]): string {
+  return table(
+    ['loss', 'N', 'D', 'fastest ours', 'median', 'PyTorch', 'ours / PyTorch', 'naive tfjs', 'naive / fastest', 'naive / ours tfjs-wasm', 'floor', 'ours / floor'],
+    comparisons.map((c) => [
+      c.loss, String(c.pairs), String(c.dimension), c.fastest?.backend ?? '–', formatMs(c.fastest?.medianMs), formatMs(c.pytorchMs), formatRatio(c.vsPytorch),
+      c.naive ? `${formatMs(c.naive.medianMs)} (${c.naive.backend.replace('naive-tfjs-wasm ', '')})` : '–', formatRatio(c.naiveOverFastest), formatRatio(c.naiveOverSameBackend),
+      formatMs(c.floorMs), formatRatio(c.vsFloor),
+    ]),
+  );
+}
+
+function rowStatus(row: Row): string {
+  if (row.status !== 'ok') return `${row.status}: ${row.reason ?? ''}`;
+  return [row.blockRows ? `blockRows ${row.blockRows}` : '', row.note ?? ''].filter((x) => x).join('; ');
+}
+
+function rowsTable(rows: readonly Row[]): string {
+  return table(
+    ['loss', 'N', 'D', 'backend', 'median (runs)', 'session / trace', 'RSS delta (peak)', 'tfjs peak / wasm heap', 'load 1/5/15', 'notes'],
+    rows.map((r) => [
+      r.loss, String(r.pairs), String(r.dimension), r.backend,
+      r.medianMs === undefined ? '–' : `${formatMs(r.medianMs)} (${r.runs})`,
+      r.sessionMs === undefined ? '–' : `${formatMs(r.sessionMs)} / ${formatMs(r.traceMs)}`,
+      r.rssDeltaBytes === undefined ? '–' : `${formatBytes(r.rssDeltaBytes)} (${formatBytes(r.peakRssBytes)})`,
+      r.tfjsPeakBytes === undefined ? '–' : `${formatBytes(r.tfjsPeakBytes)} / ${formatBytes(r.wasmHeapBytes)}`,
+      formatLoad(r.loadAverage), rowStatus(r),
+    ]),
+  );
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const rates = Object.entries(results.matmulRates).flatMap(([engine, list]) =>
+    list.map((r) => [engine, `${r.rows}x${r.dimension}`, `${(r.forwardFlopsPerSecond / 1e9).toFixed(1)}`, `${(r.backwardFlopsPerSecond / 1e9).toFixed(1)}`]),
+  );
+  return [
+    '# Benchmark results',
+    '',
+    `Generated ${results.generatedAt} by \`${results.command}\`.`,
+    '',
+    `Machine: ${m.cpuModel}, ${m.cpuCount} cores, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform}, Node ${m.node}; load average (1/5/15 min) ${formatLoad(m.loadAverageAtStart)} at start, ${formatLoad(results.loadAverageAtEnd)} at the end. ` +
+      `Engines: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}; PyTorch ${results.pytorch.available ? results.pytorch.detail : `unavailable (${results.pytorch.detail})`} with BLAS \`${m.blas}\`.`,
+    '',
+    'Times are forward + backward (loss and the gradient of every input) medians of the stated number of runs after a warm-up. ' +
+      'Ratios: ours / PyTorch and ours / floor (lower is better), naive / ours (higher is better).',
+    '',
+    '## Targets (issue 7)',
+    '',
+    targetSummary(results.comparisons),
+    '',
+    '## Fastest of ours against PyTorch, the naive tfjs form and the floor',
+    '',
+    comparisonTable(results.comparisons),
+    '',
+    '## Every row',
+    '',
+    rowsTable(results.rows),
+    '',
+    '## Floor: the matmul work of the loss at the measured matmul rate',
+    '',
+    table(['loss', 'N', 'D', 'flops', 'formula', 'rate (fwd / bwd shape)', 'floor'], results.floors.map((f) => [
+      f.loss, String(f.pairs), String(f.dimension), formatFlops(f.flops.total), f.flops.formula,
+      `${(f.forwardFlopsPerSecond / 1e9).toFixed(1)} (${f.forwardEngine}) / ${(f.backwardFlopsPerSecond / 1e9).toFixed(1)} (${f.backwardEngine}) GFLOP/s at ${f.measuredRows} rows`, formatMs(f.floorMs),
+    ])),
+    '',
+    '## Matmul rates (GFLOP/s)',
+    '',
+    table(['engine', 'R x D', '[R,D] @ [D,R]', '[R,R] @ [R,D]'], rates),
+    '',
+    '## Notes',
+    '',
+    ...results.notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+}

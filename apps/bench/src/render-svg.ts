@@ -1,0 +1,81 @@
+/**
+ * `results/latest.svg`: forward+backward time against N, both axes logarithmic, one line per backend, one panel
+ * per (loss, D). Hand-written SVG: no charting dependency, deterministic output.
+ */
+import type { Row } from './bench-results.js';
+import { formatMs } from './format.js';
+
+const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#17becf', '#bcbd22'];
+const panelWidth = 360;
+const panelHeight = 240;
+const margin = { left: 64, right: 16, top: 28, bottom: 40 };
+
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Decades covering [min, max] (milliseconds), at least one. */
+export function decadeTicks(min: number, max: number): number[] {
+  const low = Math.floor(Math.log10(min));
+  const high = Math.max(low + 1, Math.ceil(Math.log10(max)));
+  return Array.from({ length: high - low + 1 }, (_, i) => 10 ** (low + i));
+}
+
+interface Panel {
+  readonly title: string;
+  readonly rows: readonly Row[];
+}
+
+function renderPanel(panel: Panel, x0: number, y0: number, sizes: readonly number[], color: (backend: string) => string): string {
+  const ok = panel.rows.filter((r) => r.status === 'ok' && r.medianMs !== undefined);
+  const width = panelWidth - margin.left - margin.right;
+  const height = panelHeight - margin.top - margin.bottom;
+  const parts = [`<text x="${x0 + panelWidth / 2}" y="${y0 + 16}" text-anchor="middle" font-weight="bold">${escapeXml(panel.title)}</text>`];
+  if (ok.length === 0) return [...parts, `<text x="${x0 + panelWidth / 2}" y="${y0 + panelHeight / 2}" text-anchor="middle" fill="#888">no measurements</text>`].join('\n');
+  const ticks = decadeTicks(Math.min(...ok.map((r) => r.medianMs!)), Math.max(...ok.map((r) => r.medianMs!)));
+  const [lowTick, highTick] = [Math.log10(ticks[0]!), Math.log10(ticks[ticks.length - 1]!)];
+  const [lowN, highN] = [Math.log2(sizes[0]!), Math.log2(sizes[sizes.length - 1]!)];
+  const px = (n: number) => x0 + margin.left + (highN === lowN ? width / 2 : ((Math.log2(n) - lowN) / (highN - lowN)) * width);
+  const py = (ms: number) => y0 + margin.top + height - ((Math.log10(ms) - lowTick) / (highTick - lowTick)) * height;
+  parts.push(`<rect x="${x0 + margin.left}" y="${y0 + margin.top}" width="${width}" height="${height}" fill="none" stroke="#ccc"/>`);
+  for (const tick of ticks) {
+    const y = py(tick).toFixed(1);
+    parts.push(`<line x1="${x0 + margin.left}" x2="${x0 + margin.left + width}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    parts.push(`<text x="${x0 + margin.left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle" font-size="10">${formatMs(tick)}</text>`);
+  }
+  for (const n of sizes) parts.push(`<text x="${px(n).toFixed(1)}" y="${y0 + margin.top + height + 14}" text-anchor="middle" font-size="10">${n}</text>`);
+  parts.push(`<text x="${x0 + margin.left + width / 2}" y="${y0 + panelHeight - 8}" text-anchor="middle" font-size="10">N (pairs)</text>`);
+  for (const backend of [...new Set(ok.map((r) => r.backend))]) {
+    const points = ok.filter((r) => r.backend === backend).sort((a, b) => a.pairs - b.pairs).map((r) => `${px(r.pairs).toFixed(1)},${py(r.medianMs!).toFixed(1)}`);
+    parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${color(backend)}" stroke-width="2"/>`);
+    for (const point of points) parts.push(`<circle cx="${point.split(',')[0]}" cy="${point.split(',')[1]}" r="3" fill="${color(backend)}"/>`);
+  }
+  return parts.join('\n');
+}
+
+/** The whole chart for the measured rows (skipped and failed rows are left out of the lines). */
+export function renderSvg(rows: readonly Row[], title: string): string {
+  const backends = [...new Set(rows.filter((r) => r.status === 'ok').map((r) => r.backend))].sort();
+  const color = (backend: string) => palette[backends.indexOf(backend) % palette.length]!;
+  const sizes = [...new Set(rows.map((r) => r.pairs))].sort((a, b) => a - b);
+  const keys = [...new Set(rows.map((r) => `${r.loss}|${r.dimension}`))];
+  const losses = [...new Set(keys.map((k) => k.split('|')[0]!))];
+  const dimensions = [...new Set(keys.map((k) => Number(k.split('|')[1])))].sort((a, b) => a - b);
+  const legendHeight = 20 * Math.ceil(backends.length / 3) + 10;
+  const width = Math.max(1, dimensions.length) * panelWidth;
+  const height = 40 + losses.length * panelHeight + legendHeight;
+  const panels = losses.flatMap((loss, i) => dimensions.map((dimension, j) =>
+    renderPanel({ title: `${loss}, D=${dimension}`, rows: rows.filter((r) => r.loss === loss && r.dimension === dimension) }, j * panelWidth, 40 + i * panelHeight, sizes, color)));
+  const legend = backends.map((backend, i) => {
+    const x = (i % 3) * (width / 3) + 16;
+    const y = 40 + losses.length * panelHeight + 16 + Math.floor(i / 3) * 20;
+    return `<rect x="${x}" y="${y - 8}" width="14" height="4" fill="${color(backend)}"/><text x="${x + 20}" y="${y - 4}" font-size="11" dominant-baseline="middle">${escapeXml(backend)}</text>`;
+  });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
+    ...panels,
+    ...legend,
+    '</svg>',
+    '',
+  ].join('\n');
+}

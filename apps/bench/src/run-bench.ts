@@ -1,0 +1,71 @@
+/** Runs a plan cell by cell (each in its own process) and collects rows, matmul rates and floors. */
+import os from 'node:os';
+import { cellBackend, engineModels, estimateSeconds, type Cell, type SkippedCell } from './bench-plan.js';
+import { floorFor, measuredRowsFor, type Floor, type Row } from './bench-results.js';
+import { runCellProcess, runPythonProcess } from './child-process.js';
+import type { MatmulRate, MatmulShape } from './run-matmul-cell.js';
+import { similarityRows } from './statistics.js';
+
+export interface BenchProgress {
+  (message: string): void;
+}
+
+/** Every matmul shape the floors of these cells need. */
+export function matmulShapes(cells: readonly { loss: Cell['loss']; pairs: number; dimension: number }[]): MatmulShape[] {
+  const keys = new Set(cells.map((c) => `${measuredRowsFor(similarityRows(c.loss, c.pairs))}x${c.dimension}`));
+  return [...keys].map((k) => ({ rows: Number(k.split('x')[0]), dimension: Number(k.split('x')[1]) })).sort((a, b) => a.rows - b.rows || a.dimension - b.dimension);
+}
+
+export async function measureMatmulRates(shapes: readonly MatmulShape[], log: BenchProgress): Promise<Record<string, MatmulRate[]>> {
+  const rates: Record<string, MatmulRate[]> = {};
+  for (const engine of ['ort-node', 'tfjs-wasm'] as const) {
+    log(`matmul rates on ${engine}: ${shapes.map((s) => `${s.rows}x${s.dimension}`).join(', ')}`);
+    const outcome = await runCellProcess({ matmul: engine, shapes }, 20 * 60_000);
+    if (outcome.ok) rates[engine] = outcome.result['rates'] as MatmulRate[];
+    else log(`  failed: ${outcome.error}`);
+  }
+  return rates;
+}
+
+function baseRow(cell: Cell): Pick<Row, 'backend' | 'ours' | 'loss' | 'pairs' | 'dimension'> {
+  return { backend: cellBackend(cell), ours: cell.kind === 'loss', loss: cell.loss, pairs: cell.pairs, dimension: cell.dimension };
+}
+
+async function runPytorch(cell: Extract<Cell, { kind: 'pytorch' }>, budgetSeconds: number) {
+  const seconds = estimateSeconds(engineModels.pytorch, cell.loss, similarityRows(cell.loss, cell.pairs), cell.dimension, false) * 2;
+  const runs = seconds < 2 ? 5 : seconds * 3 < budgetSeconds ? 3 : 1;
+  return runPythonProcess(['--n', String(cell.pairs), '--d', String(cell.dimension), '--runs', String(runs), '--warmup', '1', '--threads', '2'], Math.max(10 * 60_000, seconds * 20_000));
+}
+
+/** Runs one cell and returns its row (failures become rows with their reason). */
+export async function runCell(cell: Cell, budgetSeconds: number): Promise<Row> {
+  const loadAverage = os.loadavg();
+  const model = cell.kind === 'pytorch' ? engineModels.pytorch : cell.kind === 'naive' ? engineModels.naive : engineModels[cell.engine];
+  const estimate = estimateSeconds(model, cell.loss, similarityRows(cell.loss, cell.pairs), cell.dimension, cell.kind === 'loss' && cell.blockRows !== undefined);
+  const timeoutMs = Math.max(10 * 60_000, estimate * 15_000);
+  const outcome = cell.kind === 'pytorch' ? await runPytorch(cell, budgetSeconds) : await runCellProcess({ cell, budgetMs: budgetSeconds * 1000 }, timeoutMs);
+  const extra = cell.kind === 'loss' ? { blockRows: cell.blockRows, note: cell.note } : cell.kind === 'naive' ? { note: `origin document's ${cell.variant === 'simclr-info-nce' ? 'info_nce_loss + CrossEntropyLoss' : 'contrastive_loss'}, tf.grads` } : { note: 'NT-Xent with logsumexp, float32, 2 threads' };
+  if (!outcome.ok) return { ...baseRow(cell), ...extra, status: 'failed', reason: outcome.error, loadAverage };
+  const r = outcome.result as Partial<Row>;
+  return {
+    ...baseRow(cell), ...extra, status: 'ok', loadAverage,
+    medianMs: r.medianMs, runs: r.runs, timesMs: r.timesMs, warmupMs: r.warmupMs,
+    traceMs: r.traceMs, sessionMs: r.sessionMs, firstRunMs: r.firstRunMs,
+    rssDeltaBytes: r.rssDeltaBytes, peakRssBytes: r.peakRssBytes, tfjsPeakBytes: r.tfjsPeakBytes, wasmHeapBytes: r.wasmHeapBytes,
+    lossValue: r.lossValue,
+  };
+}
+
+export function skippedRow(skipped: SkippedCell): Row {
+  const ours = !skipped.backend.startsWith('naive') && skipped.backend !== 'pytorch';
+  return { backend: skipped.backend, ours, loss: skipped.loss, pairs: skipped.pairs, dimension: skipped.dimension, status: 'skipped', reason: skipped.reason };
+}
+
+export function floorsFor(rows: readonly Row[], rates: Readonly<Record<string, readonly MatmulRate[]>>): Floor[] {
+  const keys = [...new Set(rows.filter((r) => r.status === 'ok').map((r) => `${r.loss}|${r.pairs}|${r.dimension}`))];
+  return keys.flatMap((key) => {
+    const [loss, pairs, dimension] = key.split('|');
+    const floor = floorFor(loss as Row['loss'], Number(pairs), Number(dimension), rates);
+    return floor ? [floor] : [];
+  });
+}

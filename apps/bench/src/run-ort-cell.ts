@@ -1,0 +1,36 @@
+/** A cell for one of our losses on ONNX Runtime (onnxruntime-node CPU or onnxruntime-web wasm). */
+import type { Cell } from './bench-plan.js';
+import { coreLosses } from './core-losses.js';
+import { lossInputs, lossOptions } from './loss-inputs.js';
+import { openMemoryWindow, timeRuns } from './measure.js';
+import { feedsFor, loadOrt, traceGraph } from './ort-setup.js';
+
+/**
+ * Reports trace time (core math over the tracing backend, encoded to ONNX bytes), session creation time and the
+ * first run separately from the median of the warm runs.
+ */
+export async function runOrtCell(cell: Extract<Cell, { kind: 'loss' }>, budgetMs: number): Promise<Record<string, unknown>> {
+  const { ort, sessionOptions, threads } = await loadOrt(cell.engine);
+  const close = openMemoryWindow();
+  const host = lossInputs(cell.loss, cell.pairs, cell.dimension);
+  let start = performance.now();
+  const graph = traceGraph(coreLosses[cell.loss], lossOptions[cell.loss], host, cell.blockRows);
+  const traceMs = performance.now() - start;
+  start = performance.now();
+  const session = await ort.InferenceSession.create(graph.bytes, sessionOptions);
+  const sessionMs = performance.now() - start;
+  const feeds = feedsFor(ort, host, graph);
+  let lossValue = Number.NaN;
+  const step = async () => {
+    const outputs = await session.run(feeds);
+    lossValue = (outputs['loss']!.data as Float32Array)[0]!;
+  };
+  start = performance.now();
+  await step();
+  const firstRunMs = performance.now() - start;
+  // The first run (arena allocation) is a warm-up; one more when it is cheap.
+  const timing = firstRunMs * 4 < budgetMs ? await timeRuns(step, budgetMs) : await timeRuns(step, budgetMs, firstRunMs);
+  const memory = close();
+  await session.release();
+  return { ...timing, ...memory, traceMs, sessionMs, firstRunMs, graphBytes: graph.bytes.length, threads, lossValue };
+}
