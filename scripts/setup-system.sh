@@ -16,6 +16,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-if [ -x packages/webgpu/scripts/install-system-deps.sh ]; then
+if [ -f packages/webgpu/scripts/install-system-deps.sh ]; then
   bash packages/webgpu/scripts/install-system-deps.sh
 fi

@@ -44,11 +44,11 @@ interface EngineModel {
 
 export const engineModels: Readonly<Record<LossEngine | 'naive' | 'pytorch', EngineModel>> = {
   'ort-node': { label: 'onnxruntime-node (cpu)', flopsPerSecond: 60e9, secondsPerEntry: 12e-9, matrixBytes: nativeMatrixBytes },
-  'ort-web-wasm': { label: 'onnxruntime-web (wasm, 1 thread)', flopsPerSecond: 8e9, secondsPerEntry: 40e-9, matrixBytes: wasmMatrixBytes },
-  'tfjs-wasm': { label: '@contrastive/tfjs on tfjs wasm', flopsPerSecond: 12e9, secondsPerEntry: 40e-9, matrixBytes: wasmMatrixBytes },
+  'ort-web-wasm': { label: 'onnxruntime-web (wasm, 1 thread)', flopsPerSecond: 8e9, secondsPerEntry: 250e-9, matrixBytes: wasmMatrixBytes },
+  'tfjs-wasm': { label: '@contrastive/tfjs on tfjs wasm', flopsPerSecond: 25e9, secondsPerEntry: 70e-9, matrixBytes: wasmMatrixBytes },
   'tfjs-cpu': { label: '@contrastive/tfjs on tfjs cpu', flopsPerSecond: 0.4e9, secondsPerEntry: 300e-9, matrixBytes: nativeMatrixBytes, maxPairs: [256, 'tfjs cpu is measured only at small N (plain-JS kernels, ~40x slower than wasm)'] },
   reference: { label: 'core reference (float64 JS)', flopsPerSecond: 0.3e9, secondsPerEntry: 500e-9, matrixBytes: nativeMatrixBytes, maxPairs: [256, 'the float64 reference backend is measured only at small N (plain JS, no SIMD)'] },
-  naive: { label: 'naive tfjs (tf.grad) on wasm', flopsPerSecond: 12e9, secondsPerEntry: 60e-9, matrixBytes: wasmMatrixBytes },
+  naive: { label: 'naive tfjs (tf.grad) on wasm', flopsPerSecond: 3e9, secondsPerEntry: 300e-9, matrixBytes: wasmMatrixBytes },
   pytorch: { label: 'PyTorch 1.13 CPU', flopsPerSecond: 30e9, secondsPerEntry: 10e-9, matrixBytes: nativeMatrixBytes },
 };
 

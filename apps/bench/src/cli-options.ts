@@ -35,7 +35,7 @@ export const quickSizes = [256, 1024] as const;
 export const defaultDimensions = [128, 512] as const;
 
 const usage = `pnpm bench [--quick] [--large] [--losses nt-xent,clip,sup-con] [--backends ${backendNames.join(',')}]
-           [--n 256,1024] [--d 128] [--budget 120] [--out results]`;
+           [--n 256,1024] [--d 128] [--budget 90] [--out results]`;
 
 function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] {
   const items = (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
@@ -62,7 +62,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let backends: readonly BenchBackend[] = backendNames;
   let sizes: readonly number[] | undefined;
   let dimensions: readonly number[] = defaultDimensions;
-  let budgetSeconds = 120;
+  let budgetSeconds = 90;
   let outputDirectory = 'results';
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;

@@ -1,8 +1,8 @@
 /** What a result depends on: the machine, its load, and the versions of every engine. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 export interface MachineInfo {
   readonly cpuModel: string;
@@ -16,10 +16,10 @@ export interface MachineInfo {
   readonly blas: string;
 }
 
+/** A dependency's version from its package.json (found next to the bench's node_modules link). */
 function packageVersion(name: string): string {
   try {
-    const require = createRequire(import.meta.url);
-    const path = require.resolve(`${name}/package.json`);
+    const path = fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url));
     return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';

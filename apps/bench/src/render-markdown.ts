@@ -22,10 +22,10 @@ export function targetSummary(comparisons: readonly Comparison[]): string {
 
 function comparisonTable(comparisons: readonly Comparison[]): string {
   return table(
-    ['loss', 'N', 'D', 'fastest ours', 'median', 'PyTorch', 'ours / PyTorch', 'naive tfjs', 'naive / fastest', 'naive / ours tfjs-wasm', 'floor', 'ours / floor'],
+    ['loss', 'N', 'D', 'fastest ours', 'median', 'PyTorch', 'ours / PyTorch', 'naive tfjs (SimCLR form)', 'naive / fastest', 'naive / ours tfjs-wasm', 'floor', 'ours / floor'],
     comparisons.map((c) => [
       c.loss, String(c.pairs), String(c.dimension), c.fastest?.backend ?? '–', formatMs(c.fastest?.medianMs), formatMs(c.pytorchMs), formatRatio(c.vsPytorch),
-      c.naive ? `${formatMs(c.naive.medianMs)} (${c.naive.backend.replace('naive-tfjs-wasm ', '')})` : '–', formatRatio(c.naiveOverFastest), formatRatio(c.naiveOverSameBackend),
+      c.naive ? formatMs(c.naive.medianMs) : '–', formatRatio(c.naiveOverFastest), formatRatio(c.naiveOverSameBackend),
       formatMs(c.floorMs), formatRatio(c.vsFloor),
     ]),
   );

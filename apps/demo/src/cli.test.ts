@@ -34,6 +34,7 @@ describe('parseDemoArgs', () => {
     [['--temperature', 'abc'], '--temperature', 'a finite number > 0'],
     [['--loss', 'sup-con'], '--loss', 'one of nt-xent, info-nce, dcl, contrastive-loss'],
     [['--frobnicate'], 'arguments', 'options among'],
+    [['--backend', 'tfjs-wasm'], '--backend', 'one of reference'],
   ])('rejects %j naming %s', (argv, argument, expected) => {
     const error = errorOf(() => parseDemoArgs(argv));
     expect(error.argument).toBe(argument);

@@ -76,9 +76,13 @@ export function parseDemoArgs(argv: readonly string[], cwd = process.env.INIT_CW
   if (!(pairLossNames as string[]).includes(loss)) {
     throw new ContrastiveInputError('--loss', `one of ${pairLossNames.join(', ')}`, JSON.stringify(loss));
   }
+  const backend = text('backend') ?? defaultDemoOptions.backend;
+  if (!backendNames.includes(backend)) {
+    throw new ContrastiveInputError('--backend', `one of ${backendNames.join(', ')}`, JSON.stringify(backend));
+  }
   const out = text('out');
   return {
-    backend: text('backend') ?? defaultDemoOptions.backend,
+    backend,
     loss: loss as PairLossName,
     epochs: integerOption('--epochs', text('epochs'), defaultDemoOptions.epochs, 1),
     batchSize: integerOption('--batch-size', text('batch-size'), defaultDemoOptions.batchSize, 2),

@@ -4,6 +4,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import type { TensorBackend } from '@contrastive/core';
+import { defaultAugmentOptions as augment } from './augment.js';
 import { createDemoBackend } from './backends.js';
 import type { DemoOptions } from './cli.js';
 import { loadDigits, splitDigits, type Digits } from './data.js';
@@ -54,7 +55,7 @@ export async function runDemo(options: DemoOptions, onProgress?: (progress: Trai
   };
   writeReport(options.out, {
     title: `Contrastive digits encoder (${options.loss}, ${backend.name} backend)`,
-    settings: { ...settings, backend: backend.name, seed: options.seed, encoder: encoderSizes.join('-'), 'machine cores': cpus().length, 'load average (1 min) at end': loadavg()[0]!.toFixed(2) },
+    settings: reportSettings(options, backend.name),
     accuracies,
     k: knnNeighbours,
     trainCount: train.count,
@@ -77,4 +78,20 @@ async function embed<T>(backend: TensorBackend<T>, layers: readonly Layer<T>[], 
   const values = Float64Array.from(await backend.read(output));
   backend.dispose(output);
   return values;
+}
+
+/** The settings table of the report (also its JSON summary's `settings`). */
+function reportSettings(options: DemoOptions, backendName: string): Record<string, string | number> {
+  return {
+    loss: options.loss,
+    backend: backendName,
+    epochs: options.epochs,
+    'batch size (pairs)': options.batchSize,
+    temperature: options.temperature,
+    'learning rate (Adam, cosine decay)': options.learningRate,
+    augmentations: `shift up to ${augment.maxShift} px (probability ${augment.shiftProbability}), noise sd ${augment.noise}, pixel dropout ${augment.dropout}`,
+    encoder: `${encoderSizes.join('-')} MLP, ReLU`,
+    seed: options.seed,
+    'CPU cores / load average (1 min) at the end': `${cpus().length} / ${loadavg()[0]!.toFixed(2)}`,
+  };
 }

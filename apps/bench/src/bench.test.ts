@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { blockRowsFor, liveMatrices, planCells } from './bench-plan.js';
+import { compare, floorFor, type Row } from './bench-results.js';
+import { parseBenchOptions } from './cli-options.js';
+import { formatBytes, formatMs } from './format.js';
+import { renderMarkdown, targetSummary } from './render-markdown.js';
+import { decadeTicks, renderSvg } from './render-svg.js';
+import { summarizeFailure } from './child-process.js';
+import { flopCount, floorMilliseconds, median, runsWithin } from './statistics.js';
+
+const row = (backend: string, medianMs: number, extra: Partial<Row> = {}): Row => ({
+  backend, ours: !backend.startsWith('naive') && backend !== 'pytorch', loss: 'nt-xent', pairs: 4096, dimension: 128, status: 'ok', medianMs, runs: 3, ...extra,
+});
+
+describe('statistics', () => {
+  it('median of odd and even counts, order-independent', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([7])).toBe(7);
+    expect(() => median([])).toThrow();
+  });
+
+  it('flop count: NT-Xent 16 N^2 D (R = 2N, one symmetric backward product), CLIP 6 N^2 D', () => {
+    // N = 4096, D = 128: forward 2 * 8192^2 * 128 = 17,179,869,184; backward the same.
+    const ntXent = flopCount('nt-xent', 4096, 128);
+    expect(ntXent.forward).toBe(2 * 8192 * 8192 * 128);
+    expect(ntXent.backward).toBe(ntXent.forward);
+    expect(ntXent.total).toBe(16 * 4096 * 4096 * 128);
+    expect(flopCount('sup-con', 4096, 128).total).toBe(ntXent.total);
+    const clip = flopCount('clip', 1000, 10);
+    expect(clip.forward).toBe(2 * 1000 * 1000 * 10);
+    expect(clip.total).toBe(6 * 1000 * 1000 * 10);
+  });
+
+  it('floor = forward flops / forward rate + backward flops / backward rate, in ms', () => {
+    const flops = flopCount('nt-xent', 4096, 128);
+    expect(floorMilliseconds(flops, 100e9, 200e9)).toBeCloseTo((17179869184 / 100e9 + 17179869184 / 200e9) * 1000, 9);
+  });
+
+  it('runs fit the budget, between 1 and 5', () => {
+    expect(runsWithin(10_000, 1000)).toBe(5);
+    expect(runsWithin(10_000, 3000)).toBe(3);
+    expect(runsWithin(10_000, 60_000)).toBe(1);
+    expect(runsWithin(10_000, 0)).toBe(5);
+  });
+});
+
+describe('options and plan', () => {
+  it('parses flags and rejects unknown ones', () => {
+    const options = parseBenchOptions(['--quick', '--losses', 'clip', '--backends=ort-node,pytorch', '--d', '64']);
+    expect(options.sizes).toEqual([256, 1024]);
+    expect(options.losses).toEqual(['clip']);
+    expect(options.backends).toEqual(['ort-node', 'pytorch']);
+    expect(options.dimensions).toEqual([64]);
+    expect(parseBenchOptions(['--n', '512']).sizes).toEqual([512]);
+    expect(() => parseBenchOptions(['--losses', 'triplet'])).toThrow(/--losses/);
+    expect(() => parseBenchOptions(['--fast'])).toThrow(/unknown flag/);
+  });
+
+  it('block rows keep liveMatrices block-sized float32 matrices under the byte limit', () => {
+    const rows = 131072;
+    const block = blockRowsFor(rows, 2 ** 30);
+    expect(liveMatrices * block * rows * 4).toBeLessThanOrEqual(2 ** 30);
+    expect(liveMatrices * 2 * block * rows * 4).toBeGreaterThan(2 ** 30);
+    expect(blockRowsFor(16, 2 ** 30)).toBe(16);
+  });
+
+  it('every requested cell is either planned or skipped with a reason', () => {
+    const options = parseBenchOptions(['--n', '256,16384', '--d', '128', '--backends', 'reference,tfjs-cpu,pytorch,naive-tfjs-wasm']);
+    const { cells, skipped } = planCells(options);
+    // reference and tfjs-cpu: 3 losses x 2 sizes; pytorch and the naive forms: NT-Xent only.
+    expect(cells.filter((c) => c.kind === 'loss').length + skipped.filter((s) => s.backend === 'reference' || s.backend === 'tfjs-cpu').length).toBe(12);
+    expect(skipped.every((s) => s.reason.length > 0)).toBe(true);
+    expect(skipped.find((s) => s.backend === 'pytorch' && s.pairs === 16384)?.reason).toMatch(/GiB/);
+  });
+});
+
+describe('results', () => {
+  const rates = { 'ort-node': [{ rows: 8192, dimension: 128, forwardFlopsPerSecond: 100e9, backwardFlopsPerSecond: 50e9, forwardMs: 0, backwardMs: 0, runs: 3 }], 'tfjs-wasm': [{ rows: 8192, dimension: 128, forwardFlopsPerSecond: 20e9, backwardFlopsPerSecond: 80e9, forwardMs: 0, backwardMs: 0, runs: 3 }] };
+
+  it('the floor takes the faster engine per product shape', () => {
+    const floor = floorFor('nt-xent', 4096, 128, rates)!;
+    expect(floor.forwardEngine).toBe('ort-node');
+    expect(floor.backwardEngine).toBe('tfjs-wasm');
+    expect(floor.floorMs).toBeCloseTo((17179869184 / 100e9 + 17179869184 / 80e9) * 1000, 6);
+    expect(floorFor('nt-xent', 4096, 512, rates)).toBeUndefined();
+  });
+
+  it('ratios: ours / PyTorch, naive (SimCLR form) / ours, ours / floor', () => {
+    const rows = [row('ort-node', 500), row('tfjs-wasm', 4000), row('pytorch', 2000), row('naive-tfjs-wasm (simclr-info-nce)', 8000), row('naive-tfjs-wasm (origin-contrastive-loss)', 100), row('ort-web-wasm', 0, { status: 'failed', medianMs: undefined })];
+    const [c] = compare(rows, [floorFor('nt-xent', 4096, 128, rates)!]);
+    expect(c!.fastest).toEqual({ backend: 'ort-node', medianMs: 500 });
+    expect(c!.vsPytorch).toBe(0.25);
+    expect(c!.naiveOverFastest).toBe(16);
+    expect(c!.naiveOverSameBackend).toBe(2);
+    expect(c!.vsFloor).toBeCloseTo(500 / c!.floorMs!, 12);
+    expect(targetSummary([c!])).toMatch(/0\.25x \| met/);
+  });
+});
+
+describe('rendering', () => {
+  it('formats times and sizes', () => {
+    expect(formatMs(1.234)).toBe('1.23 ms');
+    expect(formatMs(2345)).toBe('2.35 s');
+    expect(formatMs(undefined)).toBe('–');
+    expect(formatBytes(3 * 2 ** 30)).toBe('3.00 GiB');
+    expect(formatBytes(5 * 2 ** 20)).toBe('5 MiB');
+  });
+
+  it('markdown has the target table, every row, and escapes pipes', () => {
+    const rows = [row('ort-node', 500), row('pytorch', 2000), row('tfjs-wasm', 0, { status: 'skipped', medianMs: undefined, reason: 'a | b' })];
+    const md = renderMarkdown({
+      generatedAt: 'now', command: 'pnpm bench', pytorch: { available: true, detail: '1.13' }, matmulRates: {}, rows, floors: [], comparisons: compare(rows, []), notes: ['n'],
+      machine: { cpuModel: 'cpu', cpuCount: 2, totalMemoryBytes: 2 ** 30, platform: 'linux', node: 'v20', loadAverageAtStart: [1, 2, 3], versions: {}, blas: 'openblas' },
+    });
+    expect(md).toContain('## Targets (issue 7)');
+    expect(md).toContain('| nt-xent | 4096 | 128 | ort-node | 500 ms (3)');
+    expect(md).toContain('skipped: a \\| b');
+  });
+
+  it('decade ticks cover the range', () => {
+    expect(decadeTicks(3, 450)).toEqual([1, 10, 100, 1000]);
+    expect(decadeTicks(10, 10)).toEqual([10, 100]);
+  });
+
+  it('SVG: one polyline per backend and panel, points ordered by N, skipped rows left out', () => {
+    const rows = [row('ort-node', 100, { pairs: 1024 }), row('ort-node', 10, { pairs: 256 }), row('pytorch', 50, { pairs: 256 }), row('tfjs-wasm', 0, { status: 'skipped', medianMs: undefined })];
+    const svg = renderSvg(rows, 'title <x>');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('title &lt;x&gt;');
+    expect(svg.match(/<polyline/g)?.length).toBe(2);
+    expect(svg).not.toContain('tfjs-wasm');
+    const points = svg.match(/<polyline points="([^"]+)"/)![1]!.split(' ').map((p) => Number(p.split(',')[0]));
+    expect(points[0]).toBeLessThan(points[1]!);
+  });
+
+  it('a crash is summarised by its error line, without emscripten module source', () => {
+    const stderr = `${'x'.repeat(5000)}\nRuntimeError: memory access out of bounds\n    at foo (bar.js:1)\nNode.js v20\n`;
+    expect(summarizeFailure(stderr, 1, null)).toBe('RuntimeError: memory access out of bounds (exit code 1)');
+    expect(summarizeFailure('', null, 'SIGKILL')).toBe('killed by SIGKILL');
+  });
+});
