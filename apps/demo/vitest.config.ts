@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.ts';
+import { nodeSourceResolution } from '../../vitest.shared.ts';
 
 export default defineConfig({
-  resolve: { conditions: sourceConditions },
+  ...nodeSourceResolution,
   test: { include: ['src/**/*.test.ts'], testTimeout: 120_000 },
 });

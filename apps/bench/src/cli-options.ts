@@ -26,8 +26,9 @@ export interface BenchOptions {
   readonly dimensions: readonly number[];
   /** A cell whose one run is estimated above this many seconds is skipped (with the estimate as its reason). */
   readonly budgetSeconds: number;
-  /** Where results are written. */
+  /** Where results are written, and their file stem (`latest`, `quick` with --quick). */
   readonly outputDirectory: string;
+  readonly name: string;
 }
 
 export const defaultSizes = [256, 1024, 4096, 16384] as const;
@@ -35,7 +36,7 @@ export const quickSizes = [256, 1024] as const;
 export const defaultDimensions = [128, 512] as const;
 
 const usage = `pnpm bench [--quick] [--large] [--losses nt-xent,clip,sup-con] [--backends ${backendNames.join(',')}]
-           [--n 256,1024] [--d 128] [--budget 90] [--out results]`;
+           [--n 256,1024] [--d 128] [--budget 90] [--out results] [--name latest]`;
 
 function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] {
   const items = (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
@@ -64,6 +65,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let dimensions: readonly number[] = defaultDimensions;
   let budgetSeconds = 90;
   let outputDirectory = 'results';
+  let stem: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
@@ -76,7 +78,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     else if (name === '--d') dimensions = positiveIntegers(name, value());
     else if (name === '--budget') budgetSeconds = positiveIntegers(name, value())[0]!;
     else if (name === '--out') outputDirectory = value() ?? outputDirectory;
+    else if (name === '--name') stem = value();
     else throw new Error(`unknown flag ${flag}\n${usage}`);
   }
-  return { quick, large, losses, backends, sizes: sizes ?? (quick ? quickSizes : defaultSizes), dimensions, budgetSeconds, outputDirectory };
+  const fileStem = stem ?? (quick ? 'quick' : 'latest');
+  if (!/^[\w.-]+$/.test(fileStem)) throw new Error(`--name: expected a file stem (letters, digits, . _ -), got "${fileStem}"\n${usage}`);
+  return { quick, large, losses, backends, sizes: sizes ?? (quick ? quickSizes : defaultSizes), dimensions, budgetSeconds, outputDirectory, name: fileStem };
 }

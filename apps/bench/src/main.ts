@@ -10,6 +10,7 @@ import { largeCell, planCells, type Cell } from './bench-plan.js';
 import { compare, type BenchResults, type Row } from './bench-results.js';
 import { pytorchAvailable } from './child-process.js';
 import { parseBenchOptions } from './cli-options.js';
+import { loadLargeRows } from './large-rows.js';
 import { machineInfo } from './machine-info.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderSvg } from './render-svg.js';
@@ -26,7 +27,7 @@ const notes = [
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   const outputDirectory = resolve(options.outputDirectory);
-  const name = options.quick ? 'quick' : 'latest';
+  const name = options.name;
   mkdirSync(outputDirectory, { recursive: true });
   const log = (message: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)} load ${os.loadavg()[0]!.toFixed(1)}] ${message}\n`);
   const machine = machineInfo();
@@ -40,10 +41,12 @@ async function main(): Promise<void> {
   log(`${cells.length} cells to run, ${rows.length} skipped; PyTorch: ${pytorch.available ? pytorch.detail : 'unavailable'}; BLAS ${machine.blas}`);
   const matmulRates = await measureMatmulRates(matmulShapes(cells), log);
   const write = (loadAverageAtEnd?: readonly number[]) => {
-    const floors = floorsFor(rows, matmulRates);
+    const largeRows = options.large ? [] : loadLargeRows(join(outputDirectory, 'large.json'));
+    const allRows = [...rows, ...largeRows];
+    const floors = floorsFor(allRows, matmulRates);
     const results: BenchResults = {
       generatedAt: new Date().toISOString(), command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(), machine, loadAverageAtEnd, pytorch,
-      matmulRates, rows: sortRows(rows), floors, comparisons: compare(rows, floors), notes,
+      matmulRates, rows: sortRows(allRows), floors, comparisons: compare(allRows, floors), notes,
     };
     writeFileSync(join(outputDirectory, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(join(outputDirectory, `${name}.md`), renderMarkdown(results));
