@@ -4,7 +4,8 @@
  * Forward, for layers `l = 1 .. L` with `h_0 = x` [N, sizes[0]]:
  *   `a_l = h_{l-1} W_l + b_l` ([N, sizes[l]]), `h_l = relu(a_l) = max(a_l, 0)` for `l < L`, and `h_L = a_L`.
  * Backward, from `g_L = dL/dh_L`: `dW_l = h_{l-1}^T g_l`, `db_l = sum_rows g_l`, `dh_{l-1} = g_l W_l^T`, and
- *   `g_{l-1} = dh_{l-1} * [a_{l-1} > 0]` (the ReLU mask; its derivative at exactly 0 is taken as 0).
+ *   `g_{l-1} = dh_{l-1} * [a_{l-1} > 0]` (the ReLU mask; its derivative at exactly 0 is taken as 0); on request
+ *   also `dL/dx = dh_0 = g_1 W_1^T` (to chain a projection head's gradient into the encoder below it).
  */
 import type { TensorBackend } from '@contrastive/core';
 import type { Random } from './random.js';
@@ -52,13 +53,17 @@ export function encoderForward<T>(backend: TensorBackend<T>, layers: readonly La
   return { output: h, saved: { inputs, preActivations } };
 }
 
-/** Gradients of every layer's weight and bias, given `outputGradient` = dL/d(output) [N, sizes[L]]. */
+/**
+ * Gradients of every layer's weight and bias, given `outputGradient` = dL/d(output) [N, sizes[L]]; with
+ * `inputGradient`, also dL/dx [N, sizes[0]].
+ */
 export function encoderBackward<T>(
   backend: TensorBackend<T>,
   layers: readonly Layer<T>[],
   saved: EncoderForward<T>['saved'],
   outputGradient: T,
-): Layer<T>[] {
+  inputGradient = false,
+): { layers: Layer<T>[]; input?: T } {
   const b = backend;
   const zero = b.fill([], 0);
   const gradients: Layer<T>[] = new Array(layers.length);
@@ -68,11 +73,12 @@ export function encoderBackward<T>(
       weight: b.matmul(saved.inputs[l]!, g, { transposeA: true }),
       bias: b.sum(g, 0, true),
     };
-    if (l === 0) break;
+    if (l === 0 && !inputGradient) break;
     const upstream = b.matmul(g, layers[l]!.weight, { transposeB: true });
+    if (l === 0) return { layers: gradients, input: upstream };
     g = b.where(b.greater(saved.preActivations[l - 1]!, zero), upstream, zero);
   }
-  return gradients;
+  return { layers: gradients };
 }
 
 /** Flattens layers into `[W_1, b_1, W_2, b_2, ...]` (the order the optimizer uses). */

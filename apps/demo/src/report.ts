@@ -14,6 +14,8 @@ export interface Accuracies {
   readonly random: number;
   /** The raw 64 pixels. */
   readonly pixels: number;
+  /** The trained model's projection-head output `z` (what the loss sees; for comparison, not the embedding kept). */
+  readonly learnedProjection?: number;
 }
 
 export interface ReportData {

@@ -1,24 +1,37 @@
 /**
- * The whole demo as one function: load and split the digits, initialise the encoder, measure the random
- * encoder, train, measure the learned embedding and the raw pixels, and write the report.
+ * The whole demo as one function: load and split the digits (training, validation, test), initialise the encoder
+ * and projection head, train, then measure k-NN accuracy of the representation `h` (before the head) of the trained
+ * and of the untrained encoder and of the raw pixels, on the test split (or, when tuning, the validation split),
+ * and write the report.
  */
 import { cpus, loadavg } from 'node:os';
 import type { TensorBackend } from '@contrastive/core';
-import { defaultAugmentOptions as augment } from './augment.js';
+import { defaultAugmentOptions, type AugmentOptions } from './augment.js';
 import { createDemoBackend } from './backends.js';
 import type { DemoOptions } from './cli.js';
 import { loadDigits, splitDigits, type Digits } from './data.js';
-import { createEncoder, encoderForward, flattenLayers, type Layer } from './encoder.js';
 import { knnAccuracy } from './knn.js';
+import { createModel, flattenModel, modelForward, type Model, type ModelSizes } from './model.js';
 import { pca } from './pca.js';
 import { writeReport, type Accuracies } from './report.js';
 import { createRandom } from './random.js';
 import { trainEncoder, type TrainingProgress } from './train.js';
 
-/** Encoder widths: 64 pixels, 128 hidden units (ReLU), a 32-dimensional embedding. */
-export const encoderSizes = [64, 128, 32] as const;
+/** Encoder 64 pixels -> 256 (ReLU) -> 16-D representation `h`; head 16 -> 64 (ReLU) -> 32-D projection `z`. */
+export const defaultModelSizes: ModelSizes = { encoder: [64, 256, 16], head: [16, 64, 32] };
 export const knnNeighbours = 5;
+/** Held out for the final figures (20%), then for tuning (20% of the rest); training uses the remaining 1,150. */
 export const testFraction = 0.2;
+export const validationFraction = 0.2;
+
+/** What the tuning script varies; the demo uses the defaults. */
+export interface Experiment {
+  /** `test` (the demo) or `validation` (tuning: choose settings without looking at the test split). */
+  readonly evaluation: 'test' | 'validation';
+  readonly sizes: ModelSizes;
+  readonly augment: AugmentOptions;
+  readonly writeReport: boolean;
+}
 
 export interface DemoResult {
   readonly accuracies: Accuracies;
@@ -32,30 +45,36 @@ export interface DemoResult {
 }
 
 /** Runs the demo with `options`; `onProgress` sees every training step. */
-export async function runDemo(options: DemoOptions, onProgress?: (progress: TrainingProgress) => void): Promise<DemoResult> {
+export async function runDemo(options: DemoOptions, onProgress?: (progress: TrainingProgress) => void, experiment: Partial<Experiment> = {}): Promise<DemoResult> {
+  const { evaluation = 'test', sizes = defaultModelSizes, augment = defaultAugmentOptions } = experiment;
   const backend = await createDemoBackend(options.backend);
   const random = createRandom(options.seed);
-  const { train, test } = splitDigits(loadDigits(), testFraction, random);
-  const initial = createEncoder(backend, encoderSizes, random);
-  const settings = { loss: options.loss, epochs: options.epochs, batchSize: options.batchSize, temperature: options.temperature, learningRate: options.learningRate };
+  const split = splitDigits(loadDigits(), testFraction, random);
+  const { train, test: validation } = splitDigits(split.train, validationFraction, random);
+  const test = evaluation === 'test' ? split.test : validation;
+  const initial = createModel(backend, sizes, random);
+  const settings = { loss: options.loss, epochs: options.epochs, batchSize: options.batchSize, temperature: options.temperature, learningRate: options.learningRate, augment };
   const training = await trainEncoder(backend, initial, train, settings, random, onProgress);
-  const [randomTrain, randomTest, learnedTrain, learnedTest] = await Promise.all([
-    embed(backend, initial, train),
-    embed(backend, initial, test),
-    embed(backend, training.layers, train),
-    embed(backend, training.layers, test),
-  ]);
-  for (const tensor of [...flattenLayers(initial), ...flattenLayers(training.layers)]) backend.dispose(tensor);
-  const dimension = encoderSizes[encoderSizes.length - 1]!;
+  const [randomTrain, randomTest, learnedTrain, learnedTest] = [
+    await embed(backend, initial, train),
+    await embed(backend, initial, test),
+    await embed(backend, training.model, train),
+    await embed(backend, training.model, test),
+  ];
+  for (const tensor of [...flattenModel(initial), ...flattenModel(training.model)]) backend.dispose(tensor);
+  const dimension = sizes.encoder.at(-1)!;
   const labelled = (values: Float64Array, digits: Digits, size: number) => ({ values, labels: digits.labels, dimension: size });
+  const accuracy = (reference: Float64Array, queries: Float64Array, size = dimension) => knnAccuracy(labelled(reference, train, size), labelled(queries, test, size), knnNeighbours);
   const accuracies: Accuracies = {
-    learned: knnAccuracy(labelled(learnedTrain, train, dimension), labelled(learnedTest, test, dimension), knnNeighbours),
-    random: knnAccuracy(labelled(randomTrain, train, dimension), labelled(randomTest, test, dimension), knnNeighbours),
-    pixels: knnAccuracy(labelled(train.images, train, 64), labelled(test.images, test, 64), knnNeighbours),
+    learned: accuracy(learnedTrain.representation, learnedTest.representation),
+    random: accuracy(randomTrain.representation, randomTest.representation),
+    pixels: accuracy(train.images, test.images, 64),
+    learnedProjection: accuracy(learnedTrain.projection, learnedTest.projection, sizes.head.at(-1)!),
   };
+  if (experiment.writeReport === false) return { accuracies, stepLosses: training.stepLosses, epochMeans: training.epochMeans, trainingSeconds: training.seconds, samplesPerSecond: training.samplesPerSecond, reportPath: '', trainCount: train.count, testCount: test.count };
   writeReport(options.out, {
     title: `Contrastive digits encoder (${options.loss}, ${backend.name} backend)`,
-    settings: reportSettings(options, backend.name),
+    settings: reportSettings(options, backend.name, sizes, augment),
     accuracies,
     k: knnNeighbours,
     trainCount: train.count,
@@ -65,23 +84,26 @@ export async function runDemo(options: DemoOptions, onProgress?: (progress: Trai
     epochEnds: training.epochEnds,
     trainingSeconds: training.seconds,
     samplesPerSecond: training.samplesPerSecond,
-    learnedProjection: pca(learnedTest, dimension).points,
-    randomProjection: pca(randomTest, dimension).points,
+    learnedProjection: pca(learnedTest.representation, dimension).points,
+    randomProjection: pca(randomTest.representation, dimension).points,
     testLabels: test.labels,
   });
   return { accuracies, stepLosses: training.stepLosses, epochMeans: training.epochMeans, trainingSeconds: training.seconds, samplesPerSecond: training.samplesPerSecond, reportPath: options.out, trainCount: train.count, testCount: test.count };
 }
 
-/** The encoder's output for every image of `digits`, read back to the host. */
-async function embed<T>(backend: TensorBackend<T>, layers: readonly Layer<T>[], digits: Digits): Promise<Float64Array> {
-  const output = backend.scope(() => encoderForward(backend, layers, backend.fromArray(digits.images, [digits.count, digits.width * digits.height])).output);
-  const values = Float64Array.from(await backend.read(output));
-  backend.dispose(output);
-  return values;
+/** The representation `h` and the projection `z` of every image of `digits`, read back to the host. */
+async function embed<T>(backend: TensorBackend<T>, model: Model<T>, digits: Digits): Promise<{ representation: Float64Array; projection: Float64Array }> {
+  const forward = backend.scope(() => {
+    const { representation, projection } = modelForward(backend, model, backend.fromArray(digits.images, [digits.count, digits.width * digits.height]));
+    return [representation, projection];
+  });
+  const [representation, projection] = [Float64Array.from(await backend.read(forward[0]!)), Float64Array.from(await backend.read(forward[1]!))];
+  forward.forEach((tensor) => backend.dispose(tensor));
+  return { representation, projection };
 }
 
 /** The settings table of the report (also its JSON summary's `settings`). */
-function reportSettings(options: DemoOptions, backendName: string): Record<string, string | number> {
+function reportSettings(options: DemoOptions, backendName: string, sizes: ModelSizes, augment: AugmentOptions): Record<string, string | number> {
   return {
     loss: options.loss,
     backend: backendName,
@@ -89,8 +111,9 @@ function reportSettings(options: DemoOptions, backendName: string): Record<strin
     'batch size (pairs)': options.batchSize,
     temperature: options.temperature,
     'learning rate (Adam, cosine decay)': options.learningRate,
-    augmentations: `shift up to ${augment.maxShift} px (probability ${augment.shiftProbability}), noise sd ${augment.noise}, pixel dropout ${augment.dropout}`,
-    encoder: `${encoderSizes.join('-')} MLP, ReLU`,
+    augmentations: `rotation up to ${augment.maxRotation} deg, scale +-${augment.maxScale}, shift up to ${augment.maxShift} px (bilinear, zero padding), noise sd ${augment.noise}, pixel dropout ${augment.dropout}`,
+    encoder: `${sizes.encoder.join('-')} MLP, ReLU; evaluated on its ${sizes.encoder.at(-1)}-D output h`,
+    'projection head (training only)': `${sizes.head.join('-')} MLP, ReLU; the loss acts on its output z`,
     seed: options.seed,
     'CPU cores / load average (1 min) at the end': `${cpus().length} / ${loadavg()[0]!.toFixed(2)}`,
   };

@@ -1,13 +1,14 @@
 /**
  * The training loop: each step draws a batch of images, augments it twice (two views), runs both views through
- * the encoder in one [2N, 64] batch, takes the pair loss and its gradients with respect to the two views' embeddings
- * from core (`computeLossAndGradients`), chains them through the encoder's manual backward and takes one Adam step.
+ * the encoder and projection head in one [2N, 64] batch, takes the pair loss on the two views' projections `z` and
+ * its gradients from core (`computeLossAndGradients`), chains them through the head's and the encoder's manual
+ * backward and takes one Adam step.
  * The learning rate follows a cosine decay from `learningRate` to 0 over all steps.
  */
 import type { TensorBackend } from '@contrastive/core';
 import { augmentImages, defaultAugmentOptions, type AugmentOptions } from './augment.js';
 import type { Digits } from './data.js';
-import { encoderBackward, encoderForward, flattenLayers, unflattenLayers, type Layer } from './encoder.js';
+import { flattenModel, modelBackward, modelForward, unflattenModel, type Model } from './model.js';
 import { createAdam } from './optimizer.js';
 import { pairLosses, type PairLossName } from './pair-losses.js';
 import { permutation, type Random } from './random.js';
@@ -31,8 +32,8 @@ export interface TrainingProgress {
 }
 
 export interface TrainResult<T> {
-  /** The trained layers (new tensors; the caller's initial layers are left alive). */
-  readonly layers: Layer<T>[];
+  /** The trained encoder and head (new tensors; the caller's initial model is left alive). */
+  readonly model: Model<T>;
   readonly stepLosses: number[];
   readonly epochMeans: number[];
   /** Steps done after each epoch. */
@@ -45,7 +46,7 @@ export interface TrainResult<T> {
 /** Trains a copy of `initial` on the images of `train`; batches that would be incomplete are dropped. */
 export async function trainEncoder<T>(
   backend: TensorBackend<T>,
-  initial: readonly Layer<T>[],
+  initial: Model<T>,
   train: Digits,
   settings: TrainSettings,
   random: Random,
@@ -56,7 +57,8 @@ export async function trainEncoder<T>(
   const stepsPerEpoch = Math.floor(train.count / batchSize);
   const totalSteps = stepsPerEpoch * settings.epochs;
   const adam = createAdam(b, { learningRate: settings.learningRate });
-  let parameters = flattenLayers(initial);
+  let parameters = flattenModel(initial);
+  const encoderLayers = initial.encoder.length;
   const [stepLosses, epochMeans, epochEnds] = [[] as number[], [] as number[], [] as number[]];
   const start = performance.now();
   for (let epoch = 1; epoch <= settings.epochs; epoch++) {
@@ -64,7 +66,7 @@ export async function trainEncoder<T>(
     let epochTotal = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
       const views = drawViews(train, order.subarray(step * batchSize, (step + 1) * batchSize), random, settings.augment);
-      const { loss, gradients } = lossAndGradients(b, unflattenLayers(parameters), views, batchSize, settings);
+      const { loss, gradients } = lossAndGradients(b, unflattenModel(parameters, encoderLayers), views, batchSize, settings);
       const done = stepLosses.length;
       const next = adam.step(parameters, gradients, 0.5 * settings.learningRate * (1 + Math.cos((Math.PI * done) / totalSteps)));
       if (done > 0) parameters.forEach((p) => b.dispose(p));
@@ -82,7 +84,7 @@ export async function trainEncoder<T>(
   }
   adam.dispose();
   const seconds = (performance.now() - start) / 1000;
-  return { layers: unflattenLayers(parameters), stepLosses, epochMeans, epochEnds, seconds, samplesPerSecond: (stepLosses.length * batchSize) / seconds };
+  return { model: unflattenModel(parameters, encoderLayers), stepLosses, epochMeans, epochEnds, seconds, samplesPerSecond: (stepLosses.length * batchSize) / seconds };
 }
 
 /** Two independently augmented views of the images `rows`, stacked: [2 * rows, pixels] row-major. */
@@ -100,15 +102,15 @@ function drawViews(train: Digits, rows: ArrayLike<number>, random: Random, optio
  * The loss of one batch of pairs and the gradients of every encoder parameter (flattened, as the optimizer's).
  * `views` holds the anchors' images then the positives' images, [2 * batchSize, pixels] row-major.
  */
-export function lossAndGradients<T>(b: TensorBackend<T>, layers: Layer<T>[], views: Float64Array, batchSize: number, settings: TrainSettings): { loss: T; gradients: T[] } {
+export function lossAndGradients<T>(b: TensorBackend<T>, model: Model<T>, views: Float64Array, batchSize: number, settings: TrainSettings): { loss: T; gradients: T[] } {
   return b.scope(() => {
     const pixels = views.length / (2 * batchSize);
-    const forward = encoderForward(b, layers, b.fromArray(views, [2 * batchSize, pixels]));
-    const dimension = b.shape(forward.output)[1]!;
-    const anchors = b.slice(forward.output, [0, 0], [batchSize, dimension]);
-    const positives = b.slice(forward.output, [batchSize, 0], [batchSize, dimension]);
+    const forward = modelForward(b, model, b.fromArray(views, [2 * batchSize, pixels]));
+    const dimension = b.shape(forward.projection)[1]!;
+    const anchors = b.slice(forward.projection, [0, 0], [batchSize, dimension]);
+    const positives = b.slice(forward.projection, [batchSize, 0], [batchSize, dimension]);
     const result = pairLosses[settings.loss](b, anchors, positives, settings.temperature);
     const outputGradient = b.concat([result.anchors, result.positives], 0);
-    return { loss: result.loss, gradients: flattenLayers(encoderBackward(b, layers, forward.saved, outputGradient)) };
+    return { loss: result.loss, gradients: flattenModel(modelBackward(b, model, forward.saved, outputGradient)) };
   });
 }
