@@ -13,3 +13,20 @@ export const nodeSourceResolution = {
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: serverConditions } },
 };
+
+/**
+ * Debian's Chromium (never a downloaded browser), headless on SwiftShader: WebGL2 with float32 render targets,
+ * WebGPU only with --enable-unsafe-webgpu. Never pass --disable-software-rasterizer (it disables both). The
+ * networking flags keep Chromium from calling out of this closed network. `CHROMIUM_PATH` overrides the binary.
+ */
+export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+];

@@ -3,19 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.ts';
-
-/** Debian's Chromium with WebGPU on SwiftShader (see shared ENVIRONMENT.md; never --disable-software-rasterizer). */
-const chromiumArgs = [
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-];
+import { chromiumArgs, chromiumPath, sourceConditions } from '../../vitest.shared.ts';
 
 /** The fixtures shipped with @contrastive/conformance (`fixtures/` beside its package.json), read on the Node side. */
 const fixturesDirectory = join(dirname(createRequire(import.meta.url).resolve('@contrastive/conformance/package.json')), 'fixtures');
@@ -36,7 +24,7 @@ export default defineConfig({
       enabled: true,
       headless: true,
       screenshotFailures: false,
-      provider: playwright({ launchOptions: { executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: chromiumArgs } }),
+      provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
       instances: [{ browser: 'chromium' }],
       commands: { loadConformanceFixtures },
     },

@@ -4,20 +4,7 @@ import { dirname, join } from 'node:path';
 import type { FixtureFile } from '@contrastive/conformance';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.ts';
-
-// Headless Debian Chromium on SwiftShader: WebGL2 with float32 render targets, WebGPU only with
-// --enable-unsafe-webgpu. Never pass --disable-software-rasterizer (it disables both).
-const chromiumArgs = [
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-];
+import { chromiumArgs, chromiumPath, sourceConditions } from '../../vitest.shared.ts';
 
 /**
  * The conformance fixtures, read here in Node and handed to the browser through `provide`/`inject` (a page cannot
@@ -39,7 +26,7 @@ export default defineConfig({
       enabled: true,
       headless: true,
       provider: playwright({
-        launchOptions: { executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: chromiumArgs },
+        launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
       }),
       instances: [{ browser: 'chromium' }],
     },

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
 import type { BrowserCommand } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.ts';
+import { chromiumArgs, chromiumPath, sourceConditions } from '../../vitest.shared.ts';
 
 /**
  * Browsers cannot list directories: this command (run by vitest in Node) reads the fixture files that ship with
@@ -33,17 +33,8 @@ export default defineConfig({
       headless: true,
       provider: playwright({
         launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--disable-quic',
-            '--enable-unsafe-swiftshader',
-            '--enable-unsafe-webgpu',
-          ],
+          executablePath: chromiumPath,
+          args: chromiumArgs,
         },
       }),
       instances: [{ browser: 'chromium' }],

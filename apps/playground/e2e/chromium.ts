@@ -4,19 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright';
+import { chromiumArgs, chromiumPath } from '../../vitest.shared.ts';
 
-export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-];
+export { chromiumArgs, chromiumPath };
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
