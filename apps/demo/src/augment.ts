@@ -23,7 +23,7 @@ export interface AugmentOptions {
   readonly dropout: number;
 }
 
-export const defaultAugmentOptions: AugmentOptions = { maxShift: 1, maxRotation: 15, maxScale: 0.1, noise: 0.1, dropout: 0.1 };
+export const defaultAugmentOptions: AugmentOptions = { maxShift: 0.5, maxRotation: 5, maxScale: 0.05, noise: 0.1, dropout: 0.1 };
 
 /** Augments `count` images of `width * height` pixels (row-major); returns a new array. */
 export function augmentImages(

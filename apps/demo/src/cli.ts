@@ -36,8 +36,9 @@ export const defaultDemoOptions: DemoOptions = {
 
 export const usage = `Usage: pnpm demo [options]
 
-Trains a 64-128-32 MLP encoder with a contrastive loss on the UCI optical-digits set (8x8 images), then
-compares k-NN (k=5, cosine) accuracy on held-out digits: learned embedding, random encoder, raw pixels.
+Trains a 64-256-16 MLP encoder with a 16-64-32 projection head and a contrastive loss on the UCI
+optical-digits set (8x8 images), then compares k-NN (k=5, cosine) accuracy on the held-out test digits of the
+encoder's 16-D output (learned, and at its random initialisation) and of the raw pixels.
 
   --backend <name>        tensor backend: ${backendNames.join(', ')} (default ${defaultDemoOptions.backend})
   --loss <name>           ${pairLossNames.join(', ')} (default ${defaultDemoOptions.loss})

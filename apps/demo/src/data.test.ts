@@ -27,6 +27,13 @@ describe('digits data', () => {
     expect([...all.values()].every((v) => v === 0)).toBe(true);
   });
 
+  it('splits the demo way: 359 test digits, then 288 validation and 1,150 training digits', () => {
+    const random = createRandom(1);
+    const { train, test } = splitDigits(loadDigits(), 0.2, random);
+    const inner = splitDigits(train, 0.2, random);
+    expect([inner.train.count, inner.test.count, test.count]).toEqual([1150, 288, 359]);
+  });
+
   it('rejects a file of another format, naming it', () => {
     expect(() => decodeDigits(new TextEncoder().encode('NOTDIGITS.......'))).toThrow(/digits file: expected magic "CDIGITS1"/);
   });

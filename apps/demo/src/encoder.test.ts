@@ -1,6 +1,7 @@
 import { createReferenceBackend, type TensorBackend } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
 import { createEncoder, encoderBackward, encoderForward, flattenLayers, unflattenLayers } from './encoder.js';
+import { createModel, flattenModel, unflattenModel } from './model.js';
 import { createRandom } from './random.js';
 import { lossAndGradients } from './train.js';
 
@@ -37,25 +38,32 @@ describe('encoder backward', () => {
     const objective = (ps: typeof parameters) =>
       b.scope(() => read(b, b.sum(b.sum(b.mul(encoderForward(b, unflattenLayers(ps), x).output, r), 1, false), 0, false))[0]!);
     const forward = encoderForward(b, unflattenLayers(parameters), x);
-    const analytic = flattenLayers(encoderBackward(b, unflattenLayers(parameters), forward.saved, r));
+    const backward = encoderBackward(b, unflattenLayers(parameters), forward.saved, r, true);
+    const analytic = flattenLayers(backward.layers);
     parameters.forEach((_, index) => {
       const numeric = centralDifferences(b, parameters, index, objective);
       read(b, analytic[index]!).forEach((value, i) => expect(value).toBeCloseTo(numeric[i]!, 6));
     });
+    // dL/dx: the input treated as one more parameter.
+    const numericInput = centralDifferences(b, [x], 0, ([input]) => b.scope(() => read(b, b.sum(b.sum(b.mul(encoderForward(b, unflattenLayers(parameters), input!).output, r), 1, false), 0, false))[0]!));
+    read(b, backward.input!).forEach((value, i) => expect(value).toBeCloseTo(numericInput[i]!, 6));
+    expect(encoderBackward(b, unflattenLayers(parameters), forward.saved, r).input).toBeUndefined();
   });
 
-  it('chains the NT-Xent gradients of both views into every parameter (finite differences)', () => {
+  it('chains the NT-Xent gradients of both views through the projection head into every parameter (finite differences)', () => {
     const b = createReferenceBackend();
     const random = createRandom(11);
-    const parameters = flattenLayers(createEncoder(b, [6, 8, 4], random));
+    const parameters = flattenModel(createModel(b, { encoder: [6, 8, 3], head: [3, 5, 4] }, random));
+    const model = (ps: typeof parameters) => unflattenModel(ps, 2);
     const batchSize = 3;
     const views = Float64Array.from({ length: 2 * batchSize * 6 }, () => random.next());
     const settings = { loss: 'nt-xent' as const, epochs: 1, batchSize, temperature: 0.3, learningRate: 1e-3 };
     const before = b.liveCount();
-    const { loss, gradients } = lossAndGradients(b, unflattenLayers(parameters), views, batchSize, settings);
+    const { loss, gradients } = lossAndGradients(b, model(parameters), views, batchSize, settings);
+    expect(gradients.length).toBe(8); // W and b of two encoder and two head layers
     expect(b.liveCount()).toBe(before + 1 + gradients.length);
     const objective = (ps: typeof parameters) => {
-      const result = lossAndGradients(b, unflattenLayers(ps), views, batchSize, settings);
+      const result = lossAndGradients(b, model(ps), views, batchSize, settings);
       const value = read(b, result.loss)[0]!;
       [result.loss, ...result.gradients].forEach((t) => b.dispose(t));
       return value;

@@ -5,7 +5,7 @@
 import { ContrastiveInputError } from '@contrastive/core';
 import { parseDemoArgs, usage } from './cli.js';
 import { createProgressReporter } from './progress.js';
-import { runDemo } from './run-demo.js';
+import { defaultModelSizes as sizes, runDemo } from './run-demo.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseDemoArgs(argv);
@@ -14,16 +14,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const progress = createProgressReporter(process.stderr);
-  process.stderr.write(`Training a 64-128-32 encoder with ${options.loss} on the ${options.backend} backend (${options.epochs} epochs, batch ${options.batchSize}, temperature ${options.temperature}).\n`);
+  process.stderr.write(`Training a ${sizes.encoder.join('-')} encoder (projection head ${sizes.head.join('-')}) with ${options.loss} on the ${options.backend} backend (${options.epochs} epochs, batch ${options.batchSize}, temperature ${options.temperature}).\n`);
   const result = await runDemo(options, (step) => progress.update(step));
   progress.finish();
   const percent = (value: number) => `${(100 * value).toFixed(1)}%`.padStart(6);
   process.stdout.write(
     [
       `Trained ${result.stepLosses.length} steps in ${result.trainingSeconds.toFixed(1)} s (${Math.round(result.samplesPerSecond)} samples/s); final epoch loss ${result.epochMeans.at(-1)!.toFixed(4)}.`,
-      `k-NN accuracy (k=5, cosine) on ${result.testCount} held-out digits:`,
-      `  learned embedding  ${percent(result.accuracies.learned)}`,
-      `  random encoder     ${percent(result.accuracies.random)}`,
+      `k-NN accuracy (k=5, cosine) on the ${result.testCount} test digits (neighbours: the ${result.trainCount} training digits):`,
+      `  learned embedding  ${percent(result.accuracies.learned)}  (encoder output h, ${sizes.encoder.at(-1)}-D, before the head)`,
+      `  random encoder     ${percent(result.accuracies.random)}  (the same h before training)`,
       `  raw pixels         ${percent(result.accuracies.pixels)}`,
       `Report: ${result.reportPath}`,
       '',

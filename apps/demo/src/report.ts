@@ -70,9 +70,10 @@ th, td { border: 1px solid #ddd; padding: 0.25rem 0.75rem; text-align: left; }
 <h1>${escapeXml(data.title)}</h1>
 <h2>k-NN accuracy on ${data.testCount} held-out digits (k = ${data.k}, cosine, ${data.trainCount} training digits as neighbours)</h2>
 <table>
-<tr><th>learned embedding</th><td id="accuracy-learned">${percent(data.accuracies.learned)}</td></tr>
+<tr><th>learned embedding (encoder output h)</th><td id="accuracy-learned">${percent(data.accuracies.learned)}</td></tr>
 <tr><th>random encoder (same shape, untrained)</th><td id="accuracy-random">${percent(data.accuracies.random)}</td></tr>
 <tr><th>raw pixels</th><td id="accuracy-pixels">${percent(data.accuracies.pixels)}</td></tr>
+${data.accuracies.learnedProjection === undefined ? '' : `<tr><th>projection-head output z (training only; for comparison)</th><td id="accuracy-projection">${percent(data.accuracies.learnedProjection)}</td></tr>`}
 </table>
 <p>Training: ${data.stepLosses.length} steps in ${data.trainingSeconds.toFixed(1)} s (${Math.round(data.samplesPerSecond)} samples/s).</p>
 <div class="charts">
