@@ -108,7 +108,9 @@ function fastestOf(rows: readonly Row[]): { backend: string; medianMs: number } 
 
 /** One comparison per (loss, N, D) that has any measured row. */
 export function compare(rows: readonly Row[], floors: readonly Floor[]): Comparison[] {
-  const keys = [...new Set(rows.map((r) => `${r.loss}|${r.pairs}|${r.dimension}`))];
+  const order = ['nt-xent', 'clip', 'sup-con'];
+  const sorted = [...rows].sort((a, b) => order.indexOf(a.loss) - order.indexOf(b.loss) || a.dimension - b.dimension || a.pairs - b.pairs);
+  const keys = [...new Set(sorted.map((r) => `${r.loss}|${r.pairs}|${r.dimension}`))];
   return keys.flatMap((key) => {
     const group = rows.filter((r) => `${r.loss}|${r.pairs}|${r.dimension}` === key);
     const { loss, pairs, dimension } = group[0]!;

@@ -19,7 +19,8 @@ export function formatBytes(bytes: number | undefined): string {
 }
 
 export function formatRatio(ratio: number | undefined): string {
-  return ratio === undefined || !Number.isFinite(ratio) ? '–' : `${ratio.toFixed(2)}x`;
+  if (ratio === undefined || !Number.isFinite(ratio)) return '–';
+  return ratio < 0.1 ? `${ratio.toPrecision(2)}x` : `${ratio.toFixed(2)}x`;
 }
 
 export function formatFlops(flops: number): string {
