@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright';
-import { chromiumArgs, chromiumPath } from '../../vitest.shared.ts';
+import { chromiumArgs, chromiumPath } from '../../../vitest.shared.ts';
 
 export { chromiumArgs, chromiumPath };
 
