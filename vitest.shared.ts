@@ -1,3 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
 /**
  * Shared vitest settings: tests run from TypeScript sources through the `@contrastive/source` export condition.
  * Node tests run in Vite's server (ssr) environment, which has its own resolver conditions: both must list the
@@ -30,3 +34,15 @@ export const chromiumArgs = [
   '--enable-unsafe-swiftshader',
   '--enable-unsafe-webgpu',
 ];
+
+/**
+ * The conformance fixture files, parsed, read in Node for browser test projects (a page cannot list a directory);
+ * they are handed to the page with vitest's `provide`. `fromUrl` is the calling config's `import.meta.url`:
+ * `@contrastive/conformance` is resolved from that package, which has it as a dev dependency.
+ */
+export function conformanceFixtureFiles<F>(fromUrl: string): F[] {
+  const manifest = createRequire(fromUrl).resolve('@contrastive/conformance/package.json');
+  const directory = join(dirname(manifest), 'fixtures');
+  const names = readdirSync(directory).filter((name) => name.endsWith('.json')).sort();
+  return names.map((name) => JSON.parse(readFileSync(join(directory, name), 'utf8')) as F);
+}
