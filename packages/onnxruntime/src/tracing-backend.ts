@@ -20,6 +20,7 @@
 import { ContrastiveInputError, formatShape, specificationVersion, TensorTracker, type Shape, type StaticIndices, type TensorBackend } from '@contrastive/core';
 import { int64Operand, OnnxTensor, type AttributeValue, type Int64Operand, type OnnxElementType } from './onnx-tensor.js';
 import * as shapes from './shape-inference.js';
+import { symmetricSimilarityCrossEntropy } from './symmetric-similarity-kernel.js';
 
 export interface TracingBackend extends TensorBackend<OnnxTensor> {
   /** A graph input named `name` (a loss input of an exported model). */
@@ -75,6 +76,7 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
     specificationVersion,
     name: options.name ?? 'onnxruntime',
     capabilities: { execution: 'traced', precision: 'float32', hostReadable: false },
+    fused: { similarityCrossEntropy: symmetricSimilarityCrossEntropy(node) },
 
     placeholder(name, shape) {
       shapes.checkShape(shape, name);

@@ -29,6 +29,8 @@ interface Pairing {
   readonly positivesInDenominator: boolean;
   readonly learnableScale: boolean;
   readonly scale: number;
+  /** Rows L2-normalised and the kernel told so (`rowNormsAtMostOne`), as NT-Xent and SupCon do. */
+  readonly unitRows?: boolean;
 }
 
 const range = (count: number, offset = 0) => Array.from({ length: count }, (_, i) => offset + i);
@@ -46,6 +48,9 @@ export const pairings: Readonly<Record<string, Pairing>> = {
   },
   decoupled: selfPairing([0, 1, 2, 0, 1, 2], false),
   'sup-con-groups': selfPairing([0, 1, 0, 2, 0, 1], true),
+  // A kernel may use a constant shift on unit rows; the second case is at temperature 1/30, near its limit.
+  'unit-rows-two-views': { ...selfPairing([0, 1, 2, 0, 1, 2], true), unitRows: true, scale: 14.3 },
+  'unit-rows-three-views': { ...selfPairing([0, 1, 0, 1, 0, 1], true), unitRows: true, scale: 30 },
   'queue-of-extra-keys': {
     anchors: 3, keys: 6, anchorIds: range(3), keyIds: range(6, 100), anchorGroups: range(3), keyGroups: [0, 1, 2, -1, -2, -3],
     positivesInDenominator: true, learnableScale: false, scale: 5,
@@ -53,7 +58,11 @@ export const pairings: Readonly<Record<string, Pairing>> = {
 };
 
 function createKernelInputs<T>(b: TensorBackend<T>, pairing: Pairing, random: RandomSource): SimilarityCrossEntropyInputs<T> {
-  const matrix = (rows: number) => b.fromArray(random.gaussianTensor([rows, dimension]).values, [rows, dimension]);
+  const matrix = (rows: number) => {
+    const values = Float64Array.from(random.gaussianTensor([rows, dimension]).values);
+    if (pairing.unitRows) normalizeRows(values, dimension);
+    return b.fromArray(values, [rows, dimension]);
+  };
   const anchors = matrix(pairing.anchors);
   const column = (values: number[]) => b.fromArray(values, [values.length, 1]);
   const row = (values: number[]) => b.fromArray(values, [1, values.length]);
@@ -68,7 +77,16 @@ function createKernelInputs<T>(b: TensorBackend<T>, pairing: Pairing, random: Ra
     },
     keysAreAnchors: pairing.keys === 'anchors',
     learnableScale: pairing.learnableScale,
+    rowNormsAtMostOne: !!pairing.unitRows,
   };
+}
+
+function normalizeRows(values: Float64Array, width: number): void {
+  for (let start = 0; start < values.length; start += width) {
+    const row = values.subarray(start, start + width);
+    const norm = Math.hypot(...row);
+    row.forEach((v, i) => { row[i] = v / norm; });
+  }
 }
 
 async function runKernel<T>(b: TensorBackend<T>, kernel: SimilarityCrossEntropy<T>, pairing: Pairing, seed: string): Promise<Evaluation> {

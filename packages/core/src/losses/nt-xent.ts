@@ -56,6 +56,7 @@ export const ntXent: LossDefinition<'anchors' | 'positives', NtXentOptions> = {
       },
       keysAreAnchors: true,
       learnableScale: false,
+      rowNormsAtMostOne: options.normalize,
     });
     const loss = reduceRows(b, result.rowLosses, options.reduction);
     return { loss, saved: { kernel: result.saved, normalized: stacked.saved, rows, dimension } };

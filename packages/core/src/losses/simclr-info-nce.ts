@@ -96,6 +96,7 @@ export const simclrInfoNce: LossDefinition<'embeddings', SimclrInfoNceOptions> =
       },
       keysAreAnchors: true,
       learnableScale: false,
+      rowNormsAtMostOne: options.normalize,
     });
     const loss = reduceRows(b, result.rowLosses, options.reduction);
     const saved: SimclrInfoNceSaved<typeof loss> = { kernel: result.saved, normalized: z.saved, rows };

@@ -81,6 +81,7 @@ export const supCon: LossDefinition<'embeddings' | 'labels', SupConOptions> = {
       },
       keysAreAnchors: true,
       learnableScale: false,
+      rowNormsAtMostOne: options.normalize,
     });
     const zero = b.fill([], 0);
     const hasPositive = b.where(b.greater(result.positiveCounts, zero), b.fill([], 1), zero);

@@ -29,6 +29,12 @@ export interface SimilarityCrossEntropyInputs<T> {
   readonly keysAreAnchors: boolean;
   /** Whether the backward returns the gradient of `scale` (CLIP's learnable logit scale). */
   readonly learnableScale: boolean;
+  /**
+   * A promise from the loss that every row of `anchors` and `keys` has an L2 norm of at most 1 (up to rounding;
+   * the loss L2-normalised them), so `|s_ij| <= |scale|`. A fused kernel may then shift its exponentials by the
+   * constant `|scale|` instead of each row's maximum. Absent means no such promise.
+   */
+  readonly rowNormsAtMostOne?: boolean;
 }
 
 /** What the forward keeps for the backward. Fused kernels may keep only per-row statistics. */
