@@ -13,7 +13,9 @@ import { onnxProtoText } from './schema/onnx-proto-text.js';
 const allLosses = Object.values(losses) as unknown as LossDefinition<string, object>[];
 const shapesOf = (inputs: Record<string, { shape: readonly number[] }>) => Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, input.shape]));
 /** The ONNX ops a traced loss may contain (one per primitive, plus Cast for masks and Identity for outputs). */
-const allowedOps = new Set(['Constant', 'ConstantOfShape', 'Reshape', 'Transpose', 'Slice', 'Concat', 'GatherElements', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Neg', 'Abs', 'Exp', 'Log', 'Sqrt', 'Equal', 'Greater', 'Where', 'ReduceSum', 'ReduceMax', 'MatMul', 'Gemm', 'Cast', 'Identity']);
+const allowedOps = new Set(['Constant', 'ConstantOfShape', 'Reshape', 'Transpose', 'Slice', 'Concat', 'GatherElements', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Neg', 'Abs', 'Exp', 'Log', 'Sqrt', 'Equal', 'Greater', 'Where', 'ReduceSum', 'ReduceMax', 'MatMul', 'Gemm', 'Cast', 'Identity',
+  // the fused self-similarity kernel: in-place zeroing, gathered positives, row blocks
+  'ScatterElements', 'Gather', 'Loop']);
 
 const python = '/usr/bin/python3';
 const checkerProbe = spawnSync(python, ['-c', 'import onnx, onnx.checker; print(onnx.__version__)'], { encoding: 'utf8' });
@@ -62,6 +64,10 @@ describe('exportOnnx', () => {
       writeFileSync(path, exportOnnx(loss, {}, shapesOf(sampleInputs(loss, {}))));
       return path;
     });
+    // The self-similarity kernel in row blocks: a Loop whose body captures values of the outer graph.
+    const blocked = join(directory, 'nt-xent-row-blocks.onnx');
+    writeFileSync(blocked, exportOnnx(ntXent, {}, { anchors: [batchSize, dimension], positives: [batchSize, dimension] }, { maxBlockBytes: 3 * 4 * 2 * batchSize }));
+    paths.push(blocked);
     const script = 'import sys, onnx\nfor path in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(path), full_check=True)\n    print("ok", path)';
     const result = spawnSync(python, ['-c', script, ...paths], { encoding: 'utf8' });
     expect(result.stderr).toBe('');

@@ -27,6 +27,15 @@ export interface TracedLoss<I extends string> {
   readonly outputShapes: Readonly<Record<string, Shape>>;
 }
 
+export interface TraceOptions {
+  /**
+   * Largest [rows, n] float32 block of the self-similarity losses (NT-Xent, SimCLR InfoNCE) materialised at once;
+   * larger batches run in row blocks inside an ONNX Loop, so memory grows as n x block instead of n^2.
+   * Default 256 MiB.
+   */
+  readonly maxBlockBytes?: number;
+}
+
 /** The output name of the gradient of `input`. */
 export const gradientOutputName = (input: string): string => `grad_${input}`;
 
@@ -35,10 +44,12 @@ export function traceLoss<I extends string, O extends object>(
   loss: LossDefinition<I, O>,
   options: Partial<O> | undefined,
   shapes: InputShapes<I>,
+  traceOptions: TraceOptions = {},
 ): TracedLoss<I> {
   checkShapes(loss, shapes);
+  checkMaxBlockBytes(traceOptions.maxBlockBytes);
   const resolved = loss.resolveOptions(options);
-  const backend = createTracingBackend({ name: 'onnxruntime' });
+  const backend = createTracingBackend({ name: 'onnxruntime', ...traceOptions });
   const inputNames = loss.inputs.filter((name) => shapes[name] !== undefined);
   const placeholders = inputNames.map((name) => backend.placeholder(name, shapes[name]!));
   const inputs = Object.fromEntries(inputNames.map((name, i) => [name, placeholders[i]])) as LossInputs<OnnxTensor, I>;
@@ -76,8 +87,19 @@ export function traceLoss<I extends string, O extends object>(
  * const bytes = exportOnnx(ntXent, { temperature: 0.1 }, { anchors: [256, 128], positives: [256, 128] });
  * writeFileSync('nt-xent.onnx', bytes); // inputs anchors, positives; outputs loss, grad_anchors, grad_positives
  */
-export function exportOnnx<I extends string, O extends object>(loss: LossDefinition<I, O>, options: Partial<O> | undefined, shapes: InputShapes<I>): Uint8Array {
-  return encodeModel(traceLoss(loss, options, shapes).model);
+export function exportOnnx<I extends string, O extends object>(
+  loss: LossDefinition<I, O>,
+  options: Partial<O> | undefined,
+  shapes: InputShapes<I>,
+  traceOptions?: TraceOptions,
+): Uint8Array {
+  return encodeModel(traceLoss(loss, options, shapes, traceOptions).model);
+}
+
+function checkMaxBlockBytes(value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= 4)) {
+    throw new ContrastiveInputError('maxBlockBytes', 'a finite number of bytes, at least 4', String(value));
+  }
 }
 
 function checkShapes<I extends string>(loss: LossDefinition<I, object>, shapes: InputShapes<I>): void {

@@ -9,12 +9,12 @@ export type { OnnxRuntimeBackend, OnnxRuntimeBackendOptions } from './onnx-runti
 export { createOnnxLossRunner } from './onnx-loss-runner.js';
 export type { HostTensor, OnnxLossResult, OnnxLossRunner } from './onnx-loss-runner.js';
 export { exportOnnx, gradientOutputName, traceLoss } from './export-onnx.js';
-export type { InputShapes, TracedLoss } from './export-onnx.js';
+export type { InputShapes, TraceOptions, TracedLoss } from './export-onnx.js';
 export { buildModel } from './model-builder.js';
 export type { BuildModelOptions, BuiltModel, GraphOutput } from './model-builder.js';
 export { decodeModel, encodeModel, onnxIrVersion, onnxOpsetVersion } from './onnx-schema.js';
 export type { ModelProtoObject } from './onnx-schema.js';
 export { OnnxTensor } from './onnx-tensor.js';
-export type { OnnxElementType } from './onnx-tensor.js';
+export type { OnnxElementType, OnnxSubgraph } from './onnx-tensor.js';
 export type { OrtModuleLike, OrtRuntimeOptions, OrtSessionLike, OrtTensorLike } from './ort-module.js';
 export type { SessionStatistics } from './session-cache.js';

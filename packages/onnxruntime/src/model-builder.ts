@@ -4,7 +4,7 @@
  * Identity (or a Cast of bool masks to float) per output so every output carries its documented name.
  */
 import { formatShape, type Shape } from '@contrastive/core';
-import { isInt64Operand, collectGraph, type AttributeValue, type Int64Operand, type OnnxTensor } from './onnx-tensor.js';
+import { isInt64Operand, collectGraph, splitSubgraph, type AttributeValue, type Int64Operand, type OnnxElementType, type OnnxSubgraph, type OnnxTensor } from './onnx-tensor.js';
 import {
   onnxAttributeType,
   onnxDataType,
@@ -12,6 +12,7 @@ import {
   onnxOpsetVersion,
   tensorProto,
   type AttributeProtoObject,
+  type GraphProtoObject,
   type ModelProtoObject,
   type NodeProtoObject,
   type TensorProtoObject,
@@ -72,38 +73,62 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
     inputs.push(valueInfo(name, tensor.shape, options.inputDocs?.[name]));
   }
   // Names come from positions in the graph, not from global tensor ids, so equal structures give equal bytes.
-  for (const [position, tensor] of tensors.entries()) {
-    const source = tensor.source;
-    if (source.kind === 'input') continue;
-    if (source.kind === 'data') {
-      const name = options.dataAs === 'input' ? `x${position}` : `c${position}`;
-      names.set(tensor.id, name);
-      if (options.dataAs === 'input') {
-        inputs.push(valueInfo(name, tensor.shape));
-        feeds.push({ name, values: source.values, shape: tensor.shape });
-      } else {
-        initializers.push(tensorProto(name, tensor.shape, source.values));
+  const emitNodes = (graphTensors: readonly OnnxTensor[], prefix: string, into: NodeProtoObject[]) => {
+    for (const [position, tensor] of graphTensors.entries()) {
+      const source = tensor.source;
+      if (source.kind === 'input') continue;
+      if (source.kind === 'data') {
+        const name = options.dataAs === 'input' ? `x${position}` : `c${position}`;
+        names.set(tensor.id, name);
+        if (options.dataAs === 'input') {
+          inputs.push(valueInfo(name, tensor.shape));
+          feeds.push({ name, values: source.values, shape: tensor.shape });
+        } else {
+          initializers.push(tensorProto(name, tensor.shape, source.values));
+        }
+        continue;
       }
-      continue;
+      const { opType, inputs: operands, attributes } = source.node;
+      const constantKey = operands.length === 0 || opType === 'ConstantOfShape' ? constantSignature(tensor) : undefined;
+      const existing = constantKey === undefined ? undefined : constantNames.get(constantKey);
+      if (existing !== undefined) {
+        names.set(tensor.id, existing);
+        continue;
+      }
+      const name = `${prefix}v${position}`;
+      names.set(tensor.id, name);
+      if (constantKey !== undefined) constantNames.set(constantKey, name);
+      into.push({
+        name: `${prefix}${opType}_${position}`,
+        op_type: opType,
+        input: operands.map((operand) => (isInt64Operand(operand) ? int64Name(operand) : names.get(operand.id)!)),
+        output: [name],
+        attribute: Object.entries(attributes).map(([key, value]) =>
+          value.kind === 'graph' ? { name: key, type: onnxAttributeType.graph, g: subgraph(value.graph, `${name}_`) } : attributeProto(key, value),
+        ),
+      });
     }
-    const { opType, inputs: operands, attributes } = source.node;
-    const constantKey = operands.length === 0 || opType === 'ConstantOfShape' ? constantSignature(tensor) : undefined;
-    const existing = constantKey === undefined ? undefined : constantNames.get(constantKey);
-    if (existing !== undefined) {
-      names.set(tensor.id, existing);
-      continue;
-    }
-    const name = `v${position}`;
-    names.set(tensor.id, name);
-    if (constantKey !== undefined) constantNames.set(constantKey, name);
-    nodes.push({
-      name: `${opType}_${position}`,
-      op_type: opType,
-      input: operands.map((operand) => (isInt64Operand(operand) ? int64Name(operand) : names.get(operand.id)!)),
-      output: [name],
-      attribute: Object.entries(attributes).map(([key, value]) => attributeProto(key, value)),
+  };
+
+  /** A loop body: formal inputs and every value computed in it named under `prefix`; captures keep outer names. */
+  const subgraph = (graph: OnnxSubgraph, prefix: string): GraphProtoObject => {
+    const { body } = splitSubgraph(graph);
+    const formal = graph.inputs.map((tensor, index) => {
+      const name = `${prefix}in${index}`;
+      names.set(tensor.id, name);
+      return valueInfo(name, tensor.shape, undefined, tensor.elementType);
     });
-  }
+    const bodyNodes: NodeProtoObject[] = [];
+    emitNodes(body, prefix, bodyNodes);
+    const outputs = graph.outputs.map((tensor, index) => {
+      const name = `${prefix}out${index}`;
+      bodyNodes.push({ name: `${prefix}output_${index}`, op_type: 'Identity', input: [names.get(tensor.id)!], output: [name], attribute: [] });
+      return valueInfo(name, tensor.shape, undefined, tensor.elementType);
+    });
+    return { name: prefix.slice(0, -1), node: bodyNodes, initializer: [], input: formal, output: outputs };
+  };
+
+  emitNodes(tensors, '', nodes);
   const outputs = options.outputs.map((output) => {
     const opType = output.tensor.elementType === 'bool' ? 'Cast' : 'Identity';
     const attribute = opType === 'Cast' ? [attributeProto('to', { kind: 'int', value: onnxDataType.float })] : [];
@@ -128,11 +153,13 @@ function constantSignature(tensor: OnnxTensor): string {
   return `${node.opType}:${formatShape(tensor.shape)}:${values}`;
 }
 
-function valueInfo(name: string, shape: Shape, docString?: string): ValueInfoProtoObject {
+const elementTypes: Readonly<Record<OnnxElementType, number>> = { float32: onnxDataType.float, bool: onnxDataType.bool, int64: onnxDataType.int64 };
+
+function valueInfo(name: string, shape: Shape, docString?: string, elementType: OnnxElementType = 'float32'): ValueInfoProtoObject {
   return {
     name,
     ...(docString === undefined ? {} : { doc_string: docString }),
-    type: { tensor_type: { elem_type: onnxDataType.float, shape: { dim: shape.map((extent) => ({ dim_value: extent })) } } },
+    type: { tensor_type: { elem_type: elementTypes[elementType], shape: { dim: shape.map((extent) => ({ dim_value: extent })) } } },
   };
 }
 
@@ -146,5 +173,7 @@ function attributeProto(name: string, value: AttributeValue): AttributeProtoObje
       return { name, type: onnxAttributeType.float, f: value.value };
     case 'tensor':
       return { name, type: onnxAttributeType.tensor, t: tensorProto(undefined, value.shape, value.values) };
+    case 'graph':
+      throw new Error('graph attributes are serialised by buildModel');
   }
 }

@@ -4,7 +4,7 @@
  * creates the session, later calls only feed values and run.
  */
 import { ContrastiveInputError, formatShape, type LossDefinition, type Shape } from '@contrastive/core';
-import { traceLoss, type InputShapes } from './export-onnx.js';
+import { traceLoss, type InputShapes, type TraceOptions } from './export-onnx.js';
 import { encodeModel } from './onnx-schema.js';
 import type { OrtRuntimeOptions } from './ort-module.js';
 import { SessionCache, type SessionStatistics } from './session-cache.js';
@@ -48,7 +48,7 @@ interface Signature {
  * const runner = createOnnxLossRunner({ ort });
  * const { loss, gradients } = await runner.run(ntXent, { anchors: { values, shape: [4, 8] }, positives }, { temperature: 0.1 });
  */
-export function createOnnxLossRunner(options: OrtRuntimeOptions): OnnxLossRunner {
+export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions): OnnxLossRunner {
   const sessions = new SessionCache(options);
   const signatures = new Map<string, Signature>();
 
@@ -63,7 +63,7 @@ export function createOnnxLossRunner(options: OrtRuntimeOptions): OnnxLossRunner
       const key = `${loss.name}|${JSON.stringify(resolved)}|${JSON.stringify(shapes)}`;
       let signature = signatures.get(key);
       if (!signature) {
-        const traced = traceLoss(loss, resolved, shapes);
+        const traced = traceLoss(loss, resolved, shapes, { ...(options.maxBlockBytes === undefined ? {} : { maxBlockBytes: options.maxBlockBytes }) });
         const bytes = encodeModel(traced.model);
         signature = { ...traced, lossShape: traced.outputShapes['loss']!, bytes };
         signatures.set(key, signature);

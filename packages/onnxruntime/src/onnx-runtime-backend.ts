@@ -23,6 +23,8 @@ export interface OnnxRuntimeBackend extends TensorBackend<OnnxTensor> {
 export interface OnnxRuntimeBackendOptions extends OrtRuntimeOptions {
   /** Backend name in reports and errors. Default `onnxruntime`. */
   readonly name?: string;
+  /** See `TracingBackendOptions.maxBlockBytes`. */
+  readonly maxBlockBytes?: number;
 }
 
 interface PendingRead {
@@ -61,6 +63,7 @@ export function createOnnxRuntimeBackend(options: OnnxRuntimeBackendOptions): On
 
   const tracing = createTracingBackend({
     name: options.name ?? 'onnxruntime',
+    ...(options.maxBlockBytes === undefined ? {} : { maxBlockBytes: options.maxBlockBytes }),
     read(tensor) {
       return new Promise<Float32Array>((resolve, reject) => {
         if (pending.length === 0) {

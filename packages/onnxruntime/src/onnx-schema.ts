@@ -15,7 +15,7 @@ export const onnxIrVersion = 8;
 /** `TensorProto.DataType` values used here. */
 export const onnxDataType = { float: 1, int64: 7, bool: 9 } as const;
 /** `AttributeProto.AttributeType` values used here. */
-export const onnxAttributeType = { float: 1, int: 2, tensor: 4, ints: 7 } as const;
+export const onnxAttributeType = { float: 1, int: 2, tensor: 4, graph: 5, ints: 7 } as const;
 
 export interface TensorProtoObject {
   name?: string;
@@ -31,6 +31,7 @@ export interface AttributeProtoObject {
   f?: number;
   ints?: number[];
   t?: TensorProtoObject;
+  g?: GraphProtoObject;
 }
 
 export interface NodeProtoObject {
@@ -53,14 +54,16 @@ export interface ModelProtoObject {
   producer_version: string;
   doc_string?: string;
   opset_import: { domain: string; version: number }[];
-  graph: {
-    name: string;
-    node: NodeProtoObject[];
-    initializer: TensorProtoObject[];
-    input: ValueInfoProtoObject[];
-    output: ValueInfoProtoObject[];
-    doc_string?: string;
-  };
+  graph: GraphProtoObject;
+}
+
+export interface GraphProtoObject {
+  name: string;
+  node: NodeProtoObject[];
+  initializer: TensorProtoObject[];
+  input: ValueInfoProtoObject[];
+  output: ValueInfoProtoObject[];
+  doc_string?: string;
 }
 
 let modelType: protobuf.Type | undefined;

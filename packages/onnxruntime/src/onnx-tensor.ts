@@ -5,8 +5,11 @@
  */
 import type { Shape } from '@contrastive/core';
 
-/** Element types of traced values: every number is float32; masks (`equal`, `greater`) are bool. */
-export type OnnxElementType = 'float32' | 'bool';
+/**
+ * Element types of traced values: every number is float32; masks (`equal`, `greater`) are bool; int64 only for
+ * loop counters and the offsets computed from them inside a loop body.
+ */
+export type OnnxElementType = 'float32' | 'bool' | 'int64';
 
 /** A constant int64 operand (shapes, axes, indices), emitted as an initializer. */
 export interface Int64Operand {
@@ -19,7 +22,17 @@ export type AttributeValue =
   | { readonly kind: 'int'; readonly value: number }
   | { readonly kind: 'ints'; readonly value: readonly number[] }
   | { readonly kind: 'float'; readonly value: number }
-  | { readonly kind: 'tensor'; readonly shape: Shape; readonly values: Float32Array };
+  | { readonly kind: 'tensor'; readonly shape: Shape; readonly values: Float32Array }
+  | { readonly kind: 'graph'; readonly graph: OnnxSubgraph };
+
+/**
+ * A loop body: its formal inputs (tensors with an `input` source, private to the body) and outputs. Values the
+ * body uses that do not depend on a formal input are computed once outside it and captured from the outer scope.
+ */
+export interface OnnxSubgraph {
+  readonly inputs: readonly OnnxTensor[];
+  readonly outputs: readonly OnnxTensor[];
+}
 
 /** One ONNX node with a single output. */
 export interface OnnxNode {
@@ -57,7 +70,17 @@ export function isInt64Operand(value: OnnxTensor | Int64Operand): value is Int64
   return !(value instanceof OnnxTensor);
 }
 
-/** The tensors `outputs` depend on, in creation (topological) order, including the outputs themselves. */
+/** The tensor operands of a node, plus the values its loop bodies capture from the enclosing graph. */
+function dependencies(node: OnnxNode): OnnxTensor[] {
+  const operands = node.inputs.filter((operand): operand is OnnxTensor => !isInt64Operand(operand));
+  for (const value of Object.values(node.attributes)) if (value.kind === 'graph') operands.push(...splitSubgraph(value.graph).captures);
+  return operands;
+}
+
+/**
+ * The tensors `outputs` depend on, in creation (topological) order, including the outputs themselves (a loop
+ * node's dependencies are its operands and its body's captures, never the body itself).
+ */
 export function collectGraph(outputs: readonly OnnxTensor[]): OnnxTensor[] {
   const seen = new Map<number, OnnxTensor>();
   const stack = [...outputs];
@@ -66,7 +89,44 @@ export function collectGraph(outputs: readonly OnnxTensor[]): OnnxTensor[] {
     if (seen.has(tensor.id)) continue;
     seen.set(tensor.id, tensor);
     if (tensor.source.kind !== 'node') continue;
-    for (const operand of tensor.source.node.inputs) if (!isInt64Operand(operand)) stack.push(operand);
+    stack.push(...dependencies(tensor.source.node));
   }
   return [...seen.values()].sort((a, b) => a.id - b.id);
+}
+
+const splits = new WeakMap<OnnxSubgraph, { body: OnnxTensor[]; captures: OnnxTensor[] }>();
+
+/**
+ * Splits a loop body into the tensors computed in every iteration (those that depend on a formal input, in
+ * topological order, formal inputs excluded) and the outer values it captures (everything else it reads).
+ */
+export function splitSubgraph(graph: OnnxSubgraph): { body: OnnxTensor[]; captures: OnnxTensor[] } {
+  const cached = splits.get(graph);
+  if (cached) return cached;
+  const formal = new Set(graph.inputs);
+  const varying = new Map<number, boolean>();
+  const dependsOnFormal = (tensor: OnnxTensor): boolean => {
+    const known = varying.get(tensor.id);
+    if (known !== undefined) return known;
+    const result = formal.has(tensor) || (tensor.source.kind === 'node' && dependencies(tensor.source.node).some(dependsOnFormal));
+    varying.set(tensor.id, result);
+    return result;
+  };
+  const body: OnnxTensor[] = [];
+  const captures: OnnxTensor[] = [];
+  const seen = new Set<number>();
+  const visit = (tensor: OnnxTensor) => {
+    if (seen.has(tensor.id) || formal.has(tensor)) return;
+    seen.add(tensor.id);
+    if (!dependsOnFormal(tensor)) {
+      captures.push(tensor);
+      return;
+    }
+    for (const operand of dependencies((tensor.source as { node: OnnxNode }).node)) visit(operand);
+    body.push(tensor);
+  };
+  graph.outputs.forEach(visit);
+  const result = { body: body.sort((a, b) => a.id - b.id), captures };
+  splits.set(graph, result);
+  return result;
 }

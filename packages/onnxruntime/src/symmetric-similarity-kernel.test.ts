@@ -9,8 +9,8 @@ const simclrInfoNce = losses.simclrInfoNce as unknown as LossDefinition<string, 
 const supCon = losses.supCon as unknown as LossDefinition<string, object>;
 const ntXentLoss = ntXent as unknown as LossDefinition<string, object>;
 
-const opTypes = (loss: LossDefinition<string, object>, options: object, shapes: Record<string, number[]>) =>
-  new Set(traceLoss(loss, loss.resolveOptions(options), shapes).model.graph.node.map((node) => node.op_type));
+const opTypes = (loss: LossDefinition<string, object>, options: object, shapes: Record<string, number[]>, maxBlockBytes?: number) =>
+  new Set(traceLoss(loss, loss.resolveOptions(options), shapes, maxBlockBytes === undefined ? {} : { maxBlockBytes }).model.graph.node.map((node) => node.op_type));
 
 describe('symmetric fused kernel: when it applies', () => {
   const pair = { anchors: [16, 8], positives: [16, 8] };
@@ -21,6 +21,12 @@ describe('symmetric fused kernel: when it applies', () => {
       expect(ops.has('Transpose')).toBe(false);
     }
     expect(opTypes(simclrInfoNce, { views: 3, temperature: 0.1 }, { embeddings: [12, 8] }).has('ScatterElements')).toBe(true);
+  });
+  it('runs row blocks in an ONNX Loop once one [rows, n] block would exceed maxBlockBytes', () => {
+    // 2N = 32 rows: the whole matrix is 32 x 32 x 4 = 4096 bytes.
+    expect(opTypes(ntXentLoss, { temperature: 0.1 }, pair, 4096).has('Loop')).toBe(false);
+    expect(opTypes(ntXentLoss, { temperature: 0.1 }, pair, 4095).has('Loop')).toBe(true);
+    expect(() => traceLoss(ntXentLoss, {}, pair, { maxBlockBytes: Number.NaN })).toThrow(/maxBlockBytes/);
   });
   it('falls back to the composed kernel where the constant shift could underflow or is not allowed', () => {
     expect(opTypes(ntXentLoss, { temperature: 0.02 }, pair).has('ScatterElements')).toBe(false);
@@ -38,10 +44,12 @@ function nearlyOrthogonal(rows: number, dimension: number, seed: number): HostTe
 
 describe.each(nodeRuntimes)('symmetric fused kernel on %s', (_, runtime) => {
   const runner = createOnnxLossRunner(runtime);
+  // 7 rows of 4 bytes per key: blocks of 7 rows in a Loop, and a tail block whenever 7 does not divide 2N.
+  const blocked = (keys: number) => createOnnxLossRunner({ ...runtime, maxBlockBytes: 7 * 4 * keys });
   afterAll(() => runner.release());
 
-  async function expectReference(loss: LossDefinition<string, object>, inputs: Record<string, HostTensor>, options: object) {
-    const actual = await runner.run(loss, inputs, options);
+  async function expectReference(loss: LossDefinition<string, object>, inputs: Record<string, HostTensor>, options: object, using = runner) {
+    const actual = await using.run(loss, inputs, options);
     const expected = referenceLossAndGradients(loss, inputs, options);
     expectLossClose(actual.loss, expected.loss);
     for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
@@ -56,6 +64,15 @@ describe.each(nodeRuntimes)('symmetric fused kernel on %s', (_, runtime) => {
 
   it('matches the float64 reference for three views (two positives per row)', async () => {
     await expectReference(simclrInfoNce, { embeddings: { values: gaussians(60 * 8, 5), shape: [60, 8] } }, { views: 3, temperature: 0.1, reduction: 'none' });
+  });
+
+  it('gives the same results in row blocks (ONNX Loop plus a tail block) as the reference', async () => {
+    const inputs = { anchors: { values: gaussians(25 * 6, 7), shape: [25, 6] }, positives: { values: gaussians(25 * 6, 8), shape: [25, 6] } };
+    const loop = blocked(50);
+    await expectReference(ntXentLoss, inputs, { temperature: 0.1, reduction: 'none' }, loop);
+    const views = blocked(21);
+    await expectReference(simclrInfoNce, { embeddings: { values: gaussians(21 * 6, 9), shape: [21, 6] } }, { views: 3, temperature: 0.2 }, views);
+    await Promise.all([loop.release(), views.release()]);
   });
 
   it('keeps relative precision when the positive dominates (loss near 1e-8)', async () => {

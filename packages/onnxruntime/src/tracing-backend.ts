@@ -31,6 +31,11 @@ export interface TracingBackendOptions {
   readonly name?: string;
   /** How `read` obtains values; without it, reading a symbolic tensor throws. */
   readonly read?: (x: OnnxTensor) => Promise<Float32Array>;
+  /**
+   * Largest [rows, n] float32 block the fused self-similarity kernel materialises at once; above it the rows run
+   * in blocks inside an ONNX Loop. Default 256 MiB.
+   */
+  readonly maxBlockBytes?: number;
 }
 
 const floatAttribute = (value: number): AttributeValue => ({ kind: 'float', value });
@@ -50,6 +55,8 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
   const raw = (opType: string, inputs: (OnnxTensor | Int64Operand)[], shape: Shape, type: OnnxElementType = 'float32', attributes: Record<string, AttributeValue> = {}) =>
     new OnnxTensor(shape, type, { kind: 'node', node: { opType, inputs, attributes } }, owner);
   const node = (...args: Parameters<typeof raw>) => tracker.track(raw(...args));
+  let loopInputs = 0;
+  const loopInput = (shape: Shape, type: OnnxElementType) => new OnnxTensor([...shape], type, { kind: 'input', name: `loop${loopInputs++}` }, owner);
   const cast = (x: OnnxTensor, type: OnnxElementType) =>
     x.elementType === type ? x : raw('Cast', [x], x.shape, type, { to: intAttribute(type === 'bool' ? 9 : 1) });
   const float = (x: OnnxTensor, argument = 'x') => cast(live(x, argument), 'float32');
@@ -76,7 +83,7 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
     specificationVersion,
     name: options.name ?? 'onnxruntime',
     capabilities: { execution: 'traced', precision: 'float32', hostReadable: false },
-    fused: { similarityCrossEntropy: symmetricSimilarityCrossEntropy(node) },
+    fused: { similarityCrossEntropy: symmetricSimilarityCrossEntropy({ node, loopInput }, options.maxBlockBytes) },
 
     placeholder(name, shape) {
       shapes.checkShape(shape, name);
