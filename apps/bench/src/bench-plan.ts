@@ -11,7 +11,14 @@ export type LossEngine = 'ort-node' | 'ort-web-wasm' | 'tfjs-wasm' | 'tfjs-cpu' 
 export type NaiveVariant = 'origin-contrastive-loss' | 'simclr-info-nce';
 
 export type Cell =
-  | { readonly kind: 'loss'; readonly engine: LossEngine; readonly loss: BenchLoss; readonly pairs: number; readonly dimension: number; readonly blockRows?: number; readonly note?: string }
+  | {
+      readonly kind: 'loss'; readonly engine: LossEngine; readonly loss: BenchLoss; readonly pairs: number; readonly dimension: number;
+      /** Core's `withChunking` block size (tfjs, wasm ORT cells that cannot fit unchunked). */
+      readonly blockRows?: number;
+      /** `maxBlockBytes` of @contrastive/onnxruntime's fused kernel, when not its default. */
+      readonly maxBlockBytes?: number;
+      readonly note?: string;
+    }
   | { readonly kind: 'naive'; readonly variant: NaiveVariant; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number }
   | { readonly kind: 'pytorch'; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number };
 
@@ -103,13 +110,47 @@ function planOne(backend: BenchBackend, loss: BenchLoss, pairs: number, dimensio
   }
   const model = engineModels[backend];
   if (model.maxPairs && pairs > model.maxPairs[0]) return skip(model.maxPairs[1]);
-  const chunked = matrixBytes > model.matrixBytes;
+  if ((backend === 'ort-node' || backend === 'ort-web-wasm') && loss === 'nt-xent') return planFusedOrt(backend, pairs, dimension, budget, cells, skip);
+  // NT-Xent on tfjs host backends takes the adapter's fused kernel: 3 live R x R matrices instead of ~16.
+  const live = loss === 'nt-xent' && (backend === 'tfjs-wasm' || backend === 'tfjs-cpu') ? tfjsFusedLiveMatrices : liveMatrices;
+  const chunked = live * rows * rows * 4 > model.matrixBytes;
   if (chunked && (backend === 'ort-node' || matrixBytes > 2 * model.matrixBytes)) return skip(ortChunkedReason(matrixBytes, model.matrixBytes));
-  const seconds = estimateSeconds(model, loss, rows, dimension, chunked);
+  const seconds = estimateSeconds(live === liveMatrices || chunked ? model : fusedModel(model), loss, rows, dimension, chunked);
   if (seconds > budget) return skip(`estimated ${seconds.toFixed(0)} s per run${chunked ? ' (chunked)' : ''}, over the --budget of ${budget} s`);
   if (!chunked) return void cells.push({ kind: 'loss', engine: backend, loss, pairs, dimension });
   const note = `chunked: the unchunked form would need ~${fmtGiB(matrixBytes)} (${liveMatrices} live ${rows}x${rows} float32 matrices), over ${fmtGiB(model.matrixBytes)}`;
   cells.push({ kind: 'loss', engine: backend, loss, pairs, dimension, blockRows: blockRowsFor(rows, GiB), note });
+}
+
+/** Live R x R float32 matrices of @contrastive/tfjs's fused self-similarity kernel (zeroed E, and two while built). */
+const tfjsFusedLiveMatrices = 3;
+
+/** Rows per block of @contrastive/onnxruntime's fused self-similarity kernel (default `maxBlockBytes` 256 MiB). */
+export function ortFusedBlockRows(rows: number, maxBlockBytes = 2 ** 28): number {
+  return Math.max(1, Math.min(rows, Math.floor(maxBlockBytes / (4 * rows))));
+}
+/** Live [block, R] float32 matrices of the fused kernel (Gemm/Exp output, the saved or recomputed block, Add, Mul). */
+const ortFusedLiveBlocks = 4;
+
+/**
+ * NT-Xent on ONNX Runtime takes the fused self-similarity kernel (normalised rows, temperature 0.1): no N x N
+ * intermediates beyond a few [block, R] ones, row blocks in an ONNX Loop once R x R exceeds 256 MiB.
+ */
+function planFusedOrt(backend: 'ort-node' | 'ort-web-wasm', pairs: number, dimension: number, budget: number, cells: Cell[], skip: (reason: string) => void): void {
+  const model = engineModels[backend];
+  const rows = 2 * pairs;
+  const blockRows = ortFusedBlockRows(rows);
+  const bytes = ortFusedLiveBlocks * blockRows * rows * 4;
+  if (bytes > model.matrixBytes) return skip(`needs ~${fmtGiB(bytes)} (${ortFusedLiveBlocks} live ${blockRows}x${rows} blocks), over ${fmtGiB(model.matrixBytes)}`);
+  const blocked = blockRows < rows;
+  const seconds = estimateSeconds(fusedModel(model), 'nt-xent', rows, dimension, blocked);
+  if (seconds > budget) return skip(`estimated ${seconds.toFixed(0)} s per run${blocked ? ` (row blocks of ${blockRows})` : ''}, over the --budget of ${budget} s`);
+  cells.push({ kind: 'loss', engine: backend, loss: 'nt-xent', pairs, dimension, ...(blocked ? { note: `fused kernel in row blocks of ${blockRows} (ONNX Loop, backward recomputes each block)` } : {}) });
+}
+
+/** The fused kernel makes ~6 passes over the similarity entries where the composed form makes ~20 (measured at R = 8192). */
+export function fusedModel(model: EngineModel): EngineModel {
+  return { ...model, secondsPerEntry: model.secondsPerEntry / 4 };
 }
 
 /**
@@ -123,13 +164,18 @@ function ortChunkedReason(matrixBytes: number, limit: number): string {
 }
 
 /**
- * The `--large` cell: NT-Xent, N = 65536 pairs, D = 128, chunked with `withChunking`, on the fastest CPU path whose
- * chunked form bounds memory: @contrastive/tfjs on tfjs wasm (eager, one block alive at a time). blockRows 128
- * keeps ~16 block matrices at 1 GiB, inside the 4 GiB wasm heap and under the 2 GB target.
+ * The `--large` cell: NT-Xent, N = 65536 pairs, D = 128 on onnxruntime-node, whose fused self-similarity kernel
+ * runs row blocks of 128 x 131072 (`maxBlockBytes` 64 MiB) inside one ONNX Loop per pass; the backward recomputes
+ * each block (the Inf-CL scheme). The unchunked form would hold 64 GiB per 131072^2 float32 matrix. With the
+ * default 256 MiB blocks the peak RSS delta measured 1.96 GiB (2026-11-28), too close to the 2 GB target.
  */
+export const largeMaxBlockBytes = 2 ** 26;
+
 export function largeCell(): Cell {
-  const note = 'chunked (--large): the unchunked form would need ~1 TiB (16 live 131072x131072 float32 matrices); tfjs wasm because a chunked ONNX graph does not bound memory on ONNX Runtime';
-  return { kind: 'loss', engine: 'tfjs-wasm', loss: 'nt-xent', pairs: 65536, dimension: 128, blockRows: 128, note };
+  const rows = 2 * 65536;
+  const blockRows = ortFusedBlockRows(rows, largeMaxBlockBytes);
+  const note = `--large: fused kernel in row blocks of ${blockRows} (maxBlockBytes 64 MiB, ONNX Loop, backward recomputes each block); one ${rows}x${rows} float32 matrix would be 64 GiB`;
+  return { kind: 'loss', engine: 'ort-node', loss: 'nt-xent', pairs: 65536, dimension: 128, maxBlockBytes: largeMaxBlockBytes, note };
 }
 
 /** A short label for a cell's backend column. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockRowsFor, liveMatrices, planCells } from './bench-plan.js';
+import { blockRowsFor, largeCell, ortFusedBlockRows, liveMatrices, planCells } from './bench-plan.js';
 import { compare, floorFor, type Row } from './bench-results.js';
 import { parseBenchOptions } from './cli-options.js';
 import { formatBytes, formatMs } from './format.js';
@@ -73,6 +73,19 @@ describe('options and plan', () => {
     expect(skipped.every((s) => s.reason.length > 0)).toBe(true);
     expect(skipped.find((s) => s.backend === 'pytorch' && s.pairs === 16384)?.reason).toMatch(/GiB/);
   });
+
+  it('NT-Xent on ONNX Runtime is planned on the fused kernel, in row blocks above 256 MiB, never through withChunking', () => {
+    const { cells } = planCells(parseBenchOptions(['--n', '4096,16384', '--d', '128', '--losses', 'nt-xent', '--backends', 'ort-node']));
+    expect(cells.map((c) => [c.pairs, c.kind === 'loss' && c.blockRows, c.kind === 'loss' && c.note])).toEqual([
+      [4096, undefined, undefined],
+      [16384, undefined, expect.stringMatching(/row blocks of 2048/)],
+    ]);
+    // 8192 rows: one 8192 x 8192 float32 block is exactly 256 MiB.
+    expect(ortFusedBlockRows(8192)).toBe(8192);
+    const large = largeCell();
+    expect(large).toMatchObject({ kind: 'loss', engine: 'ort-node', pairs: 65536, dimension: 128, maxBlockBytes: 2 ** 26 });
+    expect(ortFusedBlockRows(131072, 2 ** 26)).toBe(128);
+  });
 });
 
 describe('results', () => {
@@ -95,6 +108,17 @@ describe('results', () => {
     expect(c!.naiveOverSameBackend).toBe(2);
     expect(c!.vsFloor).toBeCloseTo(500 / c!.floorMs!, 12);
     expect(targetSummary([c!])).toMatch(/0\.25x \| met/);
+  });
+
+  it('when the SimCLR form crashes, the naive target is judged against the origin form on the same backend', () => {
+    const failed = { status: 'failed' as const, medianMs: undefined };
+    const rows = [row('ort-node', 100), row('tfjs-wasm', 1000), row('naive-tfjs-wasm (simclr-info-nce)', 0, failed), row('naive-tfjs-wasm (origin-contrastive-loss)', 4000)];
+    const [c] = compare(rows, []);
+    expect(c!.naive).toBeUndefined();
+    expect(c!.originOverSameBackend).toBe(4);
+    expect(targetSummary([c!])).toMatch(/same backend 4\.00x \| met \(vs the lighter origin form/);
+    const slow = compare([row('ort-node', 100), row('tfjs-wasm', 2000), row('naive-tfjs-wasm (origin-contrastive-loss)', 4000)], []);
+    expect(targetSummary(slow)).toMatch(/\| missed \(vs the lighter origin form/);
   });
 });
 

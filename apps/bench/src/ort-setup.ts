@@ -36,11 +36,14 @@ export interface TracedGraph {
   readonly outputNames: readonly string[];
 }
 
-/** Traces `definition` at the shapes of `host`, optionally in blocks of `blockRows` anchor rows. */
-export function traceGraph(definition: LossDefinition<string, object>, options: object, host: Record<string, HostTensor>, blockRows?: number): TracedGraph {
+/**
+ * Traces `definition` at the shapes of `host`, optionally in blocks of `blockRows` anchor rows (core's
+ * `withChunking`), or with the fused kernel's `maxBlockBytes`.
+ */
+export function traceGraph(definition: LossDefinition<string, object>, options: object, host: Record<string, HostTensor>, blockRows?: number, maxBlockBytes?: number): TracedGraph {
   const shapes = Object.fromEntries(Object.entries(host).map(([name, t]) => [name, t.shape]));
   if (!blockRows) {
-    const traced = traceLoss(definition, options, shapes);
+    const traced = traceLoss(definition, options, shapes, maxBlockBytes === undefined ? {} : { maxBlockBytes });
     return { bytes: encodeModel(traced.model), constantFeeds: [], outputNames: traced.outputNames };
   }
   const tracing = createTracingBackend({ name: 'onnxruntime' });

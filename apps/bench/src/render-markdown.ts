@@ -15,9 +15,24 @@ export function targetSummary(comparisons: readonly Comparison[]): string {
   if (!c) return 'NT-Xent N=4096 D=128 was not part of this run.';
   return table(['target (NT-Xent, N=4096 pairs, D=128, fwd+bwd)', 'measured', 'verdict'], [
     ['fastest ours <= PyTorch', `${c.fastest?.backend ?? '–'} ${formatMs(c.fastest?.medianMs)} vs ${formatMs(c.pytorchMs)}: ${formatRatio(c.vsPytorch)}`, verdict(c.vsPytorch, (v) => v <= 1)],
-    ['>= 3x faster than naive tfjs (wasm)', `naive ${c.naive ? `${c.naive.backend} ${formatMs(c.naive.medianMs)}` : 'did not complete'}: fastest ${formatRatio(c.naiveOverFastest)}, same backend ${formatRatio(c.naiveOverSameBackend)}`, c.naive ? verdict(c.naiveOverFastest, (v) => v >= 3) : 'naive failed (see rows)'],
+    naiveTarget(c),
     ['within 1.5x of the floor', `${formatMs(c.fastest?.medianMs)} vs floor ${formatMs(c.floorMs)}: ${formatRatio(c.vsFloor)}`, verdict(c.vsFloor, (v) => v <= 1.5)],
   ]);
+}
+
+/**
+ * The naive-form target: against the SimCLR form (the same loss) when it completes; when it crashes, against the
+ * origin `contrastive_loss` (a lighter cross-view loss), judged on the same tfjs backend (the stricter ratio).
+ */
+function naiveTarget(c: Comparison): string[] {
+  const title = '>= 3x faster than naive tfjs (wasm)';
+  if (c.naive) {
+    return [title, `naive ${c.naive.backend} ${formatMs(c.naive.medianMs)}: fastest ${formatRatio(c.naiveOverFastest)}, same backend ${formatRatio(c.naiveOverSameBackend)}`, verdict(c.naiveOverFastest, (v) => v >= 3)];
+  }
+  if (!c.originNaive) return [title, 'naive did not complete', 'naive failed (see rows)'];
+  const measured = `the SimCLR form did not complete (see rows); the origin contrastive_loss (N x N cross-view logits, a quarter of NT-Xent's entries) ${formatMs(c.originNaive.medianMs)}: fastest ${formatRatio(c.originOverFastest)}, same backend ${formatRatio(c.originOverSameBackend)}`;
+  const judged = verdict(c.originOverSameBackend, (v) => v >= 3);
+  return [title, measured, judged === 'not measured' ? judged : `${judged} (vs the lighter origin form, same backend)`];
 }
 
 function comparisonTable(comparisons: readonly Comparison[]): string {

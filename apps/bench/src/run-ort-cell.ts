@@ -14,7 +14,7 @@ export async function runOrtCell(cell: Extract<Cell, { kind: 'loss' }>, budgetMs
   const close = openMemoryWindow();
   const host = lossInputs(cell.loss, cell.pairs, cell.dimension);
   let start = performance.now();
-  const graph = traceGraph(coreLosses[cell.loss], lossOptions[cell.loss], host, cell.blockRows);
+  const graph = traceGraph(coreLosses[cell.loss], lossOptions[cell.loss], host, cell.blockRows, cell.maxBlockBytes);
   const traceMs = performance.now() - start;
   start = performance.now();
   const session = await ort.InferenceSession.create(graph.bytes, sessionOptions);

@@ -63,3 +63,7 @@ export { similarityBlockForward, similarityBlockGradient } from './math/similari
 export type { SimilarityBlock } from './math/similarity-cross-entropy.js';
 export { localClip, localNtXent, localSupCon } from './distributed/index.js';
 export type { LocalClipOptions, LocalNtXentOptions, LocalSupConOptions } from './distributed/index.js';
+export { constantShiftSimilarityCrossEntropy, maximumConstantShift } from './math/constant-shift-similarity-cross-entropy.js';
+export type { ConstantShiftPasses, ConstantShiftPlan } from './math/constant-shift-similarity-cross-entropy.js';
+export { symmetricPairing } from './math/symmetric-pairing.js';
+export type { SymmetricPairing } from './math/symmetric-pairing.js';

@@ -15,6 +15,7 @@
  * | sum / max | ReduceSum (axes an int64 input since opset 13) / ReduceMax (axes an attribute until opset 18) |
  * | matmul | MatMul, or Gemm with transA/transB when a transpose flag is set |
  *
+ * The fused `similarityCrossEntropy` (symmetric-similarity-kernel.ts) adds ScatterElements, Gather and Loop.
  * No ReduceLogSumExp anywhere: ORT's WebGPU kernel does not subtract the maximum; core composes the stable form.
  */
 import { ContrastiveInputError, formatShape, specificationVersion, TensorTracker, type Shape, type StaticIndices, type TensorBackend } from '@contrastive/core';
@@ -79,11 +80,11 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
     return node(opType, inputs, shapes.reducedShape(x.shape, resolved, keepDims), 'float32', attributes);
   };
 
-  return {
+  const backend: TracingBackend = {
     specificationVersion,
     name: options.name ?? 'onnxruntime',
     capabilities: { execution: 'traced', precision: 'float32', hostReadable: false },
-    fused: { similarityCrossEntropy: symmetricSimilarityCrossEntropy({ node, loopInput }, options.maxBlockBytes) },
+    fused: { similarityCrossEntropy: symmetricSimilarityCrossEntropy({ node, loopInput, backend: () => backend }, options.maxBlockBytes) },
 
     placeholder(name, shape) {
       shapes.checkShape(shape, name);
@@ -184,4 +185,5 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
     liveCount: () => tracker.liveCount,
     isTensor,
   };
+  return backend;
 }

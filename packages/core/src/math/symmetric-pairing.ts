@@ -1,11 +1,12 @@
 /**
- * The trace-time shape of a self-similarity pairing (keys are the anchors), read from id tables whose values are
- * known when the graph is traced: which keys each row excludes and which keys are its positives, as index tables.
- * The fast symmetric kernel needs the same number of excluded keys and of positives on every row; any other
- * pairing returns `undefined` and the composed kernel runs.
+ * The structure of a self-similarity pairing (keys are the anchors), from id tables whose values are known before
+ * the computation runs: which keys each row excludes and which keys are its positives, as index tables. The
+ * constant-shift kernel needs the same number of excluded keys and of positives on every row; any other pairing
+ * returns `undefined` and the composed kernel runs.
  */
-import type { Pairing } from '@contrastive/core';
-import type { OnnxTensor } from './onnx-tensor.js';
+import type { Pairing } from './similarity-cross-entropy.js';
+
+type Values = ArrayLike<number>;
 
 export interface SymmetricPairing {
   readonly rows: number;
@@ -16,38 +17,30 @@ export interface SymmetricPairing {
   readonly positives: readonly Int32Array[];
 }
 
-/** The values of a traced tensor fixed at trace time (constant data), else `undefined`. */
-export function traceTimeValues(x: OnnxTensor): Float32Array | undefined {
-  if (x.source.kind === 'data') return x.source.values;
-  if (x.source.kind === 'node' && x.source.node.opType === 'Constant') {
-    const value = x.source.node.attributes['value'];
-    if (value?.kind === 'tensor') return value.values;
-  }
-  return undefined;
+function sameValues(a: Values, b: Values): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
-const sameValues = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
-
 /** Indices of the rows holding each value. */
-function rowsByValue(values: Float32Array): Map<number, number[]> {
+function rowsByValue(values: Values): Map<number, number[]> {
   const rows = new Map<number, number[]>();
-  values.forEach((value, row) => {
-    const list = rows.get(value);
+  for (let row = 0; row < values.length; row++) {
+    const list = rows.get(values[row]!);
     if (list) list.push(row);
-    else rows.set(value, [row]);
-  });
+    else rows.set(values[row]!, [row]);
+  }
   return rows;
 }
 
-export function symmetricPairing(pairing: Pairing<OnnxTensor>): SymmetricPairing | undefined {
-  const anchorIds = traceTimeValues(pairing.anchorIds);
-  const keyIds = traceTimeValues(pairing.keyIds);
-  const anchorGroups = traceTimeValues(pairing.anchorGroups);
-  const keyGroups = traceTimeValues(pairing.keyGroups);
-  if (!anchorIds || !keyIds || !anchorGroups || !keyGroups || !pairing.positivesInDenominator) return undefined;
+export function symmetricPairing(pairing: Pairing<Values>): SymmetricPairing | undefined {
+  const { anchorIds, keyIds, anchorGroups, keyGroups } = pairing;
+  if (!pairing.positivesInDenominator) return undefined;
   // The same ids on both sides make "excluded" and "positive" symmetric relations, which the kernel relies on.
   if (!sameValues(anchorIds, keyIds) || !sameValues(anchorGroups, keyGroups)) return undefined;
   const rows = anchorIds.length;
+  if (rows === 0) return undefined;
   const byId = rowsByValue(anchorIds);
   const byGroup = rowsByValue(anchorGroups);
   const excludedPerRow = byId.get(anchorIds[0]!)!.length;

@@ -1,0 +1,50 @@
+/**
+ * This adapter's fused `similarityCrossEntropy`: core's constant-shift kernel (decision 0004) with the two passes
+ * over the [n, n] exponentials as tfjs ops, on backends whose values live on the host (cpu, wasm, tensorflow; the
+ * pairing ids and the temperature are read there) and in float32:
+ *
+ * - rest sums: one plain `matMul` of `[scale z, -scale]` and `[z, 1]^T` (pre-transposed: wasm's transposed
+ *   products are ~10x slower) gives `s - c`, one `exp`, `tensorScatterUpdate` zeroes the excluded and positive
+ *   columns, one row `sum`; the zeroed block is kept for the backward, the others are freed at once;
+ * - backward product: `matMul(E' * (u + u^T), z)`.
+ *
+ * At most three [n, n] float32 matrices are alive at a time (the composed form keeps ~16), so NT-Xent at
+ * N = 4096 pairs (n = 8192) needs ~0.8 GB and fits tfjs wasm's 4 GiB heap without chunking.
+ */
+import { constantShiftSimilarityCrossEntropy, type ConstantShiftPlan, type SimilarityCrossEntropy } from '@contrastive/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { TfjsModule } from './tfjs-precision.js';
+
+/** tfjs backends whose tensors are host memory, so reading ids and the scale is a copy, not a GPU readback. */
+const hostBackends = new Set(['cpu', 'wasm', 'tensorflow']);
+
+export function symmetricSimilarityCrossEntropy(tf: TfjsModule, track: <X extends Tensor>(x: X) => X, isFloat32: () => boolean): SimilarityCrossEntropy<Tensor> {
+  const zeroedExponentials = (z: Tensor, plan: ConstantShiftPlan) =>
+    tf.tidy(() => {
+      const n = plan.pairing.rows;
+      const rows = tf.concat([tf.mul(z, plan.scale), tf.fill([n, 1], -plan.scale)], 1);
+      const keys = tf.transpose(tf.concat([z, tf.ones([n, 1])], 1));
+      const exponentials = tf.exp(tf.matMul(rows, keys));
+      const width = plan.pairing.zeroedColumns.length / n;
+      const coordinates = new Int32Array(2 * n * width);
+      plan.pairing.zeroedColumns.forEach((column, index) => {
+        coordinates[2 * index] = Math.floor(index / width);
+        coordinates[2 * index + 1] = column;
+      });
+      return tf.tensorScatterUpdate(exponentials, tf.tensor2d(coordinates, [n * width, 2], 'int32'), tf.zeros([n * width]));
+    });
+
+  return constantShiftSimilarityCrossEntropy<Tensor>({
+    applicable: () => hostBackends.has(tf.getBackend()) && isFloat32(),
+    knownValues: (x) => (x.dtype === 'float32' ? (x.dataSync() as Float32Array) : undefined),
+    gatherRows: (x, rows) => track(tf.tidy(() => tf.gather(x, tf.tensor1d(rows, 'int32')))),
+    restSums(z, plan) {
+      const zeroed = track(zeroedExponentials(z, plan));
+      return { rest: track(tf.sum(zeroed, 1, true)), state: zeroed };
+    },
+    symmetricProduct(z, plan, u, state) {
+      const zeroed = state as Tensor;
+      return track(tf.tidy(() => tf.matMul(tf.mul(zeroed, tf.add(u, tf.reshape(u, [1, plan.pairing.rows]))), z)));
+    },
+  });
+}
