@@ -6,7 +6,7 @@ import { formatBytes, formatMs } from './format.js';
 import { renderMarkdown, targetSummary } from './render-markdown.js';
 import { decadeTicks, renderSvg } from './render-svg.js';
 import { summarizeFailure } from './child-process.js';
-import { flopCount, floorMilliseconds, median, runsWithin } from './statistics.js';
+import { flopCount, floorMilliseconds, median, runsWithin, warmupRuns } from './statistics.js';
 
 const row = (backend: string, medianMs: number, extra: Partial<Row> = {}): Row => ({
   backend, ours: !backend.startsWith('naive') && backend !== 'pytorch', loss: 'nt-xent', pairs: 4096, dimension: 128, status: 'ok', medianMs, runs: 3, ...extra,
@@ -41,6 +41,9 @@ describe('statistics', () => {
     expect(runsWithin(10_000, 1000)).toBe(5);
     expect(runsWithin(10_000, 3000)).toBe(3);
     expect(runsWithin(10_000, 60_000)).toBe(1);
+    expect(warmupRuns(90_000, 1000)).toBe(3);
+    expect(warmupRuns(90_000, 4000)).toBe(1);
+    expect(warmupRuns(0, 0)).toBe(1);
     expect(runsWithin(10_000, 0)).toBe(5);
   });
 });

@@ -1,6 +1,6 @@
 /** Timing and memory probes used inside a cell's child process. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { median, runsWithin } from './statistics.js';
+import { median, runsWithin, warmupRuns } from './statistics.js';
 
 export interface Timing {
   readonly warmupMs: number;
@@ -10,16 +10,18 @@ export interface Timing {
 }
 
 /**
- * One untimed warm-up run (or none when the caller already ran one and passes its time), then as many timed
- * runs as fit `budgetMs` (1 to 5, from the warm-up's time); the median is reported with every run's time.
+ * Untimed warm-up runs (`warmupRuns`: 3 for cheap steps, else 1; a run the caller already made and passes the time
+ * of counts as the first), then as many timed runs as fit `budgetMs` (1 to 5, from the last warm-up's time); the
+ * median is reported with every run's time.
  */
 export async function timeRuns(step: () => unknown, budgetMs: number, warmedUpMs?: number): Promise<Timing> {
-  let warmupMs = warmedUpMs ?? 0;
-  for (let i = 0; i < (warmedUpMs === undefined ? 1 : 0); i++) {
+  const timed = async () => {
     const start = performance.now();
     await step();
-    warmupMs = performance.now() - start;
-  }
+    return performance.now() - start;
+  };
+  let warmupMs = warmedUpMs ?? (await timed());
+  for (let i = 1; i < warmupRuns(budgetMs, warmupMs); i++) warmupMs = await timed();
   const runs = runsWithin(budgetMs, warmupMs);
   const timesMs: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -4,7 +4,7 @@ import { cellBackend, engineModels, estimateSeconds, type Cell, type SkippedCell
 import { floorFor, measuredRowsFor, type Floor, type Row } from './bench-results.js';
 import { runCellProcess, runPythonProcess } from './child-process.js';
 import type { MatmulRate, MatmulShape } from './run-matmul-cell.js';
-import { similarityRows } from './statistics.js';
+import { similarityRows, warmupRuns } from './statistics.js';
 
 export interface BenchProgress {
   (message: string): void;
@@ -34,7 +34,8 @@ function baseRow(cell: Cell): Pick<Row, 'backend' | 'ours' | 'loss' | 'pairs' | 
 async function runPytorch(cell: Extract<Cell, { kind: 'pytorch' }>, budgetSeconds: number) {
   const seconds = estimateSeconds(engineModels.pytorch, cell.loss, similarityRows(cell.loss, cell.pairs), cell.dimension, false) * 2;
   const runs = seconds < 2 ? 5 : seconds * 3 < budgetSeconds ? 3 : 1;
-  return runPythonProcess(['--n', String(cell.pairs), '--d', String(cell.dimension), '--runs', String(runs), '--warmup', '1', '--threads', '2'], Math.max(10 * 60_000, seconds * 20_000));
+  const warmup = warmupRuns(budgetSeconds * 1000, seconds * 1000);
+  return runPythonProcess(['--n', String(cell.pairs), '--d', String(cell.dimension), '--runs', String(runs), '--warmup', String(warmup), '--threads', '2'], Math.max(10 * 60_000, seconds * 20_000));
 }
 
 /** Runs one cell and returns its row (failures become rows with their reason). */

@@ -28,8 +28,8 @@ export async function runOrtCell(cell: Extract<Cell, { kind: 'loss' }>, budgetMs
   start = performance.now();
   await step();
   const firstRunMs = performance.now() - start;
-  // The first run (arena allocation) is a warm-up; one more when it is cheap.
-  const timing = firstRunMs * 4 < budgetMs ? await timeRuns(step, budgetMs) : await timeRuns(step, budgetMs, firstRunMs);
+  // The first run (arena allocation) is the first warm-up.
+  const timing = await timeRuns(step, budgetMs, firstRunMs);
   const memory = close();
   await session.release();
   return { ...timing, ...memory, traceMs, sessionMs, firstRunMs, graphBytes: graph.bytes.length, threads, lossValue };

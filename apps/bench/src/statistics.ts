@@ -42,6 +42,16 @@ export function floorMilliseconds(flops: FlopCount, forwardRate: number, backwar
   return (flops.forward / forwardRate + flops.backward / backwardRate) * 1000;
 }
 
+/**
+ * Untimed warm-up runs for a step whose first run took `firstMs`: 3 when cheap (all three fit in a tenth of the
+ * budget), else 1. Engines allocate their arenas and fault in fresh pages over the first runs (measured:
+ * onnxruntime-node NT-Xent N = 4096 ran 312, 660, then 140-144 ms), so one warm-up under-reports steady speed.
+ * Every engine gets the same rule, PyTorch included.
+ */
+export function warmupRuns(budgetMs: number, firstMs: number): number {
+  return budgetMs > 0 && 3 * firstMs <= budgetMs / 10 ? 3 : 1;
+}
+
 /** How many timed runs fit a budget after a warm-up run took `warmupMs` (at least 1, at most 5). */
 export function runsWithin(budgetMs: number, warmupMs: number): number {
   return Math.max(1, Math.min(5, Math.floor(budgetMs / Math.max(warmupMs, 1))));

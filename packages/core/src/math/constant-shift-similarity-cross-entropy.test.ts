@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { createReferenceBackend } from '../reference/reference-backend.js';
+import type { TensorBackend } from '../tensor-backend.js';
+import { constantShiftSimilarityCrossEntropy, type ConstantShiftPasses } from './constant-shift-similarity-cross-entropy.js';
+import { composedSimilarityCrossEntropy, type SimilarityCrossEntropy, type SimilarityCrossEntropyInputs } from './similarity-cross-entropy.js';
+
+const b = createReferenceBackend();
+type T = ReturnType<typeof b.fill>;
+
+/** The two [n, n] passes written with primitives and dense masks: slow, exact, for checking core's part. */
+function densePasses(backend: TensorBackend<T>): ConstantShiftPasses<T> {
+  const selection = (rows: Int32Array, n: number) => {
+    const values = new Float64Array(rows.length * n);
+    rows.forEach((row, i) => { values[i * n + row] = 1; });
+    return backend.fromArray(values, [rows.length, n]);
+  };
+  return {
+    knownValues: (x) => backend.readSync!(x),
+    gatherRows: (x, rows) => backend.matmul(selection(rows, backend.shape(x)[0]!), x),
+    restSums(z, plan) {
+      const n = plan.pairing.rows;
+      const width = plan.pairing.zeroedColumns.length / n;
+      const keep = new Float64Array(n * n).fill(1);
+      plan.pairing.zeroedColumns.forEach((column, index) => { keep[Math.floor(index / width) * n + column] = 0; });
+      const scale = backend.fill([], plan.scale);
+      const shifted = backend.sub(backend.mul(backend.matmul(z, z, { transposeB: true }), scale), scale);
+      const zeroed = backend.mul(backend.exp(shifted), backend.fromArray(keep, [n, n]));
+      return { rest: backend.sum(zeroed, 1, true), state: zeroed };
+    },
+    symmetricProduct: (z, plan, u, state) => backend.matmul(backend.mul(state as T, backend.add(u, backend.reshape(u, [1, plan.pairing.rows]))), z),
+  };
+}
+
+function unitRows(rows: number, columns: number, seed: number): T {
+  let state = seed;
+  const next = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+  const values = Array.from({ length: rows }, () => {
+    const row = Array.from({ length: columns }, next);
+    const norm = Math.hypot(...row);
+    return row.map((v) => v / norm);
+  });
+  return b.fromArray(values.flat(), [rows, columns]);
+}
+
+function selfInputs(groups: number[], scale: number, seed: number): SimilarityCrossEntropyInputs<T> {
+  const n = groups.length;
+  const ids = Array.from({ length: n }, (_, i) => i);
+  const z = unitRows(n, 5, seed);
+  return {
+    anchors: z, keys: z, scale: b.fill([], scale), keysAreAnchors: true, learnableScale: false, rowNormsAtMostOne: true,
+    pairing: { anchorIds: b.fromArray(ids, [n, 1]), keyIds: b.fromArray(ids, [1, n]), anchorGroups: b.fromArray(groups, [n, 1]), keyGroups: b.fromArray(groups, [1, n]), positivesInDenominator: true },
+  };
+}
+
+function run(kernel: SimilarityCrossEntropy<T>, inputs: SimilarityCrossEntropyInputs<T>, weights: number[]) {
+  const forward = kernel.forward(b, inputs);
+  const gradients = kernel.backward(b, forward.saved, b.fromArray(weights, [weights.length]));
+  return { rowLosses: b.readSync!(forward.rowLosses), counts: b.readSync!(forward.positiveCounts), anchors: b.readSync!(gradients.anchors), saved: forward.saved };
+}
+
+const kernel = constantShiftSimilarityCrossEntropy(densePasses(b));
+const composed = composedSimilarityCrossEntropy<T>();
+
+describe('constantShiftSimilarityCrossEntropy (core math, dense passes, float64)', () => {
+  it.each([
+    ['two views (NT-Xent)', [0, 1, 2, 3, 0, 1, 2, 3], 10],
+    ['three views (two positives per row)', [0, 1, 0, 1, 0, 1], 2],
+    ['temperature 1/40, the limit', [0, 1, 2, 0, 1, 2], 40],
+  ] as const)('%s: equals the composed kernel to 1e-12', (_name, groups, scale) => {
+    const weights = groups.map((_, i) => 0.5 + i / 10);
+    const actual = run(kernel, selfInputs([...groups], scale, 7), weights);
+    const expected = run(composed, selfInputs([...groups], scale, 7), weights);
+    expect((actual.saved.extra as { plan?: unknown }).plan).toBeDefined();
+    for (const key of ['rowLosses', 'counts', 'anchors'] as const) {
+      actual[key].forEach((v, i) => expect(Math.abs(v - expected[key][i]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected[key][i]!))));
+    }
+  });
+
+  it('falls back to the composed kernel above scale 40, without the unit-row promise, or for uneven pairings', () => {
+    const fallback = (inputs: SimilarityCrossEntropyInputs<T>) => (kernel.forward(b, inputs).saved.extra as { plan?: unknown }).plan === undefined;
+    expect(fallback(selfInputs([0, 1, 0, 1], 41, 1))).toBe(true);
+    expect(fallback({ ...selfInputs([0, 1, 0, 1], 10, 1), rowNormsAtMostOne: false })).toBe(true);
+    // SupCon-like groups with different positive counts per row.
+    expect(fallback(selfInputs([0, 0, 0, 1, 1, 2], 10, 1))).toBe(true);
+    expect(fallback(selfInputs([0, 1, 0, 1], 10, 1))).toBe(false);
+  });
+});
