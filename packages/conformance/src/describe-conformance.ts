@@ -13,6 +13,7 @@ import { registerInvariants } from './suites/invariants.js';
 import { registerLeakChecks } from './suites/leaks.js';
 import { registerPrimitives } from './suites/primitives.js';
 import { registerRandomCases } from './suites/random-cases.js';
+import { registerScaleForms } from './suites/scale-forms.js';
 
 export interface ConformanceOptions {
   /** Cases this backend is known to fail, by exact id, each with a reason. Strict: see `ExpectedFailure`. */
@@ -62,6 +63,7 @@ export function describeConformance<T>(
     describe('invariants', () => registerInvariants(registry, definitions));
     describe('finite differences (always on the float64 reference backend)', () => registerFiniteDifferences(registry, definitions));
     describe('fused vs composed kernels', () => registerFusedKernels(registry));
+    describe('chunked and data-parallel forms vs the full batch', () => registerScaleForms(registry));
     describe('leaked handles', () => registerLeakChecks(registry, definitions));
     registry.testExpectedFailureList();
   });
