@@ -15,13 +15,13 @@
  * | sum / max | ReduceSum (axes an int64 input since opset 13) / ReduceMax (axes an attribute until opset 18) |
  * | matmul | MatMul, or Gemm with transA/transB when a transpose flag is set |
  *
- * The fused `similarityCrossEntropy` (symmetric-similarity-kernel.ts) adds ScatterElements, Gather and Loop.
+ * The fused `similarityCrossEntropy` (constant-shift-kernel.ts) adds ScatterElements, Gather and Loop.
  * No ReduceLogSumExp anywhere: ORT's WebGPU kernel does not subtract the maximum; core composes the stable form.
  */
 import { ContrastiveInputError, formatShape, specificationVersion, TensorTracker, type Shape, type StaticIndices, type TensorBackend } from '@contrastive/core';
 import { int64Operand, OnnxTensor, type AttributeValue, type Int64Operand, type OnnxElementType } from './onnx-tensor.js';
 import * as shapes from './shape-inference.js';
-import { symmetricSimilarityCrossEntropy } from './symmetric-similarity-kernel.js';
+import { constantShiftKernel } from './constant-shift-kernel.js';
 
 export interface TracingBackend extends TensorBackend<OnnxTensor> {
   /** A graph input named `name` (a loss input of an exported model). */
@@ -84,7 +84,7 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
     specificationVersion,
     name: options.name ?? 'onnxruntime',
     capabilities: { execution: 'traced', precision: 'float32', hostReadable: false },
-    fused: { similarityCrossEntropy: symmetricSimilarityCrossEntropy({ node, loopInput, backend: () => backend }, options.maxBlockBytes) },
+    fused: { similarityCrossEntropy: constantShiftKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes) },
 
     placeholder(name, shape) {
       shapes.checkShape(shape, name);

@@ -2,7 +2,7 @@ import { specificationVersion, type BackendCapabilities, type TensorBackend } fr
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { accurateLog1p, accurateLog1pBackends } from './accurate-log1p.js';
 import { adapterFill, detectPrecision, type TfjsModule } from './tfjs-precision.js';
-import { symmetricSimilarityCrossEntropy } from './symmetric-similarity-kernel.js';
+import { constantShiftKernel } from './constant-shift-kernel.js';
 import { flatTakeAlongAxisIndices } from './take-along-axis.js';
 
 /** Backends whose values live in host memory, so `dataSync` is cheap (finite-value checks run on them). */
@@ -54,7 +54,7 @@ export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
       return { execution: 'eager', precision: detectPrecision(tf), hostReadable: hostBackends.has(active) };
     },
 
-    fused: { similarityCrossEntropy: symmetricSimilarityCrossEntropy(tf, track, () => detectPrecision(tf) === 'float32') },
+    fused: { similarityCrossEntropy: constantShiftKernel(tf, track, () => detectPrecision(tf) === 'float32') },
 
     fromArray: (values, shape) => track(tf.tensor(Float32Array.from(values), [...shape], 'float32')),
     fill: (shape, value) => track(adapterFill(tf, shape, value)),

@@ -45,7 +45,7 @@ export function traceTimeValues(x: OnnxTensor): Float32Array | undefined {
 
 type Start = OnnxTensor | Int64Operand;
 
-export function symmetricSimilarityCrossEntropy(emit: GraphEmitter, maxBlockBytes = defaultMaxBlockBytes): SimilarityCrossEntropy<OnnxTensor> {
+export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBlockBytes): SimilarityCrossEntropy<OnnxTensor> {
   const { node } = emit;
   const axis = (value: number): AttributeValue => ({ kind: 'int', value });
   const blockRowsOf = (n: number) => Math.max(1, Math.min(n, Math.floor(maxBlockBytes / (4 * n))));

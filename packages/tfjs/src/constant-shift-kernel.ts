@@ -18,7 +18,7 @@ import type { TfjsModule } from './tfjs-precision.js';
 /** tfjs backends whose tensors are host memory, so reading ids and the scale is a copy, not a GPU readback. */
 const hostBackends = new Set(['cpu', 'wasm', 'tensorflow']);
 
-export function symmetricSimilarityCrossEntropy(tf: TfjsModule, track: <X extends Tensor>(x: X) => X, isFloat32: () => boolean): SimilarityCrossEntropy<Tensor> {
+export function constantShiftKernel(tf: TfjsModule, track: <X extends Tensor>(x: X) => X, isFloat32: () => boolean): SimilarityCrossEntropy<Tensor> {
   const zeroedExponentials = (z: Tensor, plan: ConstantShiftPlan) =>
     tf.tidy(() => {
       const n = plan.pairing.rows;
