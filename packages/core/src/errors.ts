@@ -20,3 +20,32 @@ export class ContrastiveInputError extends Error {
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/**
+ * A call that would need more memory than the backend's budget (`capabilities.memoryBudgetBytes`, or the default
+ * for its precision). Thrown before anything is allocated; the message says what to use instead.
+ */
+export class ContrastiveResourceError extends Error {
+  override readonly name = 'ContrastiveResourceError';
+  /** Estimated bytes the call needs at once. */
+  readonly requiredBytes: number;
+  readonly budgetBytes: number;
+
+  constructor(what: string, requiredBytes: number, budgetBytes: number, instead: string) {
+    super(`${what}: needs about ${formatBytes(requiredBytes)} at once, above the budget of ${formatBytes(budgetBytes)}; ${instead}`);
+    this.requiredBytes = requiredBytes;
+    this.budgetBytes = budgetBytes;
+  }
+}
+
+/** `1.5 GiB`, `320 MiB`, `12 KiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

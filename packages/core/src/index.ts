@@ -9,7 +9,13 @@ export type {
   StaticIndices,
   TensorBackend,
 } from './tensor-backend.js';
-export { ContrastiveInputError, formatShape } from './errors.js';
+export { ContrastiveInputError, ContrastiveResourceError, formatBytes, formatShape } from './errors.js';
+export { checkDeviceRead } from './contract/device-check.js';
+export { precisionLimits } from './contract/precision-limits.js';
+export type { PrecisionLimits } from './contract/precision-limits.js';
+export { composedWorkingMatrices, defaultMemoryBudgetBytes, memoryBudgetBytes } from './contract/working-set.js';
+export { checkKnownValues } from './contract/input-facts.js';
+export type { InputFacts, InputRole, LossContract, Magnitude, WorkingSet } from './contract/loss-contract.js';
 export type { FusedKernels } from './fused-kernels.js';
 export { fusedKernelNames } from './fused-kernels.js';
 export {
@@ -23,6 +29,7 @@ export type {
   SimilarityCrossEntropyGradients,
   SimilarityCrossEntropyInputs,
   SimilarityCrossEntropySaved,
+  WorkingSetQuery,
 } from './math/similarity-cross-entropy.js';
 export { maskedRowLogSumExp } from './math/masked-log-sum-exp.js';
 export { l2NormalizeBackward, l2NormalizeForward, normalizeEpsilon } from './math/l2-normalize.js';
@@ -33,6 +40,7 @@ export { reductions } from './options.js';
 export type { Reduction } from './options.js';
 export { expectFiniteValuesAsync } from './validation.js';
 export { createReferenceBackend, ReferenceTensor } from './reference/reference-backend.js';
+export type { ReferenceBackendOptions } from './reference/reference-backend.js';
 export { TensorTracker, collectTensors } from './reference/tensor-tracker.js';
 export { ntXent } from './losses/nt-xent.js';
 export type { NtXentOptions } from './losses/nt-xent.js';

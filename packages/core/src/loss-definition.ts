@@ -1,5 +1,10 @@
 import type { TensorBackend } from './tensor-backend.js';
+import { checkBackend, checkCall, checkInputsObject, checkLoss, checkTensor, hostValues, type CheckedCall } from './contract/check-call.js';
+import { flagOutputs } from './contract/device-check.js';
+import { checkKnownValues } from './contract/input-facts.js';
+import type { LossContract } from './contract/loss-contract.js';
 import { collectTensors } from './reference/tensor-tracker.js';
+import { expectSameShape } from './validation.js';
 
 /** Tensor inputs of a loss, by name. Optional inputs may be absent. */
 export type LossInputs<T, I extends string> = { readonly [K in I]?: T };
@@ -26,6 +31,8 @@ export interface LossDefinition<I extends string, O extends object> {
   /** The floating-point inputs that receive gradients. */
   readonly gradientInputs: readonly I[];
   readonly defaults: Readonly<O>;
+  /** Input roles, magnitudes and working set for the checks every call gets (absent: all inputs are embeddings). */
+  readonly contract?: LossContract<I, O>;
   resolveOptions(options: Partial<O> | undefined): O;
   validate<T>(backend: TensorBackend<T>, inputs: LossInputs<T, I>, options: O): void;
   forward<T>(backend: TensorBackend<T>, inputs: LossInputs<T, I>, options: O): LossForward<T>;
@@ -37,7 +44,9 @@ export type InputNameOf<L> = L extends LossDefinition<infer I, object> ? I : nev
 export type OptionsOf<L> = L extends LossDefinition<string, infer O> ? O : never;
 
 /**
- * Computes a loss value. Validates inputs and options first; every intermediate tensor is released.
+ * Computes a loss value. Checks the call first (see `contract/check-call.ts`: tensors, dtypes, shapes, options,
+ * values in the backend's precision, memory) and throws `ContrastiveInputError` or `ContrastiveResourceError`
+ * before any kernel runs; every intermediate tensor is released.
  *
  * @example
  * const loss = computeLoss(backend, ntXent, { anchors, positives }, { temperature: 0.1 });
@@ -48,14 +57,14 @@ export function computeLoss<T, I extends string, O extends object>(
   inputs: LossInputs<T, I>,
   options?: Partial<O>,
 ): T {
-  const resolved = loss.resolveOptions(options);
-  loss.validate(backend, inputs, resolved);
-  return backend.scope(() => loss.forward(backend, inputs, resolved).loss);
+  const { resolved, checked } = prepareCall(backend, loss, inputs, options);
+  return backend.scope(() => flagOutputs(backend, checked.deviceChecked, { loss: loss.forward(backend, inputs, resolved).loss }).loss!);
 }
 
 /**
  * Computes a loss and the gradient of every floating-point input (analytic backward, no autodiff).
- * `upstream` defaults to ones of the loss's shape.
+ * `upstream` (the gradient of whatever consumes the loss) has the loss's shape and defaults to ones; it is
+ * checked like an input.
  */
 export function computeLossAndGradients<T, I extends string, O extends object>(
   backend: TensorBackend<T>,
@@ -64,14 +73,42 @@ export function computeLossAndGradients<T, I extends string, O extends object>(
   options?: Partial<O>,
   upstream?: T,
 ): { loss: T; gradients: LossGradients<T, I> } {
-  const resolved = loss.resolveOptions(options);
-  loss.validate(backend, inputs, resolved);
+  const { resolved, checked } = prepareCall(backend, loss, inputs, options);
+  const deviceChecked = [...checked.deviceChecked];
+  if (upstream !== undefined) {
+    checkTensor(backend, upstream, 'upstream', 'embeddings');
+    const values = hostValues(backend, upstream);
+    if (values) checkKnownValues(values, backend.shape(upstream), 'embeddings', 'upstream', backend.capabilities.precision);
+    else deviceChecked.push(['upstream', upstream]);
+  }
   return backend.scope(() => {
     const forward = loss.forward(backend, inputs, resolved);
-    const seed = upstream ?? backend.fill(backend.shape(forward.loss), 1);
+    const lossShape = backend.shape(forward.loss);
+    if (upstream !== undefined) expectSameShape(backend.shape(upstream), lossShape, 'upstream', `the loss (reduction ${describeReduction(resolved)})`);
+    const seed = upstream ?? backend.fill(lossShape, 1);
     const gradients = loss.backward(backend, forward.saved, seed, resolved);
-    return { loss: forward.loss, gradients };
+    const flagged = flagOutputs(backend, deviceChecked, { loss: forward.loss, ...(gradients as Record<string, T | undefined>) });
+    const { loss: value, ...rest } = flagged;
+    return { loss: value!, gradients: rest as LossGradients<T, I> };
   });
+}
+
+function prepareCall<T, I extends string, O extends object>(
+  backend: TensorBackend<T>,
+  loss: LossDefinition<I, O>,
+  inputs: LossInputs<T, I>,
+  options: Partial<O> | undefined,
+): { resolved: O; checked: CheckedCall<T> } {
+  checkBackend(backend);
+  checkLoss(loss);
+  checkInputsObject(loss.inputs, inputs);
+  const resolved = loss.resolveOptions(options);
+  return { resolved, checked: checkCall(backend, loss, inputs, resolved) };
+}
+
+function describeReduction(options: object): string {
+  const reduction = (options as { reduction?: unknown }).reduction;
+  return typeof reduction === 'string' ? `'${reduction}'` : 'of this loss';
 }
 
 /** Disposes every tensor reachable from `value` (plain objects and arrays are searched). */

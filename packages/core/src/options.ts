@@ -16,10 +16,13 @@ export function resolveOptions<O extends object>(
   checks: { readonly [K in keyof O]: OptionCheck },
 ): O {
   if (given === undefined) return { ...defaults };
-  if (given === null || typeof given !== 'object') {
-    throw new ContrastiveInputError('options', 'an object or undefined', describe(given));
+  if (!isPlainOptions(given)) {
+    throw new ContrastiveInputError('options', 'a plain object ({ ... }) or undefined', describe(given));
   }
   const known = Object.keys(defaults);
+  for (const key of Object.getOwnPropertySymbols(given)) {
+    throw new ContrastiveInputError('options', 'string keys only', `symbol key ${String(key)}`);
+  }
   for (const [key, value] of Object.entries(given)) {
     if (!known.includes(key)) {
       throw new ContrastiveInputError(`options.${key}`, `one of the known options (${known.join(', ')})`, `unknown option "${key}"`);
@@ -31,11 +34,22 @@ export function resolveOptions<O extends object>(
   return merged;
 }
 
+/** A plain object: its prototype is `Object.prototype` or null (not a Map, a class instance or an array). */
+function isPlainOptions(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** How an error message shows a value it did not expect: `"mean"`, `0.5`, `a Map`, `an array of length 3`. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value == null) return String(value);
+  if (typeof value === 'symbol') return value.toString();
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `a ${typeof value}`;
+  if (typeof value === 'function') return 'a function';
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return name && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
 export const checkPositiveFinite: OptionCheck = (value, argument) => {

@@ -30,6 +30,11 @@ export interface BackendCapabilities {
   readonly precision: FloatPrecision;
   /** True when values can be read synchronously on the host (cheap finite-value validation). */
   readonly hostReadable: boolean;
+  /**
+   * Bytes a single call may allocate at once; above it core throws `ContrastiveResourceError` before allocating.
+   * Absent: the default for the backend's precision (`defaultMemoryBudgetBytes`).
+   */
+  readonly memoryBudgetBytes?: number;
 }
 
 /** A constant integer index table, known from shapes alone (never read from tensor values). */
@@ -90,6 +95,11 @@ export interface TensorBackend<T = unknown> {
   matmul(a: T, b: T, options?: MatmulOptions): T;
 
   // host transfer (never inside loss math)
+  /**
+   * The values of `x`. A backend whose inputs are not host-readable MUST pass what it read through core's
+   * `checkDeviceRead(backend, x, values)`, which turns a non-finite value flagged on the device into the same
+   * `ContrastiveInputError` the host checks throw.
+   */
   read(x: T): Promise<Float32Array | Float64Array>;
   /** Present only when `capabilities.hostReadable`. */
   readSync?(x: T): Float32Array | Float64Array;
@@ -101,4 +111,19 @@ export interface TensorBackend<T = unknown> {
   liveCount(): number;
   /** True for tensors owned by this backend. */
   isTensor(value: unknown): value is T;
+
+  // contract hooks (optional; see docs/guides/guarantees.md)
+  /**
+   * The element type `x` is stored in (`float32`, `float64`, `float16`, `int32`, `bool`, `string`, ...).
+   * Absent: every tensor of this backend holds floating-point values. Core rejects non-float inputs by this name
+   * before any kernel runs.
+   */
+  dtype?(x: T): string;
+  /** True once `x` has been disposed, so that core names the argument instead of failing inside a kernel. */
+  isDisposed?(x: T): boolean;
+  /**
+   * Values known on the host without device work (host memory, or the data given to `fromArray`), else
+   * `undefined`. Core checks such values before the call; the others are checked on the device (see `read`).
+   */
+  knownValues?(x: T): ArrayLike<number> | undefined;
 }

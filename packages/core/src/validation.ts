@@ -1,4 +1,6 @@
 import { ContrastiveInputError, formatShape } from './errors.js';
+import { hostValues } from './contract/check-call.js';
+import { checkKnownValues } from './contract/input-facts.js';
 import type { Shape, TensorBackend } from './tensor-backend.js';
 
 /** Checks that `x` is a tensor of `backend` with the given rank; returns its shape. */
@@ -37,39 +39,26 @@ export function expectDimension(actual: Shape, dimension: number, argument: stri
 }
 
 /**
- * Rejects NaN and infinite values. Runs on backends whose values are readable on the host; other backends run
- * the asynchronous form on request (reading GPU values back would stall the pipeline).
+ * Values finite in the backend's precision, where they are known on the host (the call contract in
+ * `contract/check-call.ts` does this for every loss input; this is for functions outside it, such as
+ * `topKAccuracy`). Device values are not read here.
  */
 export function expectFiniteValues<T>(backend: TensorBackend<T>, x: T, argument: string): void {
-  if (!backend.capabilities.hostReadable || !backend.readSync) return;
-  reportNonFinite(backend.readSync(x), argument);
+  const values = hostValues(backend, x);
+  if (values) checkKnownValues(values, backend.shape(x), 'embeddings', argument, backend.capabilities.precision);
 }
 
 export async function expectFiniteValuesAsync<T>(backend: TensorBackend<T>, x: T, argument: string): Promise<void> {
-  reportNonFinite(await backend.read(x), argument);
+  checkKnownValues(await backend.read(x), backend.shape(x), 'embeddings', argument, backend.capabilities.precision);
 }
 
-function reportNonFinite(values: ArrayLike<number>, argument: string): void {
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    if (!Number.isFinite(value)) {
-      throw new ContrastiveInputError(argument, 'finite values', `${value} at flat index ${i}`);
-    }
-  }
-}
-
-/** Labels are integer-valued and finite; checked on host-readable backends. */
+/** Labels are integers exact in the backend's precision, where they are known on the host. */
 export function expectIntegerValues<T>(backend: TensorBackend<T>, x: T, argument: string): void {
-  if (!backend.capabilities.hostReadable || !backend.readSync) return;
-  const values = backend.readSync(x);
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isInteger(values[i])) {
-      throw new ContrastiveInputError(argument, 'integer class labels', `${values[i]} at index ${i}`);
-    }
-  }
+  const values = hostValues(backend, x);
+  if (values) checkKnownValues(values, backend.shape(x), 'labels', argument, backend.capabilities.precision);
 }
 
-/** Anchors and positives: two [N, D] matrices of the same shape with at least `minRows` rows, finite values. */
+/** Anchors and positives: two [N, D] matrices of the same shape with at least `minRows` rows (values: the call contract). */
 export function expectEmbeddingPair<T>(
   backend: TensorBackend<T>,
   anchors: unknown,
@@ -78,8 +67,6 @@ export function expectEmbeddingPair<T>(
 ): Shape {
   const shape = expectEmbeddings(backend, anchors, 'anchors', minRows);
   expectSameShape(expectRank(backend, positives, 'positives', 2), shape, 'positives', 'anchors');
-  expectFiniteValues(backend, anchors as T, 'anchors');
-  expectFiniteValues(backend, positives as T, 'positives');
   return shape;
 }
 
@@ -92,6 +79,5 @@ export function expectViewMajorEmbeddings<T>(backend: TensorBackend<T>, embeddin
   if (shape[0]! % views !== 0) {
     throw new ContrastiveInputError('embeddings', `a row count divisible by views (${views})`, `shape ${formatShape(shape)}`);
   }
-  expectFiniteValues(backend, embeddings as T, 'embeddings');
   return shape;
 }

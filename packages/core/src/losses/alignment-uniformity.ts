@@ -28,7 +28,7 @@ import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { checkBoolean, checkPositiveFinite, resolveOptions } from '../options.js';
 import type { TensorBackend } from '../tensor-backend.js';
-import { expectEmbeddingPair, expectEmbeddings, expectFiniteValues } from '../validation.js';
+import { expectEmbeddingPair, expectEmbeddings } from '../validation.js';
 
 export interface AlignmentOptions {
   /** The power of the distance; finite, > 0. Default 2 (the paper's choice). */
@@ -53,6 +53,17 @@ export const alignment: LossDefinition<'anchors' | 'positives', AlignmentOptions
   name: 'alignment',
   inputs: ['anchors', 'positives'],
   gradientInputs: ['anchors', 'positives'],
+  contract: {
+    roles: { anchors: 'embeddings', positives: 'embeddings' },
+    magnitudes(options, facts) {
+      const distance = options.normalize ? 2 : (facts.anchors?.maxRowNorm ?? 0) + (facts.positives?.maxRowNorm ?? 0);
+      const blame = (facts.anchors?.maxRowNorm ?? 0) >= (facts.positives?.maxRowNorm ?? 0) ? 'anchors' : 'positives';
+      return [
+        { argument: blame, quantity: 'the largest squared distance |a - p|^2', value: distance * distance },
+        { argument: 'options.alpha', quantity: 'the largest |a - p|^alpha', value: Math.pow(distance, options.alpha) },
+      ];
+    },
+  },
   defaults: alignmentDefaults,
   resolveOptions: (options) => resolveOptions(alignmentDefaults, options, { alpha: checkPositiveFinite, normalize: checkBoolean }),
   validate(backend, inputs) {
@@ -94,11 +105,27 @@ export const uniformity: LossDefinition<'embeddings', UniformityOptions> = {
   name: 'uniformity',
   inputs: ['embeddings'],
   gradientInputs: ['embeddings'],
+  contract: {
+    roles: { embeddings: 'embeddings' },
+    magnitudes(options, facts) {
+      const norm = options.normalize ? 1 : (facts.embeddings?.maxRowNorm ?? 0);
+      const squared = 4 * norm * norm;
+      return [
+        { argument: 'embeddings', quantity: 'the largest squared distance |x_i - x_j|^2', value: squared },
+        { argument: 'options.t', quantity: 't times the largest squared distance', value: options.t * squared },
+        { argument: 'options.t', quantity: 't', value: options.t },
+      ];
+    },
+    // gram, distances, potentials, masks, exponentials, softmax, weights and its transpose: about 12 [N, N].
+    workingSet: (shapes) => {
+      const rows = shapes.embeddings![0]!;
+      return { rows, columns: rows, selfSimilarity: true, normalized: true, matrices: 12 };
+    },
+  },
   defaults: uniformityDefaults,
   resolveOptions: (options) => resolveOptions(uniformityDefaults, options, { t: checkPositiveFinite, normalize: checkBoolean }),
   validate(backend, inputs) {
     expectEmbeddings(backend, inputs.embeddings, 'embeddings', 2);
-    expectFiniteValues(backend, inputs.embeddings!, 'embeddings');
   },
   forward(b, inputs, options) {
     const rows = b.shape(inputs.embeddings!)[0]!;

@@ -13,6 +13,8 @@
  * const logitScale = backend.fromArray([1 / 0.07], []);
  * const loss = computeLoss(backend, clip, { anchors: images, positives: texts, logitScale });
  */
+import type { Magnitude } from '../contract/loss-contract.js';
+import { crossSimilarity } from '../contract/temperature-contract.js';
 import { ContrastiveInputError } from '../errors.js';
 import type { LossDefinition } from '../loss-definition.js';
 import { crossViewBackward, crossViewForward, type CrossViewSaved } from '../math/cross-view-cross-entropy.js';
@@ -42,14 +44,6 @@ const checkMaxLogitScale: OptionCheck = (value, argument) => {
   }
 };
 
-/** `logitScale` is a finite scalar > 0 (its value is checked on host-readable backends). */
-function expectLogitScale<T>(backend: TensorBackend<T>, logitScale: unknown): void {
-  expectRank(backend, logitScale, 'logitScale', 0);
-  if (!backend.capabilities.hostReadable || !backend.readSync) return;
-  const value = backend.readSync(logitScale as T)[0]!;
-  if (!Number.isFinite(value) || value <= 0) throw new ContrastiveInputError('logitScale', 'a finite value > 0', String(value));
-}
-
 interface ClipSaved<T> {
   kernel: CrossViewSaved<T>;
   anchors: L2NormalizeSaved<T> | undefined;
@@ -63,11 +57,24 @@ export const clip: LossDefinition<'anchors' | 'positives' | 'logitScale', ClipOp
   inputs: ['anchors', 'positives', 'logitScale'],
   gradientInputs: ['anchors', 'positives', 'logitScale'],
   defaults,
+  contract: {
+    roles: { anchors: 'embeddings', positives: 'embeddings', logitScale: 'scale' },
+    magnitudes(options, facts) {
+      const given = facts.logitScale?.scalar;
+      if (given === undefined) return [];
+      const scale = Math.min(given, options.maxLogitScale ?? Infinity);
+      const result: Magnitude[] = [{ argument: 'logitScale', quantity: 'logitScale (after the maxLogitScale clamp)', value: scale }];
+      const norms = options.normalize ? 1 : (facts.anchors?.maxRowNorm ?? 0) * (facts.positives?.maxRowNorm ?? 0);
+      result.push({ argument: 'logitScale', quantity: 'the largest logit, logitScale times the row norms', value: scale * norms });
+      return result;
+    },
+    workingSet: (shapes, options) => crossSimilarity(shapes.anchors![0]!, shapes.anchors![0]!, options.normalize),
+  },
   resolveOptions: (options) =>
     resolveOptions(defaults, options, { normalize: checkBoolean, maxLogitScale: checkMaxLogitScale, reduction: checkReduction }),
   validate(backend, inputs) {
     expectEmbeddingPair(backend, inputs.anchors, inputs.positives);
-    expectLogitScale(backend, inputs.logitScale);
+    expectRank(backend, inputs.logitScale, 'logitScale', 0);
   },
   forward(b, inputs, options) {
     const rows = b.shape(inputs.anchors!)[0]!;

@@ -14,6 +14,7 @@
  * @example
  * const loss = computeLoss(backend, contrastiveLoss, { anchors: x, positives: xAug }, { temperature: 0.1 });
  */
+import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import { crossViewBackward, crossViewForward, type CrossViewSaved } from '../math/cross-view-cross-entropy.js';
 import { l2NormalizeBackward, l2NormalizeForward, type L2NormalizeSaved } from '../math/l2-normalize.js';
@@ -44,6 +45,9 @@ export const contrastiveLoss: LossDefinition<'anchors' | 'positives', Contrastiv
   name: 'contrastive-loss',
   inputs: ['anchors', 'positives'],
   gradientInputs: ['anchors', 'positives'],
+  contract: temperatureContract<'anchors' | 'positives', ContrastiveLossOptions>({ anchors: 'embeddings', positives: 'embeddings' }, (shapes) =>
+    crossSimilarity(shapes.anchors![0]!, shapes.anchors![0]!, true),
+  ),
   defaults,
   resolveOptions: (options) =>
     resolveOptions(defaults, options, { temperature: checkPositiveFinite, symmetric: checkBoolean, reduction: checkReduction }),

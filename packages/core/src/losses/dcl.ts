@@ -14,6 +14,7 @@
  * @example
  * const loss = computeLoss(backend, dcl, { anchors, positives }, { temperature: 0.1 });
  */
+import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
@@ -47,6 +48,9 @@ export const dcl: LossDefinition<'anchors' | 'positives', DclOptions> = {
   name: 'dcl',
   inputs: ['anchors', 'positives'],
   gradientInputs: ['anchors', 'positives'],
+  contract: temperatureContract<'anchors' | 'positives', DclOptions>({ anchors: 'embeddings', positives: 'embeddings' }, (shapes, options) =>
+    crossSimilarity((options.symmetric ? 2 : 1) * shapes.anchors![0]!, 2 * shapes.anchors![0]!, options.normalize),
+  ),
   defaults,
   resolveOptions: (options) =>
     resolveOptions(defaults, options, {

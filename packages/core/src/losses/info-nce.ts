@@ -15,6 +15,7 @@
  * @example
  * const loss = computeLoss(backend, infoNce, { anchors: queries, positives: keys, negatives: queue }, { temperature: 0.07 });
  */
+import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import { ContrastiveInputError, formatShape } from '../errors.js';
 import type { LossDefinition } from '../loss-definition.js';
 import { crossViewBackward, crossViewForward, type CrossViewSaved } from '../math/cross-view-cross-entropy.js';
@@ -29,7 +30,7 @@ import { diagonalPairing } from '../math/pairing-ids.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { checkBoolean, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
 import type { Shape, TensorBackend } from '../tensor-backend.js';
-import { expectDimension, expectEmbeddingPair, expectFiniteValues } from '../validation.js';
+import { expectDimension, expectEmbeddingPair } from '../validation.js';
 
 export interface InfoNceOptions {
   /** Divides the similarities. Default 0.1. */
@@ -67,7 +68,6 @@ function expectNegatives<T>(backend: TensorBackend<T>, negatives: unknown, ancho
     throw new ContrastiveInputError('negatives', `${anchorShape[0]} rows in axis 0 (the rows of anchors)`, `shape ${formatShape(shape)}`);
   }
   expectDimension(shape, anchorShape[1]!, 'negatives', 'anchors');
-  expectFiniteValues(backend, negatives, 'negatives');
 }
 
 /** Normalises the last axis of [M, D] or [N, M, D] negatives (as [rows, D]), keeping the original shape. */
@@ -82,6 +82,15 @@ export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', Info
   name: 'info-nce',
   inputs: ['anchors', 'positives', 'negatives'],
   gradientInputs: ['anchors', 'positives', 'negatives'],
+  contract: temperatureContract<'anchors' | 'positives' | 'negatives', InfoNceOptions>(
+    { anchors: 'embeddings', positives: 'embeddings', negatives: 'embeddings' },
+    (shapes, options) => {
+      const rows = shapes.anchors![0]!;
+      const negatives = shapes.negatives;
+      const columns = negatives ? 1 + negatives[negatives.length - 2]! : rows;
+      return crossSimilarity((options.symmetric && !negatives ? 2 : 1) * rows, columns, options.normalize);
+    },
+  ),
   defaults,
   resolveOptions: (options) =>
     resolveOptions(defaults, options, { temperature: checkPositiveFinite, normalize: checkBoolean, symmetric: checkBoolean, reduction: checkReduction }),

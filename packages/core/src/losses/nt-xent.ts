@@ -10,6 +10,7 @@
  * @example
  * const loss = computeLoss(backend, ntXent, { anchors, positives }, { temperature: 0.5 });
  */
+import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
 import { idRange, viewMajorSampleIds } from '../math/pairing-ids.js';
@@ -34,6 +35,9 @@ export const ntXent: LossDefinition<'anchors' | 'positives', NtXentOptions> = {
   inputs: ['anchors', 'positives'],
   gradientInputs: ['anchors', 'positives'],
   defaults,
+  contract: temperatureContract({ anchors: 'embeddings', positives: 'embeddings' }, (shapes, options) =>
+    selfSimilarity(2 * shapes.anchors![0]!, options),
+  ),
   resolveOptions: (options) =>
     resolveOptions(defaults, options, { temperature: checkPositiveFinite, normalize: checkBoolean, reduction: checkReduction }),
   validate(backend, inputs) {

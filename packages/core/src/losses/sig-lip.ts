@@ -16,6 +16,8 @@
  *   anchors, positives, logTemperature: backend.fill([], Math.log(10)), bias: backend.fill([], -10),
  * });
  */
+import type { Magnitude } from '../contract/loss-contract.js';
+import { crossSimilarity } from '../contract/temperature-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
@@ -23,7 +25,7 @@ import { idRange } from '../math/pairing-ids.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { checkBoolean, checkReduction, resolveOptions, type Reduction } from '../options.js';
 import type { TensorBackend } from '../tensor-backend.js';
-import { expectEmbeddingPair, expectFiniteValues, expectRank } from '../validation.js';
+import { expectEmbeddingPair, expectRank } from '../validation.js';
 
 export interface SigLipOptions {
   /** L2-normalise rows first (cosine similarity). Default true. */
@@ -41,13 +43,26 @@ export const sigLip: LossDefinition<SigLipInput, SigLipOptions> = {
   inputs: ['anchors', 'positives', 'logTemperature', 'bias'],
   gradientInputs: ['anchors', 'positives', 'logTemperature', 'bias'],
   defaults,
+  contract: {
+    roles: { anchors: 'embeddings', positives: 'embeddings', logTemperature: 'scalar', bias: 'scalar' },
+    magnitudes(options, facts) {
+      const logTemperature = facts.logTemperature?.scalar;
+      const bias = Math.abs(facts.bias?.scalar ?? 0);
+      const result: Magnitude[] = [{ argument: 'bias', quantity: '|bias|', value: bias }];
+      if (logTemperature === undefined) return result;
+      const scale = Math.exp(logTemperature);
+      result.push({ argument: 'logTemperature', quantity: 'exp(logTemperature)', value: scale });
+      const norms = options.normalize ? 1 : (facts.anchors?.maxRowNorm ?? 0) * (facts.positives?.maxRowNorm ?? 0);
+      result.push({ argument: 'logTemperature', quantity: 'the largest logit, exp(logTemperature) |a| |p| + |bias|', value: scale * norms + bias });
+      return result;
+    },
+    // logits, labels, u, softplus parts, sigmoid, gradient and its transpose: about 12 [N, N] matrices.
+    workingSet: (shapes, options) => ({ ...crossSimilarity(shapes.anchors![0]!, shapes.anchors![0]!, options.normalize), matrices: 12 }),
+  },
   resolveOptions: (options) => resolveOptions(defaults, options, { normalize: checkBoolean, reduction: checkReduction }),
   validate(backend, inputs) {
     expectEmbeddingPair(backend, inputs.anchors, inputs.positives);
-    for (const argument of ['logTemperature', 'bias'] as const) {
-      expectRank(backend, inputs[argument], argument, 0);
-      expectFiniteValues(backend, inputs[argument]!, argument);
-    }
+    for (const argument of ['logTemperature', 'bias'] as const) expectRank(backend, inputs[argument], argument, 0);
   },
   forward(b, inputs, options) {
     const rows = b.shape(inputs.anchors!)[0]!;

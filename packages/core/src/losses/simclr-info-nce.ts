@@ -15,6 +15,7 @@
  * const loss = computeLoss(backend, simclrInfoNce, { embeddings }, { views: 2, temperature: 0.07 });
  * const { logits, labels } = simclrInfoNceLogits(backend, { embeddings }, { views: 2 });
  */
+import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
@@ -31,7 +32,7 @@ import {
   type Reduction,
 } from '../options.js';
 import type { TensorBackend } from '../tensor-backend.js';
-import { expectViewMajorEmbeddings } from '../validation.js';
+import { expectFiniteValues, expectViewMajorEmbeddings } from '../validation.js';
 
 export interface SimclrInfoNceOptions {
   /** Number of views V (row blocks of `embeddings`). Default 2. */
@@ -72,6 +73,9 @@ export const simclrInfoNce: LossDefinition<'embeddings', SimclrInfoNceOptions> =
   name: 'simclr-info-nce',
   inputs: ['embeddings'],
   gradientInputs: ['embeddings'],
+  contract: temperatureContract<'embeddings', SimclrInfoNceOptions>({ embeddings: 'embeddings' }, (shapes, options) =>
+    selfSimilarity(shapes.embeddings![0]!, options),
+  ),
   defaults,
   resolveOptions: (options) =>
     resolveOptions(defaults, options, { ...commonChecks, positives: checkOneOf(['all', 'first']), reduction: checkReduction }),
@@ -137,6 +141,7 @@ export function simclrInfoNceLogits<T>(
 ): { logits: T; labels: Int32Array } {
   const resolved = resolveOptions(logitsDefaults, options, commonChecks);
   const [rows] = expectViewMajorEmbeddings(backend, inputs.embeddings, resolved.views) as [number, number];
+  expectFiniteValues(backend, inputs.embeddings!, 'embeddings');
   const b = backend;
   const logits = b.scope(() => {
     const z = maybeNormalize(b, inputs.embeddings!, resolved.normalize).value;

@@ -12,6 +12,7 @@
  * @example
  * const loss = computeLoss(backend, supCon, { embeddings, labels }, { views: 2, temperature: 0.07 });
  */
+import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import { ContrastiveInputError, formatShape } from '../errors.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
@@ -20,7 +21,7 @@ import { idRange } from '../math/pairing-ids.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { similarityCrossEntropyKernel, type SimilarityCrossEntropySaved } from '../math/similarity-cross-entropy.js';
 import { checkBoolean, checkIntegerAtLeast, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
-import { expectIntegerValues, expectRank, expectViewMajorEmbeddings } from '../validation.js';
+import { expectRank, expectViewMajorEmbeddings } from '../validation.js';
 
 export interface SupConOptions {
   /** Number of views V (row blocks of `embeddings`, each of B rows). Default 1. */
@@ -46,6 +47,9 @@ export const supCon: LossDefinition<'embeddings' | 'labels', SupConOptions> = {
   name: 'sup-con',
   inputs: ['embeddings', 'labels'],
   gradientInputs: ['embeddings'],
+  contract: temperatureContract<'embeddings' | 'labels', SupConOptions>({ embeddings: 'embeddings', labels: 'labels' }, (shapes, options) =>
+    selfSimilarity(shapes.embeddings![0]!, options),
+  ),
   defaults,
   resolveOptions: (options) =>
     resolveOptions(defaults, options, {
@@ -62,7 +66,6 @@ export const supCon: LossDefinition<'embeddings' | 'labels', SupConOptions> = {
       const expected = `shape [${batchSize}] (rows of embeddings / views)`;
       throw new ContrastiveInputError('labels', expected, `shape ${formatShape(labelShape)}`);
     }
-    expectIntegerValues(backend, inputs.labels!, 'labels');
   },
   forward(b, inputs, options) {
     const rows = b.shape(inputs.embeddings!)[0]!;

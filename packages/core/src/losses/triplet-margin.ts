@@ -17,12 +17,13 @@
  * @example
  * const loss = computeLoss(backend, tripletMargin, { anchors, positives, negatives }, { margin: 0.5 });
  */
+import type { Magnitude } from '../contract/loss-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import { l2NormalizeBackward, l2NormalizeForward, type L2NormalizeSaved } from '../math/l2-normalize.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { checkNonNegativeFinite, checkOneOf, checkReduction, resolveOptions, type Reduction } from '../options.js';
 import type { TensorBackend } from '../tensor-backend.js';
-import { expectEmbeddingPair, expectFiniteValues, expectRank, expectSameShape } from '../validation.js';
+import { expectEmbeddingPair, expectRank, expectSameShape } from '../validation.js';
 
 export type TripletDistance = 'euclidean' | 'cosine';
 
@@ -44,6 +45,18 @@ export const tripletMargin: LossDefinition<'anchors' | 'positives' | 'negatives'
   name: 'triplet-margin',
   inputs: ['anchors', 'positives', 'negatives'],
   gradientInputs: ['anchors', 'positives', 'negatives'],
+  contract: {
+    roles: { anchors: 'embeddings', positives: 'embeddings', negatives: 'embeddings' },
+    magnitudes(options, facts) {
+      const result: Magnitude[] = [{ argument: 'options.margin', quantity: 'margin', value: options.margin }];
+      if (options.distance === 'cosine') return result;
+      const anchors = facts.anchors?.maxAbs ?? 0;
+      const other = Math.max(facts.positives?.maxAbs ?? 0, facts.negatives?.maxAbs ?? 0);
+      const blame = anchors >= other ? 'anchors' : (facts.positives?.maxAbs ?? 0) >= (facts.negatives?.maxAbs ?? 0) ? 'positives' : 'negatives';
+      result.push({ argument: blame, quantity: 'the largest difference |a - p| or |a - n| per element, plus margin', value: anchors + other + options.margin });
+      return result;
+    },
+  },
   defaults,
   resolveOptions: (options) =>
     resolveOptions(defaults, options, {
@@ -54,7 +67,6 @@ export const tripletMargin: LossDefinition<'anchors' | 'positives' | 'negatives'
   validate(backend, inputs) {
     const shape = expectEmbeddingPair(backend, inputs.anchors, inputs.positives);
     expectSameShape(expectRank(backend, inputs.negatives, 'negatives', 2), shape, 'negatives', 'anchors');
-    expectFiniteValues(backend, inputs.negatives!, 'negatives');
   },
   forward(b, inputs, options) {
     const rows = b.shape(inputs.anchors!)[0]!;

@@ -1,3 +1,5 @@
+import { composedWorkingMatrices } from '../contract/working-set.js';
+import type { WorkingSetQuery } from './similarity-cross-entropy.js';
 import { ContrastiveInputError } from '../errors.js';
 import type { TensorBackend } from '../tensor-backend.js';
 import {
@@ -109,7 +111,10 @@ export function withChunking<T>(backend: TensorBackend<T>, options: { readonly b
   if (!Number.isInteger(options.blockRows) || options.blockRows < 1) {
     throw new ContrastiveInputError('options.blockRows', 'an integer >= 1', String(options.blockRows));
   }
-  const fused = { ...backend.fused, similarityCrossEntropy: chunkedSimilarityCrossEntropy<T>(options.blockRows) };
+  const chunked = chunkedSimilarityCrossEntropy<T>(options.blockRows);
+  // One block of the composed kernel at a time: the resource guard scales its count by blockRows / rows.
+  const workingMatrices = (set: WorkingSetQuery) => (composedWorkingMatrices * Math.min(set.rows, options.blockRows)) / set.rows;
+  const fused = { ...backend.fused, similarityCrossEntropy: { ...chunked, workingMatrices } };
   return new Proxy(backend, {
     get(target, property) {
       if (property === 'fused') return fused;

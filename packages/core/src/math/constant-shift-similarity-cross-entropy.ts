@@ -11,6 +11,7 @@
  * Backward: `(G + G^T) z = [E' (u_i + u_j)] z + sum_p (e_ip (u_i + u_p) - (w_i + w_p) / k) z_p`, `u = w / R`.
  * It applies when every `exp` argument (>= -2c) stays a normal float32: `2c <= 80`.
  */
+import { composedWorkingMatrices } from '../contract/working-set.js';
 import {
   composedSimilarityCrossEntropy,
   type Pairing,
@@ -38,6 +39,8 @@ export interface ConstantShiftPasses<T> {
   restSums(z: T, plan: ConstantShiftPlan): { rest: T; state: unknown };
   /** `[E' (u_i + u_j)] z` ([n, D]) for `u` [n, 1]. */
   symmetricProduct(z: T, plan: ConstantShiftPlan, u: T, state: unknown): T;
+  /** Matrices of [n, n] the passes keep alive at once, for the resource guard. Default 3. */
+  readonly workingMatrices?: number;
   /** Backend-specific reasons not to take the path (float16 storage, ...). Default: none. */
   readonly applicable?: (inputs: SimilarityCrossEntropyInputs<T>) => boolean;
 }
@@ -90,6 +93,9 @@ export function constantShiftSimilarityCrossEntropy<T>(passes: ConstantShiftPass
       const saved: Saved<T> = { plan, state, denominator, positiveRows, positiveExps };
       return { rowLosses: b.reshape(rowLosses, [n]), positiveCounts: b.fill([n], k), saved: { inputs, logSumExp, extra: saved } };
     },
+
+    // Two [n, n] passes and what they keep (the backend's E' at most); the composed kernel otherwise.
+    workingMatrices: (set) => (set.constantShift ? (passes.workingMatrices ?? 3) : composedWorkingMatrices),
 
     backward(b, saved: SimilarityCrossEntropySaved<T>, rowWeights) {
       const extra = saved.extra as Saved<T> | object | undefined;

@@ -67,6 +67,21 @@ export interface SimilarityCrossEntropy<T> {
     saved: SimilarityCrossEntropySaved<T>;
   };
   backward(backend: TensorBackend<T>, saved: SimilarityCrossEntropySaved<T>, rowWeights: T): SimilarityCrossEntropyGradients<T>;
+  /**
+   * How many matrices of the similarity's size (`rows x columns`) this kernel keeps alive at once, for the
+   * resource guard; `constantShift` says whether the constant-shift criteria hold. Absent: the composed count (16).
+   */
+  workingMatrices?(set: WorkingSetQuery): number;
+}
+
+/** What `workingMatrices` is asked about. */
+export interface WorkingSetQuery {
+  readonly rows: number;
+  readonly columns: number;
+  readonly selfSimilarity: boolean;
+  readonly normalized: boolean;
+  readonly scale?: number;
+  readonly constantShift: boolean;
 }
 
 /**

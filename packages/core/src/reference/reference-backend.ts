@@ -19,7 +19,15 @@ const isReferenceTensor = (value: unknown): value is ReferenceTensor => value in
  * const x = backend.fromArray([1, 2, 3, 4], [2, 2]);
  * const total = backend.sum(x, 1, false); // [3, 7]
  */
-export function createReferenceBackend(): TensorBackend<ReferenceTensor> {
+export interface ReferenceBackendOptions {
+  /**
+   * Bytes one call may allocate at once before `ContrastiveResourceError` (default 2 GiB: NT-Xent up to about
+   * N = 1400 pairs unchunked; `withChunking` for more).
+   */
+  readonly memoryBudgetBytes?: number;
+}
+
+export function createReferenceBackend(options: ReferenceBackendOptions = {}): TensorBackend<ReferenceTensor> {
   const tracker = new TensorTracker<ReferenceTensor>((tensor) => {
     tensor.disposed = true;
   }, isReferenceTensor);
@@ -44,7 +52,12 @@ export function createReferenceBackend(): TensorBackend<ReferenceTensor> {
   return {
     specificationVersion,
     name: 'reference',
-    capabilities: { execution: 'eager', precision: 'float64', hostReadable: true },
+    capabilities: {
+      execution: 'eager',
+      precision: 'float64',
+      hostReadable: true,
+      ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }),
+    },
 
     fromArray(values: ArrayLike<number>, shape: Shape) {
       if (values.length !== sizeOf(shape)) {
@@ -104,5 +117,7 @@ export function createReferenceBackend(): TensorBackend<ReferenceTensor> {
     dispose: (x) => tracker.dispose(x),
     liveCount: () => tracker.liveCount,
     isTensor: isReferenceTensor,
+    isDisposed: (x) => x.disposed,
+    knownValues: (x) => live(x).data,
   };
 }

@@ -1,0 +1,74 @@
+/**
+ * What a loss declares so that core can check every call the same way on every backend (see `check-call.ts`):
+ * the role of each tensor input, the magnitudes its math must represent for given options and inputs, and the
+ * working set it allocates. A loss without a contract gets the defaults: every input is `embeddings`.
+ */
+import type { Shape } from '../tensor-backend.js';
+
+/**
+ * - `embeddings`: floating-point values, finite in the backend's precision.
+ * - `labels`: class ids, integers exactly representable in the backend's precision; int32 tensors accepted.
+ * - `scale`: a scalar multiplier, finite and > 0 (CLIP's `logitScale`).
+ * - `scalar`: a finite scalar (SigLIP's `logTemperature` and `bias`).
+ */
+export type InputRole = 'embeddings' | 'labels' | 'scale' | 'scalar';
+
+/** What is known on the host about one input's values (absent when its values live only on a device). */
+export interface InputFacts {
+  /** Largest absolute value. */
+  readonly maxAbs: number;
+  /** Largest L2 norm of a row (of the last axis), computed without overflow. */
+  readonly maxRowNorm: number;
+  /** The value itself, for scalars. */
+  readonly scalar?: number;
+}
+
+/** One magnitude the math must represent: it must stay at or below the precision's intermediate limit. */
+export interface Magnitude {
+  /** The argument to blame: an input (`anchors`) or an option (`options.temperature`). */
+  readonly argument: string;
+  /** What the value is, for the message: `1 / temperature`, `the largest logit |logitScale| * norms`. */
+  readonly quantity: string;
+  readonly value: number;
+}
+
+/** The largest matrix a loss builds: `matrices` float matrices of `rows x columns` alive at once (composed path). */
+export interface WorkingSet {
+  readonly rows: number;
+  readonly columns: number;
+  /** True when the keys are the anchors themselves (a fused constant-shift kernel may then apply). */
+  readonly selfSimilarity: boolean;
+  /** The scale of the similarities when known from options (`1 / temperature`), for the fused kernels' criteria. */
+  readonly scale?: number;
+  /** Whether rows are L2-normalised first (a fused constant-shift kernel needs it). */
+  readonly normalized: boolean;
+  /** Live matrices of this size for a loss that does not run the similarity kernel (SigLIP, uniformity). */
+  readonly matrices?: number;
+}
+
+export interface LossContract<I extends string, O> {
+  readonly roles: { readonly [K in I]: InputRole };
+  /** Magnitudes for the given options; `facts` holds what is known on the host (nothing for device values). */
+  magnitudes?(options: O, facts: { readonly [K in I]?: InputFacts }): readonly Magnitude[];
+  /** The similarity matrix the loss builds, from the input shapes; absent for losses of O(N D) memory. */
+  workingSet?(shapes: { readonly [K in I]?: Shape }, options: O): WorkingSet | undefined;
+}
+
+/**
+ * Magnitudes of a similarity-softmax loss: the scale itself and the largest logit, `scale * |a| |b|` (norms 1
+ * when the rows are L2-normalised).
+ */
+export function similarityMagnitudes(
+  scale: { readonly argument: string; readonly quantity: string; readonly value: number },
+  normalize: boolean,
+  first: { readonly argument: string; readonly facts: InputFacts | undefined },
+  second: { readonly argument: string; readonly facts: InputFacts | undefined } = first,
+): Magnitude[] {
+  const result: Magnitude[] = [scale];
+  if (normalize) return result;
+  if (!first.facts || !second.facts) return result;
+  const value = scale.value * first.facts.maxRowNorm * second.facts.maxRowNorm;
+  const blame = first.facts.maxRowNorm >= second.facts.maxRowNorm ? first.argument : second.argument;
+  result.push({ argument: blame, quantity: `the largest logit (${scale.quantity} times the largest row norms, normalize: false)`, value });
+  return result;
+}

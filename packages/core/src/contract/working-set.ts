@@ -1,0 +1,57 @@
+/**
+ * The resource guard: the bytes a call needs at once, estimated from shapes before anything is allocated, against
+ * the backend's budget. The composed similarity kernel keeps about 16 matrices of the similarity's size alive in
+ * one scope (logits, masks, exponentials, softmax, gradient and its transpose; measured on tfjs, decision 0004);
+ * the fused constant-shift kernel keeps 3; a kernel may state its own count (`workingMatrices`).
+ */
+import { ContrastiveResourceError } from '../errors.js';
+import { maximumConstantShift } from '../math/constant-shift-similarity-cross-entropy.js';
+import type { FloatPrecision, TensorBackend } from '../tensor-backend.js';
+import type { WorkingSet } from './loss-contract.js';
+
+/** Live similarity-sized matrices of the composed kernel. */
+export const composedWorkingMatrices = 16;
+
+const bytesPerElement: { readonly [P in FloatPrecision]: number } = { float64: 8, float32: 4, float16: 2 };
+
+/**
+ * Default budgets by precision: float64 is the pure-JavaScript reference backend (2 GiB of typed arrays keeps a
+ * 4 GB Node heap limit away); float32 and float16 backends 2 GiB (the wasm32 heap of tfjs-wasm and onnxruntime-web
+ * tops out at 4 GiB, and a GPU tab rarely gets more).
+ */
+export const defaultMemoryBudgetBytes: { readonly [P in FloatPrecision]: number } = {
+  float64: 2 * 1024 ** 3,
+  float32: 2 * 1024 ** 3,
+  float16: 2 * 1024 ** 3,
+};
+
+export function memoryBudgetBytes<T>(backend: TensorBackend<T>): number {
+  return backend.capabilities.memoryBudgetBytes ?? defaultMemoryBudgetBytes[backend.capabilities.precision];
+}
+
+/** Matrices of the working set alive at once on this backend's similarity kernel. */
+function workingMatrices<T>(backend: TensorBackend<T>, set: WorkingSet): number {
+  if (set.matrices !== undefined) return set.matrices;
+  const fused = backend.fused?.similarityCrossEntropy;
+  if (!fused) return composedWorkingMatrices;
+  const shifted = set.selfSimilarity && set.normalized && set.scale !== undefined && set.scale <= maximumConstantShift;
+  return fused.workingMatrices?.({ ...set, constantShift: shifted }) ?? composedWorkingMatrices;
+}
+
+/** Throws `ContrastiveResourceError` when the working set of `lossName` does not fit the backend's budget. */
+export function checkWorkingSet<T>(backend: TensorBackend<T>, lossName: string, set: WorkingSet | undefined): void {
+  if (!set) return;
+  const matrices = workingMatrices(backend, set);
+  const bytes = matrices * set.rows * set.columns * bytesPerElement[backend.capabilities.precision];
+  const budget = memoryBudgetBytes(backend);
+  if (bytes <= budget) return;
+  const instead =
+    'use withChunking(backend, { blockRows }) from @contrastive/core (row blocks, O(blockRows x N) memory), a backend with a fused kernel ' +
+    '(@contrastive/onnxruntime, @contrastive/webgpu), or a smaller batch; raise the budget with the backend option memoryBudgetBytes';
+  throw new ContrastiveResourceError(
+    `${lossName} on ${backend.name} (${set.rows} x ${set.columns} similarities, ${matrices} live matrices)`,
+    bytes,
+    budget,
+    instead,
+  );
+}
