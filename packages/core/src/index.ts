@@ -10,7 +10,10 @@ export type {
   TensorBackend,
 } from './tensor-backend.js';
 export { ContrastiveInputError, ContrastiveResourceError, formatBytes, formatShape } from './errors.js';
-export { checkDeviceRead } from './contract/device-check.js';
+export { checkDeviceRead, flagOutputs } from './contract/device-check.js';
+export { checkLossCall } from './loss-definition.js';
+export { checkHostCall } from './contract/check-host-call.js';
+export type { HostCallTarget, HostValues } from './contract/check-host-call.js';
 export { precisionLimits } from './contract/precision-limits.js';
 export type { PrecisionLimits } from './contract/precision-limits.js';
 export { composedWorkingMatrices, defaultMemoryBudgetBytes, memoryBudgetBytes } from './contract/working-set.js';

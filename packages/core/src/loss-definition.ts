@@ -93,6 +93,20 @@ export function computeLossAndGradients<T, I extends string, O extends object>(
   });
 }
 
+/**
+ * The checks `computeLoss` runs before the forward, for adapters that run a loss their own way (a
+ * `tf.customGrad` op): returns the resolved options and the inputs to flag on the device (`flagOutputs`).
+ */
+export function checkLossCall<T, I extends string, O extends object>(
+  backend: TensorBackend<T>,
+  loss: LossDefinition<I, O>,
+  inputs: LossInputs<T, I>,
+  options: Partial<O> | undefined,
+): { options: O; deviceChecked: readonly (readonly [string, T])[] } {
+  const { resolved, checked } = prepareCall(backend, loss, inputs, options);
+  return { options: resolved, deviceChecked: checked.deviceChecked };
+}
+
 function prepareCall<T, I extends string, O extends object>(
   backend: TensorBackend<T>,
   loss: LossDefinition<I, O>,

@@ -1,0 +1,78 @@
+/**
+ * The call contract for tools that hold the inputs as host arrays and compute elsewhere (the ONNX Runtime loss
+ * runner, exported graphs): the same checks as `computeLoss`, in the precision the computation runs in.
+ */
+import type { LossDefinition } from '../loss-definition.js';
+import type { FloatPrecision, Shape, TensorBackend } from '../tensor-backend.js';
+import { checkCall, checkInputsObject, checkLoss } from './check-call.js';
+
+/** Row-major values and a shape, as given by the caller. */
+export interface HostValues {
+  readonly values: ArrayLike<number>;
+  readonly shape: Shape;
+}
+
+export interface HostCallTarget {
+  /** Where the call runs, for messages (`onnxruntime-node`). */
+  readonly name: string;
+  readonly precision: FloatPrecision;
+  readonly memoryBudgetBytes?: number;
+  /** Live similarity-sized matrices of the target's kernel (see `SimilarityCrossEntropy.workingMatrices`). */
+  readonly workingMatrices?: (constantShift: boolean, rows: number) => number;
+}
+
+class HostInput {
+  constructor(readonly host: HostValues) {}
+}
+
+/** Checks a call whose inputs are host arrays; returns the resolved options. Throws like `computeLoss`. */
+export function checkHostCall<I extends string, O extends object>(
+  loss: LossDefinition<I, O>,
+  inputs: { readonly [K in I]?: HostValues },
+  options: Partial<O> | undefined,
+  target: HostCallTarget,
+): O {
+  checkLoss(loss);
+  checkInputsObject(loss.inputs, inputs);
+  const resolved = loss.resolveOptions(options);
+  const view = hostView(target);
+  const wrapped = Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [name, isHostValues(value) ? new HostInput(value) : value]),
+  ) as { [K in I]?: HostInput };
+  checkCall(view, loss, wrapped, resolved);
+  return resolved;
+}
+
+function isHostValues(value: unknown): value is HostValues {
+  const candidate = value as Partial<HostValues> | null;
+  return candidate !== null && typeof candidate === 'object' && Array.isArray(candidate.shape) && typeof candidate.values?.length === 'number';
+}
+
+/** A backend view over host inputs: enough for shape and value checks, no kernels. */
+function hostView(target: HostCallTarget): TensorBackend<HostInput> {
+  const unsupported = () => {
+    throw new Error(`${target.name}: the host view only checks calls`);
+  };
+  const workingMatrices = target.workingMatrices;
+  const view = {
+    specificationVersion: 'v1',
+    name: target.name,
+    capabilities: {
+      execution: 'traced',
+      precision: target.precision,
+      hostReadable: false,
+      ...(target.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: target.memoryBudgetBytes }),
+    },
+    ...(workingMatrices
+      ? { fused: { similarityCrossEntropy: { forward: unsupported, backward: unsupported, workingMatrices: (q: { constantShift: boolean; rows: number }) => workingMatrices(q.constantShift, q.rows) } } }
+      : {}),
+    isTensor: (value: unknown): value is HostInput => value instanceof HostInput,
+    shape: (x: HostInput) => x.host.shape,
+    knownValues: (x: HostInput) => x.host.values,
+    scope: <R>(fn: () => R) => fn(),
+    dispose: () => undefined,
+    liveCount: () => 0,
+  };
+  // Kernels are absent: `checkCall` and the losses' `validate` never run one.
+  return view as unknown as TensorBackend<HostInput>;
+}
