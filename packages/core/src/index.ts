@@ -16,7 +16,7 @@ export { checkHostCall } from './contract/check-host-call.js';
 export type { HostCallTarget, HostValues } from './contract/check-host-call.js';
 export { precisionLimits } from './contract/precision-limits.js';
 export type { PrecisionLimits } from './contract/precision-limits.js';
-export { composedWorkingMatrices, defaultMemoryBudgetBytes, memoryBudgetBytes } from './contract/working-set.js';
+export { checkLossMemory, composedWorkingMatrices, defaultMemoryBudgetBytes, memoryBudgetBytes } from './contract/working-set.js';
 export { checkKnownValues } from './contract/input-facts.js';
 export type { InputFacts, InputRole, LossContract, Magnitude, WorkingSet } from './contract/loss-contract.js';
 export type { FusedKernels } from './fused-kernels.js';

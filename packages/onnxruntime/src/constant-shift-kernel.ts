@@ -10,7 +10,7 @@
  * of `B` inside an ONNX Loop (plus one tail block); the forward keeps only `rest` and the backward recomputes each
  * block's exponentials (the Inf-CL scheme): extra memory O(B n + n D) instead of O(n^2), in one exportable graph.
  */
-import { constantShiftSimilarityCrossEntropy, type ConstantShiftPlan, type SimilarityCrossEntropy, type TensorBackend } from '@contrastive/core';
+import { composedWorkingMatrices, constantShiftSimilarityCrossEntropy, type ConstantShiftPlan, type SimilarityCrossEntropy, type TensorBackend } from '@contrastive/core';
 import { int64Operand, isInt64Operand, type AttributeValue, type Int64Operand, type OnnxElementType, type OnnxTensor } from './onnx-tensor.js';
 
 /** Emits one ONNX node whose output the tracing backend tracks like a primitive's. */
@@ -44,6 +44,16 @@ export function traceTimeValues(x: OnnxTensor): Float32Array | undefined {
 }
 
 type Start = OnnxTensor | Int64Operand;
+
+/**
+ * Live [n, n] matrices for the resource guard: the passes keep E' and the forward's intermediates (3) when the
+ * matrix fits one block, else one block of rows at a time; the composed kernel's count otherwise.
+ */
+export function constantShiftWorkingMatrices(maxBlockBytes: number, constantShift: boolean, rows: number): number {
+  if (!constantShift) return composedWorkingMatrices;
+  const blockRows = Math.max(1, Math.min(rows, Math.floor(maxBlockBytes / (4 * rows))));
+  return blockRows >= rows ? 3 : (3 * blockRows) / rows;
+}
 
 export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBlockBytes): SimilarityCrossEntropy<OnnxTensor> {
   const { node } = emit;
@@ -91,7 +101,7 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
     return node('ScatterElements', [b.exp(shifted), columns, b.fill([rows, width], 0)], [rows, n], 'float32', { axis: axis(1) });
   };
 
-  return constantShiftSimilarityCrossEntropy<OnnxTensor>({
+  const kernel = constantShiftSimilarityCrossEntropy<OnnxTensor>({
     knownValues: traceTimeValues,
     gatherRows: (x, rows) => node('Gather', [x, int64Operand(rows)], [rows.length, x.shape[1]!], 'float32', { axis: axis(0) }),
     restSums(z, plan) {
@@ -113,4 +123,10 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
       });
     },
   });
+  return {
+    ...kernel,
+    // The passes keep E' (3 matrices with the forward's intermediates) when it fits one block, else one block
+    // of rows at a time; the composed kernel otherwise.
+    workingMatrices: (set) => constantShiftWorkingMatrices(maxBlockBytes, set.constantShift, set.rows),
+  };
 }

@@ -7,7 +7,7 @@
  * - outputs: `loss` (the loss as core returns it: `[]`, or `[rows]` for `reduction: 'none'`), then
  *   `grad_<input>` for every gradient input present (the gradient of `sum(loss)`, shaped like that input).
  */
-import { ContrastiveInputError, formatShape, type LossDefinition, type LossInputs, type Shape } from '@contrastive/core';
+import { checkLossMemory, ContrastiveInputError, formatShape, type LossDefinition, type LossInputs, type Shape } from '@contrastive/core';
 import { buildModel, type GraphOutput } from './model-builder.js';
 import { encodeModel, type ModelProtoObject } from './onnx-schema.js';
 import type { OnnxTensor } from './onnx-tensor.js';
@@ -34,6 +34,11 @@ export interface TraceOptions {
    * Default 256 MiB.
    */
   readonly maxBlockBytes?: number;
+  /**
+   * Bytes the traced call may need at once when run (estimated from shapes before tracing); above it
+   * `ContrastiveResourceError`. Default 4 GiB.
+   */
+  readonly memoryBudgetBytes?: number;
 }
 
 /** The output name of the gradient of `input`. */
@@ -54,6 +59,7 @@ export function traceLoss<I extends string, O extends object>(
   const placeholders = inputNames.map((name) => backend.placeholder(name, shapes[name]!));
   const inputs = Object.fromEntries(inputNames.map((name, i) => [name, placeholders[i]])) as LossInputs<OnnxTensor, I>;
   loss.validate(backend, inputs, resolved);
+  checkLossMemory(backend, loss, shapes, resolved);
   const forward = loss.forward(backend, inputs, resolved);
   const outputs: GraphOutput[] = [{ name: 'loss', tensor: forward.loss, docString: `${loss.name} loss` }];
   const gradientNames: I[] = [];

@@ -93,7 +93,7 @@ describe('createTracingBackend', () => {
   const b = createTracingBackend();
 
   it('declares a traced float32 backend that is not host-readable', () => {
-    expect(b.capabilities).toEqual({ execution: 'traced', precision: 'float32', hostReadable: false });
+    expect(b.capabilities).toEqual({ execution: 'traced', precision: 'float32', hostReadable: false, memoryBudgetBytes: 4 * 1024 ** 3 });
     expect(b.readSync).toBeUndefined();
   });
 

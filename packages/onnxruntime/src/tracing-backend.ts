@@ -21,7 +21,7 @@
 import { ContrastiveInputError, formatShape, specificationVersion, TensorTracker, type Shape, type StaticIndices, type TensorBackend } from '@contrastive/core';
 import { int64Operand, OnnxTensor, type AttributeValue, type Int64Operand, type OnnxElementType } from './onnx-tensor.js';
 import * as shapes from './shape-inference.js';
-import { constantShiftKernel } from './constant-shift-kernel.js';
+import { constantShiftKernel, traceTimeValues } from './constant-shift-kernel.js';
 
 export interface TracingBackend extends TensorBackend<OnnxTensor> {
   /** A graph input named `name` (a loss input of an exported model). */
@@ -37,7 +37,15 @@ export interface TracingBackendOptions {
    * in blocks inside an ONNX Loop. Default 256 MiB.
    */
   readonly maxBlockBytes?: number;
+  /**
+   * Bytes one loss call may need at once before `ContrastiveResourceError` (estimated from shapes by core).
+   * Default 4 GiB: the wasm32 heap of onnxruntime-web ends there; onnxruntime-node users may raise it.
+   */
+  readonly memoryBudgetBytes?: number;
 }
+
+/** The default `memoryBudgetBytes` of the ONNX Runtime backends and runner. */
+export const defaultOnnxMemoryBudgetBytes = 4 * 1024 ** 3;
 
 const floatAttribute = (value: number): AttributeValue => ({ kind: 'float', value });
 const intAttribute = (value: number): AttributeValue => ({ kind: 'int', value });
@@ -83,7 +91,12 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
   const backend: TracingBackend = {
     specificationVersion,
     name: options.name ?? 'onnxruntime',
-    capabilities: { execution: 'traced', precision: 'float32', hostReadable: false },
+    capabilities: {
+      execution: 'traced',
+      precision: 'float32',
+      hostReadable: false,
+      memoryBudgetBytes: options.memoryBudgetBytes ?? defaultOnnxMemoryBudgetBytes,
+    },
     fused: { similarityCrossEntropy: constantShiftKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes) },
 
     placeholder(name, shape) {
@@ -184,6 +197,9 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
     dispose: (x) => tracker.dispose(x),
     liveCount: () => tracker.liveCount,
     isTensor,
+    dtype: (x) => x.elementType,
+    isDisposed: (x) => x.disposed,
+    knownValues: (x) => traceTimeValues(x),
   };
   return backend;
 }

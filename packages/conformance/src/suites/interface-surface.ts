@@ -8,7 +8,17 @@ export const requiredMethods = [
   'equal', 'greater', 'where', 'sum', 'max', 'matmul', 'read', 'scope', 'dispose', 'liveCount', 'isTensor',
 ] as const satisfies readonly (keyof TensorBackend)[];
 
-type Described = (typeof requiredMethods)[number] | 'specificationVersion' | 'name' | 'capabilities' | 'fused' | 'readSync';
+/** Optional contract hooks: checked by the contract suite (`contract.ts`) when present. */
+export const contractHooks = ['dtype', 'isDisposed', 'knownValues'] as const satisfies readonly (keyof TensorBackend)[];
+
+type Described =
+  | (typeof requiredMethods)[number]
+  | (typeof contractHooks)[number]
+  | 'specificationVersion'
+  | 'name'
+  | 'capabilities'
+  | 'fused'
+  | 'readSync';
 /** Fails to compile when the interface gains a member this list does not cover. */
 const everyMemberCovered: [Exclude<keyof TensorBackend, Described>] extends [never] ? true : never = true;
 void everyMemberCovered;

@@ -6,7 +6,8 @@
  */
 import { ContrastiveResourceError } from '../errors.js';
 import { maximumConstantShift } from '../math/constant-shift-similarity-cross-entropy.js';
-import type { FloatPrecision, TensorBackend } from '../tensor-backend.js';
+import type { LossDefinition } from '../loss-definition.js';
+import type { FloatPrecision, Shape, TensorBackend } from '../tensor-backend.js';
 import type { WorkingSet } from './loss-contract.js';
 
 /** Live similarity-sized matrices of the composed kernel. */
@@ -54,4 +55,14 @@ export function checkWorkingSet<T>(backend: TensorBackend<T>, lossName: string, 
     budget,
     instead,
   );
+}
+
+/** The resource guard for a call known by shapes only (tracing, export): the loss's working set on `backend`. */
+export function checkLossMemory<T, I extends string, O extends object>(
+  backend: TensorBackend<T>,
+  loss: LossDefinition<I, O>,
+  shapes: { readonly [K in I]?: Shape },
+  options: O,
+): void {
+  checkWorkingSet(backend, loss.name, loss.contract?.workingSet?.(shapes, options));
 }
