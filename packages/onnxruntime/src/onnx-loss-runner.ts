@@ -3,7 +3,9 @@
  * Sessions are cached by (loss name, resolved options, input shapes): the first call at a shape traces and
  * creates the session, later calls only feed values and run.
  */
-import { ContrastiveInputError, formatShape, type LossDefinition, type Shape } from '@contrastive/core';
+import { checkHostCall, ContrastiveInputError, formatShape, type LossDefinition, type Shape } from '@contrastive/core';
+import { constantShiftWorkingMatrices, defaultMaxBlockBytes } from './constant-shift-kernel.js';
+import { defaultOnnxMemoryBudgetBytes } from './tracing-backend.js';
 import { traceLoss, type InputShapes, type TraceOptions } from './export-onnx.js';
 import { encodeModel } from './onnx-schema.js';
 import type { OrtRuntimeOptions } from './ort-module.js';
@@ -59,11 +61,21 @@ export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions):
       lossOptions?: Partial<O>,
     ): Promise<OnnxLossResult<I>> {
       const shapes = inputShapes(loss.inputs, inputs);
-      const resolved = loss.resolveOptions(lossOptions);
+      // The same contract as computeLoss, in float32 (the precision the graph computes in), on the host values.
+      const resolved = checkHostCall(loss, inputs, lossOptions, {
+        name: 'onnxruntime runner',
+        precision: 'float32',
+        memoryBudgetBytes: options.memoryBudgetBytes ?? defaultOnnxMemoryBudgetBytes,
+        workingMatrices: (constantShift, rows) => constantShiftWorkingMatrices(options.maxBlockBytes ?? defaultMaxBlockBytes, constantShift, rows),
+      });
       const key = `${loss.name}|${JSON.stringify(resolved)}|${JSON.stringify(shapes)}`;
       let signature = signatures.get(key);
       if (!signature) {
-        const traced = traceLoss(loss, resolved, shapes, { ...(options.maxBlockBytes === undefined ? {} : { maxBlockBytes: options.maxBlockBytes }) });
+        const traceOptions = {
+          ...(options.maxBlockBytes === undefined ? {} : { maxBlockBytes: options.maxBlockBytes }),
+          ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }),
+        };
+        const traced = traceLoss(loss, resolved, shapes, traceOptions);
         const bytes = encodeModel(traced.model);
         signature = { ...traced, lossShape: traced.outputShapes['loss']!, bytes };
         signatures.set(key, signature);
@@ -99,10 +111,6 @@ function inputShapes<I extends string>(names: readonly I[], inputs: { readonly [
     }
     if (input.values.length !== sizeOf(input.shape)) {
       throw new ContrastiveInputError(name, `${sizeOf(input.shape)} values (shape ${formatShape(input.shape)})`, `${input.values.length} values`);
-    }
-    for (let i = 0; i < input.values.length; i++) {
-      const value = input.values[i]!;
-      if (!Number.isFinite(value)) throw new ContrastiveInputError(name, 'finite values', `${value} at index ${i}`);
     }
     shapes[name] = [...input.shape];
   }

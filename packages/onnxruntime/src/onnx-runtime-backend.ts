@@ -5,7 +5,7 @@
  * batched into one graph run with several outputs. `fromArray` data becomes fed graph inputs, so a graph of
  * the same structure reuses its cached session whatever the values.
  */
-import type { TensorBackend } from '@contrastive/core';
+import { checkDeviceRead, type TensorBackend } from '@contrastive/core';
 import { buildModel } from './model-builder.js';
 import { encodeModel } from './onnx-schema.js';
 import type { OnnxTensor } from './onnx-tensor.js';
@@ -25,6 +25,8 @@ export interface OnnxRuntimeBackendOptions extends OrtRuntimeOptions {
   readonly name?: string;
   /** See `TracingBackendOptions.maxBlockBytes`. */
   readonly maxBlockBytes?: number;
+  /** See `TracingBackendOptions.memoryBudgetBytes`. Default 4 GiB. */
+  readonly memoryBudgetBytes?: number;
 }
 
 interface PendingRead {
@@ -64,20 +66,25 @@ export function createOnnxRuntimeBackend(options: OnnxRuntimeBackendOptions): On
   const tracing = createTracingBackend({
     name: options.name ?? 'onnxruntime',
     ...(options.maxBlockBytes === undefined ? {} : { maxBlockBytes: options.maxBlockBytes }),
+    ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }),
     read(tensor) {
-      return new Promise<Float32Array>((resolve, reject) => {
-        if (pending.length === 0) {
-          // A microtask: every read issued synchronously before it (one tick) joins the batch.
-          void Promise.resolve().then(() => {
-            const batch = pending;
-            pending = [];
-            return flush(batch).catch((error: unknown) => batch.forEach((read) => read.reject(error)));
-          });
-        }
-        pending.push({ tensor, resolve, reject });
-      });
+      // Values flagged on the device (inputs computed in the graph) become the contract's typed error.
+      return readBatched(tensor).then((values) => checkDeviceRead(tracing, tensor, values));
     },
   });
+  function readBatched(tensor: OnnxTensor): Promise<Float32Array> {
+    return new Promise<Float32Array>((resolve, reject) => {
+      if (pending.length === 0) {
+        // A microtask: every read issued synchronously before it (one tick) joins the batch.
+        void Promise.resolve().then(() => {
+          const batch = pending;
+          pending = [];
+          return flush(batch).catch((error: unknown) => batch.forEach((read) => read.reject(error)));
+        });
+      }
+      pending.push({ tensor, resolve, reject });
+    });
+  }
 
   return {
     ...tracing,
