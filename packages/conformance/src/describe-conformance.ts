@@ -5,6 +5,8 @@ import type { ExpectedFailure } from './expected-failures.js';
 import type { FixtureFile } from './fixture-types.js';
 import { bundledFixturesDirectory, loadFixtures } from './load-fixtures.js';
 import { registeredLosses } from './loss-catalog.js';
+import { registerBadInputContract } from './suites/contract-bad-input.js';
+import { registerExtremeContract } from './suites/contract-extremes.js';
 import { registerFiniteDifferences } from './suites/finite-differences.js';
 import { registerFusedKernels } from './suites/fused-kernels.js';
 import { registerGoldenFixtures } from './suites/golden-fixtures.js';
@@ -33,7 +35,8 @@ export interface ConformanceOptions {
 /**
  * Registers the conformance suite of one backend with vitest, inside `describe(name)`: interface surface,
  * primitives on edge cases, golden fixtures (one test per case id), random inputs against the float64 reference
- * backend, invariants, finite differences (reference backend), fused vs composed kernels, and leak checks.
+ * backend, invariants, finite differences (reference backend), fused vs composed kernels, leak checks, and the
+ * call contract (bad-input and extreme-finite matrices).
  * The backend is created once, on the first test that needs it.
  *
  * @example
@@ -65,6 +68,12 @@ export function describeConformance<T>(
     describe('fused vs composed kernels', () => registerFusedKernels(registry));
     describe('chunked and data-parallel forms vs the full batch', () => registerScaleForms(registry));
     describe('leaked handles', () => registerLeakChecks(registry, definitions));
+    describe('contract: bad input throws a typed error naming the argument, leaking nothing', () =>
+      registerBadInputContract(registry, definitions),
+    );
+    describe('contract: extreme finite input gives a finite, correct value or a typed error', () =>
+      registerExtremeContract(registry, definitions),
+    );
     registry.testExpectedFailureList();
   });
 }

@@ -70,6 +70,16 @@ export function primitiveCases(precision: FloatPrecision): PrimitiveCase[] {
     { id: 'max-with-minus-infinity', build: (b) => b.max(b.where(b.greater(mat(b, [0, 0, 1, 0, 0, 0], [2, 3]), b.fill([], 0)), mat(b, [0, 0, 3, 0, 0, 0], [2, 3]), b.fill([], -Infinity)), 1, false),
       expected: t([2], [3, -Infinity]) },
     { id: 'maximum-with-minus-infinity', build: (b) => b.maximum(b.fill([3], -Infinity), mat(b, [-1e3, 0, 2], [3])), expected: t([3], [-1e3, 0, 2]) },
+    // NaN propagates through max and maximum (IEEE 754 maximum, like NumPy and PyTorch): a backend that returns
+    // the other operand hides a non-finite input from the device check and from the user.
+    { id: 'max-propagates-nan', build: (b) => b.max(b.fromArray([1, Number.NaN, 3, 4, 5, 6], [2, 3]), 1, false), expected: t([2], [Number.NaN, 6]) },
+    { id: 'maximum-propagates-nan', build: (b) => b.maximum(b.fromArray([Number.NaN, 1, 2], [3]), b.fromArray([0, Number.NaN, -Infinity], [3])),
+      expected: t([3], [Number.NaN, Number.NaN, 2]) },
+    { id: 'minimum-propagates-nan', build: (b) => b.minimum(b.fromArray([Number.NaN, 1, 2], [3]), b.fromArray([0, Number.NaN, Infinity], [3])),
+      expected: t([3], [Number.NaN, Number.NaN, 2]) },
+    // 0 * Infinity is NaN inside a product too (a blocked or skipped-zero matmul must not drop it).
+    { id: 'matmul-zero-times-infinity', build: (b) => b.matmul(b.fromArray([0, 1, 1, 1], [2, 2]), b.fromArray([Infinity, 2], [2, 1])),
+      expected: t([2, 1], [Number.NaN, Infinity]) },
     { id: 'matmul', build: (b) => b.matmul(mat(b, a, [2, 3]), mat(b, bm, [3, 4])), expected: t([2, 4], product(a, bm, 2, 3, 4)) },
     { id: 'matmul-transpose-a', build: (b) => b.matmul(mat(b, transposed(a, 2, 3), [3, 2]), mat(b, bm, [3, 4]), { transposeA: true }),
       expected: t([2, 4], product(a, bm, 2, 3, 4)) },

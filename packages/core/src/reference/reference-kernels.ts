@@ -43,7 +43,7 @@ export function matmul(a: Float64Array, aShape: Shape, b: Float64Array, bShape: 
     const row = i * m;
     for (let p = 0; p < k; p++) {
       const aValue = transposeA ? a[p * aCols + i]! : a[i * aCols + p]!;
-      if (aValue === 0) continue;
+      // No skipping of zeros: 0 * Infinity must stay NaN (IEEE 754), as in every BLAS.
       const bRow = p * m;
       for (let j = 0; j < m; j++) out[row + j]! += aValue * bt[bRow + j]!;
     }

@@ -1,0 +1,94 @@
+/**
+ * The extreme-finite matrix of the call contract: finite inputs and valid options at the edges of what the math
+ * can represent (temperatures from 1e-39 to 1e30, rows of magnitude 1e-30 to 1e38, SigLIP's logTemperature 88.8
+ * and 100, alignment's alpha 1000, uniformity's t 1e39, triplet margins 1e39, CLIP scales 1e30). Each must give a
+ * finite result that agrees with the float64 reference backend, or a typed error (`ContrastiveInputError`,
+ * `ContrastiveResourceError`) — never NaN or Infinity — and leave no tensor alive.
+ * Ids: `extreme/<loss>/<variant>`.
+ */
+import { createReferenceBackend, type InputRole, type LossContract, type TensorBackend } from '@contrastive/core';
+import type { CaseRegistry } from '../case-registry.js';
+import { assertNoMismatches, compareValues, type ActualTensor } from '../compare-values.js';
+import { createInputs, type AnyLossDefinition } from '../evaluate-loss.js';
+import type { HostInputs } from '../fixture-types.js';
+import { genericSpec, lossCaseSpecs, type LossOptions } from '../loss-case-specs.js';
+import { RandomSource } from '../random-source.js';
+import { tolerances } from '../tolerances.js';
+import { expectTypedOrFinite, runCall } from './contract-support.js';
+
+interface Extreme {
+  readonly id: string;
+  readonly options?: LossOptions;
+  /** Multiplies every embedding input. */
+  readonly rowScale?: number;
+  /** Replaces scalar inputs by name. */
+  readonly scalars?: Readonly<Record<string, number>>;
+}
+
+function extremesFor(definition: AnyLossDefinition): Extreme[] {
+  const defaults = definition.defaults as Record<string, unknown>;
+  const list: Extreme[] = [];
+  if ('temperature' in defaults) {
+    for (const temperature of [1e-39, 1e-30, 1e-6, 1e30]) list.push({ id: `temperature-${temperature}`, options: { temperature } });
+  }
+  for (const rowScale of [1e-30, 1e30, 1e38]) list.push({ id: `rows-${rowScale}`, rowScale });
+  if ('normalize' in defaults) {
+    for (const rowScale of [1e15, 1e30]) list.push({ id: `rows-${rowScale}-unnormalized`, rowScale, options: { normalize: false } });
+  }
+  if (definition.inputs.includes('logTemperature')) {
+    for (const logTemperature of [88.8, 100]) list.push({ id: `log-temperature-${logTemperature}`, scalars: { logTemperature } });
+    list.push({ id: 'bias-1e30', scalars: { bias: 1e30 } });
+  }
+  if (definition.inputs.includes('logitScale')) list.push({ id: 'logit-scale-1e30-unclamped', scalars: { logitScale: 1e30 }, options: { maxLogitScale: null } });
+  if ('alpha' in defaults) list.push({ id: 'alpha-1000', options: { alpha: 1000 } });
+  if ('t' in defaults) for (const t of [1e5, 1e39]) list.push({ id: `t-${t}`, options: { t } });
+  if ('margin' in defaults) list.push({ id: 'margin-1e39', options: { margin: 1e39 } });
+  return list;
+}
+
+function applyExtreme(definition: AnyLossDefinition, inputs: HostInputs, extreme: Extreme): HostInputs {
+  const roles = (definition.contract as LossContract<string, object> | undefined)?.roles ?? {};
+  const role = (name: string): InputRole => (roles as Record<string, InputRole>)[name] ?? 'embeddings';
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, tensor]) => {
+      const scalar = extreme.scalars?.[name];
+      if (scalar !== undefined) return [name, { shape: [], values: [scalar] }];
+      if (extreme.rowScale !== undefined && role(name) === 'embeddings' && tensor.shape.length >= 2) {
+        return [name, { shape: tensor.shape, values: tensor.values.map((v) => v * extreme.rowScale!) }];
+      }
+      return [name, tensor];
+    }),
+  );
+}
+
+export function registerExtremeContract<T>(registry: CaseRegistry<T>, definitions: readonly AnyLossDefinition[]): void {
+  const reference = createReferenceBackend();
+  for (const definition of definitions) {
+    const spec = lossCaseSpecs[definition.name] ?? genericSpec(definition.inputs);
+    const base = spec.randomCase(new RandomSource(`extreme/${definition.name}`), 0);
+    for (const extreme of extremesFor(definition)) {
+      registry.test(`extreme/${definition.name}/${extreme.id}`, async (backend) => {
+        const host = applyExtreme(definition, base.inputs, extreme);
+        const options = { ...base.options, ...extreme.options };
+        const call = <U>(b: TensorBackend<U>) => {
+          const inputs = createInputs(b, host);
+          return { inputs, options, owned: Object.values(inputs) };
+        };
+        const values = expectTypedOrFinite(await runCall(backend, call, definition));
+        if (!values) return;
+        const expected = expectTypedOrFinite(await runCall(reference, call, definition));
+        if (!expected) return;
+        compareWithReference(values, expected, backend.capabilities.precision);
+      });
+    }
+  }
+}
+
+function compareWithReference(actual: Readonly<Record<string, ActualTensor>>, expected: Readonly<Record<string, ActualTensor>>, precision: keyof typeof tolerances) {
+  const tolerance = tolerances[precision];
+  assertNoMismatches(
+    Object.keys(expected).map((name) =>
+      compareValues(name, actual[name]!, expected[name]!, tolerance, name === 'loss' ? 'loss' : 'gradient'),
+    ),
+  );
+}
