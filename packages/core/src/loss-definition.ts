@@ -77,9 +77,7 @@ export function computeLossAndGradients<T, I extends string, O extends object>(
   const deviceChecked = [...checked.deviceChecked];
   if (upstream !== undefined) {
     checkTensor(backend, upstream, 'upstream', 'embeddings');
-    const values = hostValues(backend, upstream);
-    if (values) checkKnownValues(values, backend.shape(upstream), 'embeddings', 'upstream', backend.capabilities.precision);
-    else deviceChecked.push(['upstream', upstream]);
+    if (backend.capabilities.checkValues !== 'off') checkUpstreamValues(backend, upstream, deviceChecked);
   }
   return backend.scope(() => {
     const forward = loss.forward(backend, inputs, resolved);
@@ -118,6 +116,13 @@ function prepareCall<T, I extends string, O extends object>(
   checkInputsObject(loss.inputs, inputs);
   const resolved = loss.resolveOptions(options);
   return { resolved, checked: checkCall(backend, loss, inputs, resolved) };
+}
+
+/** Upstream values like an input's: on the host when known, else flagged on the device. */
+function checkUpstreamValues<T>(backend: TensorBackend<T>, upstream: T, deviceChecked: (readonly [string, T])[]): void {
+  const values = hostValues(backend, upstream);
+  if (values) checkKnownValues(values, backend.shape(upstream), 'embeddings', 'upstream', backend.capabilities.precision);
+  else deviceChecked.push(['upstream', upstream]);
 }
 
 function describeReduction(options: object): string {

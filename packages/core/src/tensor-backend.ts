@@ -35,6 +35,12 @@ export interface BackendCapabilities {
    * Absent: the default for the backend's precision (`defaultMemoryBudgetBytes`).
    */
   readonly memoryBudgetBytes?: number;
+  /**
+   * `'off'` skips the value checks of every call (host scans of the inputs, device-side flags); shapes, dtypes,
+   * options and memory are still checked. An explicit opt-out for inputs known to be finite; the cost of the
+   * checks is in the bench (`apps/bench`, the `checks` rows). Absent: `'on'`.
+   */
+  readonly checkValues?: 'on' | 'off';
 }
 
 /** A constant integer index table, known from shapes alone (never read from tensor values). */

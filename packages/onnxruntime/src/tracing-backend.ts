@@ -174,7 +174,13 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
     },
 
     sum: reduce('ReduceSum'),
-    max: reduce('ReduceMax'),
+    max: (x, axis, keepDims) => {
+      // ORT's ReduceMax (opset 17) skips NaN; IEEE 754 maximum propagates it, so NaN rows are restored.
+      const largest = reduce('ReduceMax')(x, axis, keepDims);
+      const nanFlags = node('Cast', [node('IsNaN', [x], [...x.shape], 'bool')], [...x.shape], 'float32', { to: intAttribute(1) });
+      const anyNan = node('Cast', [reduce('ReduceMax')(nanFlags, axis, keepDims)], [...largest.shape], 'bool', { to: intAttribute(9) });
+      return node('Where', [anyNan, constant([], Number.NaN), largest], [...largest.shape], 'float32');
+    },
     matmul(a, b, matmulOptions = {}) {
       const transposeA = !!matmulOptions.transposeA;
       const transposeB = !!matmulOptions.transposeB;

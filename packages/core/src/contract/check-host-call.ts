@@ -17,6 +17,8 @@ export interface HostCallTarget {
   readonly name: string;
   readonly precision: FloatPrecision;
   readonly memoryBudgetBytes?: number;
+  /** `'off'` skips the value checks (see `BackendCapabilities.checkValues`). */
+  readonly checkValues?: 'on' | 'off';
   /** Live similarity-sized matrices of the target's kernel (see `SimilarityCrossEntropy.workingMatrices`). */
   readonly workingMatrices?: (constantShift: boolean, rows: number) => number;
 }
@@ -62,6 +64,7 @@ function hostView(target: HostCallTarget): TensorBackend<HostInput> {
       precision: target.precision,
       hostReadable: false,
       ...(target.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: target.memoryBudgetBytes }),
+      ...(target.checkValues === undefined ? {} : { checkValues: target.checkValues }),
     },
     ...(workingMatrices
       ? { fused: { similarityCrossEntropy: { forward: unsupported, backward: unsupported, workingMatrices: (q: { constantShift: boolean; rows: number }) => workingMatrices(q.constantShift, q.rows) } } }

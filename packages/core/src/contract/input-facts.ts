@@ -39,9 +39,10 @@ function checkLabel(value: number, index: number, argument: string, precision: F
   if (!Number.isInteger(value)) {
     throw new ContrastiveInputError(argument, 'integer class labels', `${value} at index ${index}`);
   }
-  if (Math.abs(value) > exact) {
+  // Below 2^24 (float32) every integer is exact and nothing larger rounds onto one: 2^24 + 1 becomes 2^24.
+  if (Math.abs(value) >= exact) {
     const limit = `2^${Math.log2(exact)} = ${exact}`;
-    throw new ContrastiveInputError(argument, `integer labels of magnitude at most ${limit} (exact in ${precision})`, `${value} at index ${index}`);
+    throw new ContrastiveInputError(argument, `integer labels of magnitude below ${limit} (exact in ${precision})`, `${value} at index ${index}`);
   }
 }
 

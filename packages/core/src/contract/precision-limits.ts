@@ -13,7 +13,7 @@ export interface PrecisionLimits {
    * float16 (whose range is small; its sums are short).
    */
   readonly intermediate: number;
-  /** Largest magnitude up to which every integer is exact: class labels must stay at or below it. */
+  /** Integers of smaller magnitude are all exact (and no other value rounds onto one): labels stay below it. */
   readonly exactIntegers: number;
   /** Rounds a float64 value to this precision (Infinity where it overflows). */
   readonly round: (value: number) => number;

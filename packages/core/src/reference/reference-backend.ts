@@ -25,6 +25,8 @@ export interface ReferenceBackendOptions {
    * N = 1400 pairs unchunked; `withChunking` for more).
    */
   readonly memoryBudgetBytes?: number;
+  /** `'off'` skips the value checks of every call (see `BackendCapabilities.checkValues`). Default `'on'`. */
+  readonly checkValues?: 'on' | 'off';
 }
 
 export function createReferenceBackend(options: ReferenceBackendOptions = {}): TensorBackend<ReferenceTensor> {
@@ -57,6 +59,7 @@ export function createReferenceBackend(options: ReferenceBackendOptions = {}): T
       precision: 'float64',
       hostReadable: true,
       ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }),
+      ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
     },
 
     fromArray(values: ArrayLike<number>, shape: Shape) {
