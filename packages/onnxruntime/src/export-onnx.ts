@@ -39,6 +39,11 @@ export interface TraceOptions {
    * `ContrastiveResourceError`. Default 4 GiB.
    */
   readonly memoryBudgetBytes?: number;
+  /**
+   * `'off'` skips the value checks of each call (the runner's host scans, the eager backend's device flags);
+   * shapes, options and memory are still checked. Default `'on'`.
+   */
+  readonly checkValues?: 'on' | 'off';
 }
 
 /** The output name of the gradient of `input`. */

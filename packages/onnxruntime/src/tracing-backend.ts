@@ -42,6 +42,8 @@ export interface TracingBackendOptions {
    * Default 4 GiB: the wasm32 heap of onnxruntime-web ends there; onnxruntime-node users may raise it.
    */
   readonly memoryBudgetBytes?: number;
+  /** `'off'` skips the value checks of every call (see `BackendCapabilities.checkValues`). Default `'on'`. */
+  readonly checkValues?: 'on' | 'off';
 }
 
 /** The default `memoryBudgetBytes` of the ONNX Runtime backends and runner. */
@@ -96,6 +98,7 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
       precision: 'float32',
       hostReadable: false,
       memoryBudgetBytes: options.memoryBudgetBytes ?? defaultOnnxMemoryBudgetBytes,
+      ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
     },
     fused: { similarityCrossEntropy: constantShiftKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes) },
 
