@@ -69,6 +69,7 @@ export default defineConfig({
             { text: 'Playground', link: '/guides/playground' },
             { text: 'Data-parallel training', link: '/guides/data-parallel' },
             { text: 'Benchmarks', link: '/guides/benchmarks' },
+            { text: 'Guarantees', link: '/guides/guarantees' },
             { text: 'Troubleshooting', link: '/guides/troubleshooting' },
           ],
         },

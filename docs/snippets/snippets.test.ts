@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const lossSnippets = readdirSync(new URL('./losses/', import.meta.url)).filter((name) => name.endsWith('.ts'));
-const nodeSnippets = ['getting-started-node.ts', 'input-errors.ts'];
+const nodeSnippets = ['getting-started-node.ts', 'input-errors.ts', 'guarantees.ts'];
 
 afterEach(() => vi.restoreAllMocks());
 
