@@ -46,8 +46,9 @@ export function checkWorkingSet<T>(backend: TensorBackend<T>, lossName: string, 
   const bytes = matrices * set.rows * set.columns * bytesPerElement[backend.capabilities.precision];
   const budget = memoryBudgetBytes(backend);
   if (bytes <= budget) return;
-  const instead =
-    'use withChunking(backend, { blockRows }) from @contrastive/core (row blocks, O(blockRows x N) memory), a backend with a fused kernel ' +
+  const instead = set.matrices !== undefined
+    ? 'use a smaller batch (for a metric such as uniformity, a random subset of rows estimates it), or raise the budget with the backend option memoryBudgetBytes'
+    : 'use withChunking(backend, { blockRows }) from @contrastive/core (row blocks, O(blockRows x N) memory), a backend with a fused kernel ' +
     '(@contrastive/onnxruntime, @contrastive/webgpu), or a smaller batch; raise the budget with the backend option memoryBudgetBytes';
   throw new ContrastiveResourceError(
     `${lossName} on ${backend.name} (${set.rows} x ${set.columns} similarities, ${matrices} live matrices)`,
