@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
-import { nodeSourceResolution } from '../../vitest.shared.ts';
+import { nodeSourceResolution, testRunSettings } from '../../vitest.shared.ts';
 
 export default defineConfig({
   ...nodeSourceResolution,
-  test: { include: ['src/**/*.test.ts'], testTimeout: 120_000 },
+  test: { include: ['src/**/*.test.ts'], ...testRunSettings('demo-node') },
 });

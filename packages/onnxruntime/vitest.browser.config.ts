@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { chromiumArgs, chromiumPath, sourceConditions } from '../../vitest.shared.ts';
+import { chromiumArgs, chromiumPath, sourceConditions, testRunSettings } from '../../vitest.shared.ts';
 
 /** The fixtures shipped with @contrastive/conformance (`fixtures/` beside its package.json), read on the Node side. */
 const fixturesDirectory = join(dirname(createRequire(import.meta.url).resolve('@contrastive/conformance/package.json')), 'fixtures');
@@ -18,8 +18,8 @@ export default defineConfig({
   // onnxruntime-web finds its .wasm beside its own module (import.meta.url): keep it out of Vite's pre-bundling.
   optimizeDeps: { exclude: ['onnxruntime-web'], include: ['protobufjs'] },
   test: {
+    ...testRunSettings('onnxruntime-browser'),
     include: ['src/**/*.browser.test.ts'],
-    testTimeout: 300_000,
     browser: {
       enabled: true,
       headless: true,

@@ -1,13 +1,13 @@
 import type { FixtureFile } from '@contrastive/conformance';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { chromiumArgs, chromiumPath, conformanceFixtureFiles, sourceConditions } from '../../vitest.shared.ts';
+import { chromiumArgs, chromiumPath, conformanceFixtureFiles, sourceConditions, testRunSettings } from '../../vitest.shared.ts';
 
 export default defineConfig({
   resolve: { conditions: [...sourceConditions, 'module', 'browser', 'development|production'] },
   test: {
+    ...testRunSettings('tfjs-webgl-browser'),
     include: ['src/**/*.browser.test.ts'],
-    testTimeout: 120_000,
     provide: { conformanceFixtures: conformanceFixtureFiles<FixtureFile>(import.meta.url) },
     browser: {
       enabled: true,

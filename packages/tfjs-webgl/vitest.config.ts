@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.ts';
+import { sourceConditions, testRunSettings } from '../../vitest.shared.ts';
 
 // Node tests run in Vite's server (ssr) environment, which ignores `resolve.conditions`: without the `ssr` entry
 // `@contrastive/core` resolves to its (possibly stale) dist/ instead of its sources. The other conditions are
@@ -9,5 +9,5 @@ const serverConditions = [...sourceConditions, 'module', 'node', 'development|pr
 export default defineConfig({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: serverConditions } },
-  test: { include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'], testTimeout: 60_000 },
+  test: { include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'], ...testRunSettings('tfjs-webgl-node') },
 });

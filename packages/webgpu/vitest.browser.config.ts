@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
 import type { BrowserCommand } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
-import { chromiumArgs, chromiumPath, sourceConditions } from '../../vitest.shared.ts';
+import { chromiumArgs, chromiumPath, sourceConditions, testRunSettings } from '../../vitest.shared.ts';
 
 /**
  * Browsers cannot list directories: this command (run by vitest in Node) reads the fixture files that ship with
@@ -23,8 +23,8 @@ const readConformanceFixtures: BrowserCommand<[]> = async () => {
 export default defineConfig({
   resolve: { conditions: sourceConditions },
   test: {
+    ...testRunSettings('webgpu-browser'),
     include: ['src/**/*.browser.test.ts'],
-    testTimeout: 120_000,
     browser: {
       enabled: true,
       commands: { readConformanceFixtures },
