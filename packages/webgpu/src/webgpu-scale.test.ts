@@ -15,7 +15,8 @@ const pairs = Number(process.env.CONTRASTIVE_WEBGPU_SCALE_PAIRS ?? 16384);
 const dimension = 128;
 const temperature = 0.5;
 
-describe.skipIf(!enabled)(`NT-Xent at N = ${pairs} pairs, D = ${dimension} (fused, Dawn)`, () => {
+const gate = enabled ? '' : ' (skipped: the scale check runs in .ci/run, or set CONTRASTIVE_WEBGPU_SCALE=1)';
+describe.skipIf(!enabled)(`NT-Xent at N = ${pairs} pairs, D = ${dimension} (fused, Dawn)${gate}`, () => {
   it('matches the chunked float64 reference without ever allocating N x N', { timeout: 3_600_000 }, async () => {
     const backend = await createNodeBackend();
     const anchorValues = Float32Array.from(randomValues(pairs * dimension, 17));
