@@ -11,6 +11,7 @@ export type {
 } from './tensor-backend.js';
 export { ContrastiveInputError, ContrastiveResourceError, formatBytes, formatShape } from './errors.js';
 export { checkDeviceRead, flagOutputs } from './contract/device-check.js';
+export type { DeviceCandidate } from './contract/device-check.js';
 export { checkLossCall } from './loss-definition.js';
 export { checkHostCall } from './contract/check-host-call.js';
 export type { HostCallTarget, HostValues } from './contract/check-host-call.js';

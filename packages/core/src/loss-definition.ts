@@ -1,6 +1,6 @@
 import type { TensorBackend } from './tensor-backend.js';
 import { checkBackend, checkCall, checkInputsObject, checkLoss, checkTensor, hostValues, type CheckedCall } from './contract/check-call.js';
-import { flagOutputs } from './contract/device-check.js';
+import { flagOutputs, type DeviceCandidate } from './contract/device-check.js';
 import { checkKnownValues } from './contract/input-facts.js';
 import type { LossContract } from './contract/loss-contract.js';
 import { collectTensors } from './reference/tensor-tracker.js';
@@ -100,7 +100,7 @@ export function checkLossCall<T, I extends string, O extends object>(
   loss: LossDefinition<I, O>,
   inputs: LossInputs<T, I>,
   options: Partial<O> | undefined,
-): { options: O; deviceChecked: readonly (readonly [string, T])[] } {
+): { options: O; deviceChecked: readonly DeviceCandidate<T>[] } {
   const { resolved, checked } = prepareCall(backend, loss, inputs, options);
   return { options: resolved, deviceChecked: checked.deviceChecked };
 }
@@ -119,7 +119,7 @@ function prepareCall<T, I extends string, O extends object>(
 }
 
 /** Upstream values like an input's: on the host when known, else flagged on the device. */
-function checkUpstreamValues<T>(backend: TensorBackend<T>, upstream: T, deviceChecked: (readonly [string, T])[]): void {
+function checkUpstreamValues<T>(backend: TensorBackend<T>, upstream: T, deviceChecked: DeviceCandidate<T>[]): void {
   const values = hostValues(backend, upstream);
   if (values) checkKnownValues(values, backend.shape(upstream), 'embeddings', 'upstream', backend.capabilities.precision);
   else deviceChecked.push(['upstream', upstream]);

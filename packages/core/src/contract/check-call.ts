@@ -12,6 +12,7 @@ import type { Shape, TensorBackend } from '../tensor-backend.js';
 import { checkKnownValues } from './input-facts.js';
 import type { InputFacts, InputRole, LossContract } from './loss-contract.js';
 import { formatLimit, precisionLimits } from './precision-limits.js';
+import type { DeviceCandidate } from './device-check.js';
 import { checkWorkingSet } from './working-set.js';
 
 const floatTypes = new Set(['float16', 'float32', 'float64']);
@@ -75,7 +76,7 @@ export function hostValues<T>(backend: TensorBackend<T>, x: T): ArrayLike<number
 
 export interface CheckedCall<T> {
   /** Inputs whose values live on a device only: flagged in the computation (`flagOutputs`). */
-  readonly deviceChecked: readonly (readonly [string, T])[];
+  readonly deviceChecked: readonly DeviceCandidate<T>[];
 }
 
 /** Everything before the forward: tensors, shapes (the loss's `validate`), values, magnitudes, memory. */
@@ -90,13 +91,13 @@ export function checkCall<T, I extends string, O extends object>(
   loss.validate(backend, inputs, options);
   const precision = backend.capabilities.precision;
   const facts: { [K in I]?: InputFacts } = {};
-  const deviceChecked: (readonly [string, T])[] = [];
+  const deviceChecked: DeviceCandidate<T>[] = [];
   const checkValues = backend.capabilities.checkValues !== 'off';
   for (const name of checkValues ? present : []) {
     const x = inputs[name]!;
     const values = hostValues(backend, x);
     if (values) facts[name] = checkKnownValues(values, backend.shape(x), roleOf(loss, name), name, precision);
-    else deviceChecked.push([name, x]);
+    else deviceChecked.push([name, x, roleOf(loss, name)]);
   }
   const contract = loss.contract as LossContract<I, O> | undefined;
   const limit = precisionLimits[precision].intermediate;

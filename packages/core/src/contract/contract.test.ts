@@ -94,6 +94,16 @@ describe('device-side value flags (a backend whose values are not host-readable)
     disposeAll(b, result);
     expect(b.liveCount()).toBe(before);
   });
+  it('a device-computed CLIP logitScale <= 0 and SupCon labels beyond 2^24 are named at read', async () => {
+    const b = deviceLike();
+    const rows = b.fromArray([1, 0, 0.5, 0.2, 1, 0], [2, 3]);
+    const scale = b.mul(b.fill([], -1), b.fill([], 1));
+    const result = computeLossAndGradients(b, clip, { anchors: rows, positives: rows, logitScale: scale });
+    await expect(b.read(result.loss)).rejects.toThrow('logitScale: expected a finite value > 0 in float32, got a value outside that range');
+    const labels = b.mul(b.fromArray([2 ** 24, 0], [2]), b.fill([], 1));
+    const supervised = computeLoss(b, supCon, { embeddings: rows, labels });
+    await expect(b.read(supervised)).rejects.toThrow('labels: expected finite labels of magnitude below 16777216');
+  });
   it('finite device inputs read back unchanged', async () => {
     const b = deviceLike();
     const reference = createReferenceBackend() as TensorBackend<unknown>;

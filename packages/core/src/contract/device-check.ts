@@ -5,11 +5,16 @@
  * blame and throws the same `ContrastiveInputError` as the host check. Costs one multiply and one sum per input.
  */
 import { ContrastiveInputError } from '../errors.js';
-import type { TensorBackend } from '../tensor-backend.js';
+import type { FloatPrecision, TensorBackend } from '../tensor-backend.js';
+import type { InputRole } from './loss-contract.js';
+import { precisionLimits } from './precision-limits.js';
+
+/** An input checked on the device: its argument name, the tensor, and its role (default `embeddings`). */
+export type DeviceCandidate<T> = readonly [string, T, InputRole?];
 
 interface DeviceCheck {
-  /** The inputs whose values were not known on the host, by argument name. */
-  readonly candidates: readonly (readonly [string, unknown])[];
+  /** The inputs whose values were not known on the host. */
+  readonly candidates: readonly DeviceCandidate<unknown>[];
 }
 
 const pending = new WeakMap<object, DeviceCheck>();
@@ -25,16 +30,35 @@ export function nonFiniteFlag<T>(b: TensorBackend<T>, x: T): T {
 }
 
 /**
+ * The flag of one input for its role: non-finite values for every role; for a `scale`, `log(x)` (NaN or -Infinity
+ * exactly when `x <= 0`); for `labels`, magnitudes at or above the exact-integer limit become NaN first. (Whether
+ * labels are integers cannot be told on the device without a rounding primitive; host values are checked fully.)
+ */
+export function valueFlag<T>(b: TensorBackend<T>, x: T, role: InputRole = 'embeddings'): T {
+  if (role === 'scale') return nonFiniteFlag(b, b.log(x));
+  if (role !== 'labels') return nonFiniteFlag(b, x);
+  const limit = b.fill([], precisionLimits[b.capabilities.precision].exactIntegers);
+  const inRange = b.greater(limit, b.abs(x));
+  return nonFiniteFlag(b, b.where(inRange, x, b.fill([], Number.NaN)));
+}
+
+function expectedFor(role: InputRole | undefined, precision: FloatPrecision): string {
+  if (role === 'scale') return `a finite value > 0 in ${precision}`;
+  if (role === 'labels') return `finite labels of magnitude below ${precisionLimits[precision].exactIntegers} (exact in ${precision})`;
+  return `finite values in ${precision}`;
+}
+
+/**
  * Adds the flags of the `candidates` to every output (`output + 0`, or NaN when an input is non-finite) and
  * remembers the candidates for `checkDeviceRead`. Returns the flagged outputs, keyed like `outputs`.
  */
 export function flagOutputs<T, K extends string>(
   b: TensorBackend<T>,
-  candidates: readonly (readonly [string, T])[],
+  candidates: readonly DeviceCandidate<T>[],
   outputs: { readonly [key in K]?: T },
 ): { [key in K]?: T } {
   if (candidates.length === 0) return { ...outputs };
-  const flag = candidates.map(([, x]) => nonFiniteFlag(b, x)).reduce((sum, next) => b.add(sum, next));
+  const flag = candidates.map(([, x, role]) => valueFlag(b, x, role)).reduce((sum, next) => b.add(sum, next));
   const flagged: { [key in K]?: T } = {};
   for (const key of Object.keys(outputs) as K[]) {
     const output = outputs[key];
@@ -57,16 +81,16 @@ export async function checkDeviceRead<T, V extends ArrayLike<number>>(backend: T
   let finite = true;
   for (let i = 0; i < values.length && finite; i++) finite = Number.isFinite(values[i]!);
   if (finite) return values;
-  const blamed: string[] = [];
-  for (const [argument, input] of check.candidates) {
+  const blamed: [string, InputRole | undefined][] = [];
+  for (const [argument, input, role] of check.candidates) {
     if (!backend.isTensor(input) || backend.isDisposed?.(input)) {
-      blamed.push(`${argument} (disposed since)`);
+      blamed.push([`${argument} (disposed since)`, role]);
       continue;
     }
-    const flag = backend.scope(() => nonFiniteFlag(backend, input));
+    const flag = backend.scope(() => valueFlag(backend, input, role));
     try {
       const [value] = await backend.read(flag);
-      if (!Number.isFinite(value!)) blamed.push(argument);
+      if (!Number.isFinite(value!)) blamed.push([argument, role]);
     } finally {
       backend.dispose(flag);
     }
@@ -75,6 +99,8 @@ export async function checkDeviceRead<T, V extends ArrayLike<number>>(backend: T
   if (blamed.length === 0) {
     throw new Error(`${backend.name}: a non-finite result from finite inputs (a bug in contrastive: please report it with the inputs)`);
   }
-  const argument = blamed.join(', ');
-  throw new ContrastiveInputError(argument, `finite values in ${precision}`, 'a non-finite value (found on the device when reading the result)');
+  const role = blamed[0]![1];
+  const argument = blamed.map(([name]) => name).join(', ');
+  const actual = role === 'scale' || role === 'labels' ? 'a value outside that range' : 'a non-finite value';
+  throw new ContrastiveInputError(argument, expectedFor(role, precision), `${actual} (found on the device when reading the result)`);
 }
