@@ -33,6 +33,12 @@ export interface AcquiredDevice {
   readonly device: GPUDevice;
   readonly ownsDevice: boolean;
   readonly adapterInfo: string;
+  /**
+   * The `GPU` object and adapter the device came from, when the backend requested it. The backend holds them
+   * for its lifetime: in Node, Dawn aborts the process if the `GPU` object is garbage-collected while one of its
+   * devices is in use (`createWebGpuBackend({ gpu: create([]) })` keeps no other reference).
+   */
+  readonly origin?: { readonly gpu: GPU; readonly adapter: GPUAdapter };
 }
 
 export async function acquireDevice(options: DeviceOptions): Promise<AcquiredDevice> {
@@ -54,7 +60,7 @@ export async function acquireDevice(options: DeviceOptions): Promise<AcquiredDev
     const device = await adapter.requestDevice({ requiredLimits, label: 'contrastive-webgpu' });
     const info = adapter.info as GPUAdapterInfo | undefined;
     const adapterInfo = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
-    return { device, ownsDevice: true, adapterInfo };
+    return { device, ownsDevice: true, adapterInfo, origin: { gpu, adapter } };
   } catch (error) {
     throw new WebGpuUnavailableError(`requestDevice() failed: ${(error as Error).message}`);
   }

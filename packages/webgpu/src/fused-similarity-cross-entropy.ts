@@ -37,6 +37,9 @@ export function fusedSimilarityCrossEntropy(
   const runner = context.runner;
   const tiles = (total: number, rows: number, dimension: number) => tileRanges(total, rows, dimension, workPerDispatch);
   return {
+    // For core's memory guard: no matrix of the similarity's size is ever allocated (stats and gradients are O(N D)).
+    workingMatrices: () => 0,
+
     forward(_backend, inputs) {
       const anchors = context.live(inputs.anchors);
       const keys = inputs.keysAreAnchors ? anchors : context.live(inputs.keys);

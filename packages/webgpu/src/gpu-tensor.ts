@@ -1,8 +1,14 @@
 import type { Shape } from '@contrastive/core';
+import type { KnownValues } from './known-values.js';
 
 /** A GPU buffer shared by tensors that view the same values (a reshape shares its input's storage). */
 export class GpuStorage {
   references = 1;
+  /**
+   * The values as the host gave them (`fromArray`, a small `fill`), for core's host checks; undefined for values
+   * computed on the GPU, for user buffers, and once the buffer was handed out (`bufferOf`), as it may be written.
+   */
+  known: KnownValues | undefined;
   constructor(
     readonly buffer: GPUBuffer,
     /** False for buffers the user passed in (`fromBuffer`): never released to the pool nor destroyed. */

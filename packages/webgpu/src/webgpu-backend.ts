@@ -5,10 +5,10 @@ import { elementwise } from './elementwise-ops.js';
 import type { WebGpuDeviceLostError } from './errors.js';
 import { fusedSimilarityCrossEntropy } from './fused-similarity-cross-entropy.js';
 import type { GpuTensor } from './gpu-tensor.js';
-import { floatBits } from './kernel-runner.js';
-import { fillShader } from './shaders/layout-shaders.js';
+import { checkShape, hostTransfer } from './host-transfer.js';
+import { checkMemoryBudgetOption, memoryBudget } from './memory-budget.js';
 import * as structural from './structural-ops.js';
-import { tensorUsage, WebGpuContext } from './webgpu-context.js';
+import { WebGpuContext } from './webgpu-context.js';
 
 export interface WebGpuBackendOptions extends DeviceOptions {
   /** Use the fused, tiled `similarityCrossEntropy` (default true); false runs core's composed reference. */
@@ -18,6 +18,12 @@ export interface WebGpuBackendOptions extends DeviceOptions {
    * sized by it, keeping every dispatch short (browsers reset the GPU after a few seconds in one dispatch).
    */
   readonly workPerDispatch?: number;
+  /**
+   * Bytes one loss call may keep alive at once (`capabilities.memoryBudgetBytes`; core throws
+   * `ContrastiveResourceError` above it before any kernel runs). Default: 2 GiB, or 16 times the device's largest
+   * buffer when that is smaller (the composed kernel's live similarity matrices; the fused kernel keeps none).
+   */
+  readonly memoryBudgetBytes?: number;
 }
 
 /** The WebGPU tensor backend: core's interface plus GPU-resident input and output. */
@@ -35,9 +41,17 @@ export interface WebGpuBackend extends TensorBackend<GpuTensor> {
   bufferOf(x: GpuTensor): GPUBuffer;
   /** Hands `x`'s values to the caller as a `GPUBuffer` they own (and must destroy); disposes `x`. */
   takeBuffer(x: GpuTensor): GPUBuffer;
+  /** Core's contract hook: true once `x` is disposed. */
+  isDisposed(x: GpuTensor): boolean;
+  /** Core's contract hook: the values given to `fromArray` (or a small `fill`); undefined for values computed on the GPU. */
+  knownValues(x: GpuTensor): ArrayLike<number> | undefined;
   /** Buffer pool statistics: live buffers, largest allocation, bytes held. */
   poolStats(): BufferPoolStats;
-  /** Frees pooled buffers and, when the backend requested the device, destroys it. */
+  /**
+   * Frees pooled buffers, destroys the device when the backend requested it, and lets go of the `GPU` object
+   * (Node: the `create([])` result, held until now so that Dawn never sees it collected while in use). Call it
+   * when done; every later call throws `WebGpuDeviceLostError`.
+   */
   destroy(): void;
 }
 
@@ -52,50 +66,28 @@ export interface WebGpuBackend extends TensorBackend<GpuTensor> {
  * console.log((await backend.read(loss))[0]);
  */
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+  checkMemoryBudgetOption(options.memoryBudgetBytes);
   const context = new WebGpuContext(await acquireDevice(options));
-  const backend = buildBackend(context);
+  const backend = buildBackend(context, memoryBudget(options.memoryBudgetBytes, context.limits));
   if (options.fused === false) return backend;
   return Object.assign(backend, { fused: { similarityCrossEntropy: fusedSimilarityCrossEntropy(context, backend, options.workPerDispatch) } });
 }
 
-function buildBackend(context: WebGpuContext): WebGpuBackend {
+function buildBackend(context: WebGpuContext, memoryBudgetBytes: number): WebGpuBackend {
   const binary = (op: 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'equal' | 'greater') => (a: GpuTensor, b: GpuTensor) =>
     elementwise(context, op, [a, b]);
   const unary = (op: 'neg' | 'abs' | 'exp' | 'log' | 'log1p' | 'sqrt') => (x: GpuTensor) => elementwise(context, op, [x]);
-  const fill = (shape: Shape, value: number) => {
-    checkShape(shape, 'shape');
-    const out = context.allocate(shape);
-    context.runner.run(fillShader, [out.size, floatBits(value)], [out], out.size);
-    return out;
-  };
-  return {
+  const transfer = hostTransfer(context, () => backend);
+  const backend: WebGpuBackend = {
     specificationVersion,
     name: 'webgpu',
-    capabilities: { execution: 'eager', precision: 'float32', hostReadable: false },
+    capabilities: { execution: 'eager', precision: 'float32', hostReadable: false, memoryBudgetBytes },
     device: context.device,
     limits: context.limits,
-    adapterInfo: context.acquired.adapterInfo,
+    adapterInfo: context.adapterInfo,
     lost: context.lost,
 
-    fromArray(values, shape) {
-      checkShape(shape, 'shape');
-      const size = shape.reduce((acc, extent) => acc * extent, 1);
-      if (values.length !== size) throw new ContrastiveInputError('values', `${size} values for shape ${formatShape(shape)}`, `${values.length} values`);
-      const out = context.allocate(shape);
-      if (size > 0) context.device.queue.writeBuffer(out.buffer, 0, Float32Array.from(values));
-      return out;
-    },
-    fill,
-    fromBuffer: (buffer, shape) => (checkShape(shape, 'shape'), context.wrap(buffer, shape)),
-    bufferOf: (x) => context.live(x).buffer,
-    takeBuffer(x) {
-      context.live(x);
-      const buffer = context.device.createBuffer({ size: x.byteLength, usage: tensorUsage });
-      context.runner.copy(x.buffer, buffer, x.byteLength);
-      context.tracker.dispose(x);
-      return buffer;
-    },
-
+    ...transfer,
     shape: (x) => x.shape,
     reshape(x, shape) {
       checkShape(shape, 'shape');
@@ -129,22 +121,12 @@ function buildBackend(context: WebGpuContext): WebGpuBackend {
     max: (x, axis, keepDims) => structural.reduce(context, x, axis, keepDims, 'max'),
     matmul: (a, b, options) => structural.matmul(context, a, b, options),
 
-    read: (x) => context.read(x),
-
     scope: (fn) => context.tracker.scope(fn),
     dispose: (x) => context.tracker.dispose(x),
     liveCount: () => context.tracker.liveCount,
     isTensor: (value): value is GpuTensor => context.owns(value),
     poolStats: () => context.pool.stats(),
-    destroy() {
-      context.pool.trim(0);
-      if (context.acquired.ownsDevice) context.device.destroy();
-    },
+    destroy: () => context.destroy(),
   };
-}
-
-function checkShape(shape: Shape, argument: string): void {
-  if (!Array.isArray(shape) || shape.some((extent) => !Number.isInteger(extent) || extent < 0)) {
-    throw new ContrastiveInputError(argument, 'an array of non-negative integer extents', JSON.stringify(shape));
-  }
+  return backend;
 }

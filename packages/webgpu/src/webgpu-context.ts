@@ -20,11 +20,19 @@ export class WebGpuContext {
   readonly runner: KernelRunner;
   readonly tracker: TensorTracker<GpuTensor>;
   readonly lost: Promise<WebGpuDeviceLostError>;
+  readonly adapterInfo: string;
+  private readonly ownsDevice: boolean;
+  /** Held so that Dawn's `GPU` object outlives the device (see `AcquiredDevice.origin`); dropped by `destroy`. */
+  private origin: AcquiredDevice['origin'];
+  private destroyed = false;
   private lostError: WebGpuDeviceLostError | undefined;
   private pendingError: WebGpuBackendError | Error | undefined;
 
-  constructor(readonly acquired: AcquiredDevice) {
+  constructor(acquired: AcquiredDevice) {
     this.device = acquired.device;
+    this.adapterInfo = acquired.adapterInfo;
+    this.ownsDevice = acquired.ownsDevice;
+    this.origin = acquired.origin;
     this.limits = readLimits(this.device);
     this.pool = new BufferPool(this.device);
     this.runner = new KernelRunner(this.device, this.pool, this.limits);
@@ -49,6 +57,7 @@ export class WebGpuContext {
 
   /** Throws the typed error for a lost device, or one the device reported since the last call. */
   assertUsable(): void {
+    if (this.destroyed) throw new WebGpuDeviceLostError('destroyed', 'backend.destroy() was called');
     if (this.lostError) throw this.lostError;
     const pending = this.pendingError;
     if (pending) {
@@ -117,6 +126,18 @@ export class WebGpuContext {
     this.pool.release(staging);
     this.assertUsable();
     return values;
+  }
+
+  /**
+   * Frees pooled buffers, destroys the device when the backend requested it, and lets go of the `GPU` object and
+   * adapter, so that nothing of this backend keeps Dawn alive. Every later call throws `WebGpuDeviceLostError`.
+   */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.pool.trim(0);
+    if (this.ownsDevice) this.device.destroy();
+    this.origin = undefined;
   }
 
   private release(tensor: GpuTensor): void {

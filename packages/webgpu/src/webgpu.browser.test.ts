@@ -1,4 +1,4 @@
-import { computeLossAndGradients, createReferenceBackend, ntXent } from '@contrastive/core';
+import { computeLossAndGradients, ContrastiveInputError, createReferenceBackend, ntXent } from '@contrastive/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, randomValues } from '../test/compare.js';
 import { createWebGpuBackend, type WebGpuBackend } from './index.js';
@@ -32,6 +32,20 @@ describe('webgpu backend in Chromium', () => {
     expectClose(await gpu.read(loss), reference.readSync!(expected.loss), 1e-4, 1e-5);
     expectClose(await gpu.read(gradients.anchors!), reference.readSync!(expected.gradients.anchors!), 2e-4, 2e-5);
     expectClose(await gpu.read(gradients.positives!), reference.readSync!(expected.gradients.positives!), 2e-4, 2e-5);
+    for (const t of [loss, gradients.anchors!, gradients.positives!, anchors, positives]) gpu.dispose(t);
+    expect(gpu.liveCount()).toBe(before);
+  });
+
+  it('flags a non-finite computed input on the device (SwiftShader keeps x * 0 = NaN): read names it, nothing leaks', async () => {
+    const before = gpu.liveCount();
+    const anchors = gpu.scope(() => gpu.div(gpu.fill([4, 8], 1), gpu.fill([4, 8], 0)));
+    const positives = gpu.fromArray(randomValues(32, 3, 1), [4, 8]);
+    const { loss, gradients } = computeLossAndGradients(gpu, ntXent, { anchors, positives });
+    for (const output of [loss, gradients.anchors!, gradients.positives!]) {
+      const error = await gpu.read(output).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(ContrastiveInputError);
+      expect((error as ContrastiveInputError).argument).toBe('anchors');
+    }
     for (const t of [loss, gradients.anchors!, gradients.positives!, anchors, positives]) gpu.dispose(t);
     expect(gpu.liveCount()).toBe(before);
   });
