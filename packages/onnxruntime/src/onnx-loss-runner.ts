@@ -41,7 +41,6 @@ interface Signature {
   readonly outputNames: readonly string[];
   readonly gradientNames: readonly string[];
   readonly lossShape: Shape;
-  readonly bytes: Uint8Array;
 }
 
 /**
@@ -66,27 +65,31 @@ export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions):
         name: 'onnxruntime runner',
         precision: 'float32',
         memoryBudgetBytes: options.memoryBudgetBytes ?? defaultOnnxMemoryBudgetBytes,
+        ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
         workingMatrices: (constantShift, rows) => constantShiftWorkingMatrices(options.maxBlockBytes ?? defaultMaxBlockBytes, constantShift, rows),
       });
       const key = `${loss.name}|${JSON.stringify(resolved)}|${JSON.stringify(shapes)}`;
-      let signature = signatures.get(key);
-      if (!signature) {
+      // Signatures keep no model (object or bytes): a session evicted from the cache is traced again on a miss.
+      const trace = () => {
         const traceOptions = {
           ...(options.maxBlockBytes === undefined ? {} : { maxBlockBytes: options.maxBlockBytes }),
           ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }),
         };
         const traced = traceLoss(loss, resolved, shapes, traceOptions);
-        const bytes = encodeModel(traced.model);
-        signature = { ...traced, lossShape: traced.outputShapes['loss']!, bytes };
-        signatures.set(key, signature);
-        if (signatures.size > 4 * Math.max(1, options.maxSessions ?? 32)) signatures.delete(signatures.keys().next().value!);
-      }
+        const { inputNames, outputNames, gradientNames } = traced;
+        return { signature: { inputNames, outputNames, gradientNames, lossShape: traced.outputShapes['loss']! }, bytes: encodeModel(traced.model) };
+      };
+      let signature: Signature | undefined = signatures.get(key);
+      let bytes: Uint8Array | undefined;
+      if (signature) signatures.delete(key);
+      else ({ signature, bytes } = trace());
+      signatures.set(key, signature);
+      if (signatures.size > 4 * Math.max(1, options.maxSessions ?? 32)) signatures.delete(signatures.keys().next().value!);
       const feeds = signature.inputNames.map((name) => {
         const input = (inputs as Record<string, HostTensor>)[name]!;
         return { name, values: Float32Array.from(input.values), shape: input.shape };
       });
-      const bytes = signature.bytes;
-      const outputs = await sessions.run(key, () => bytes, feeds, signature.outputNames);
+      const outputs = await sessions.run(key, () => bytes ?? trace().bytes, feeds, signature.outputNames);
       const names = signature.outputNames;
       const gradients = Object.fromEntries(signature.gradientNames.map((name, i) => [name, outputs[names[i + 1]!]!])) as OnnxLossResult<I>['gradients'];
       return { loss: outputs['loss']!, lossShape: signature.lossShape, gradients };
@@ -94,7 +97,10 @@ export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions):
     get statistics() {
       return sessions.statistics;
     },
-    release: () => sessions.release(),
+    release: () => {
+      signatures.clear();
+      return sessions.release();
+    },
   };
 }
 

@@ -14,9 +14,9 @@ import { SessionCache, type SessionStatistics } from './session-cache.js';
 import { createTracingBackend } from './tracing-backend.js';
 
 export interface OnnxRuntimeBackend extends TensorBackend<OnnxTensor> {
-  /** Sessions created and graph runs so far. */
+  /** Sessions created, graph runs and evictions so far; sessions cached now and their estimated bytes. */
   readonly statistics: SessionStatistics;
-  /** Releases every cached ONNX Runtime session. */
+  /** Releases every cached ONNX Runtime session (after its queued runs); `statistics` then shows none. */
   release(): Promise<void>;
 }
 
@@ -27,6 +27,8 @@ export interface OnnxRuntimeBackendOptions extends OrtRuntimeOptions {
   readonly maxBlockBytes?: number;
   /** See `TracingBackendOptions.memoryBudgetBytes`. Default 4 GiB. */
   readonly memoryBudgetBytes?: number;
+  /** See `TracingBackendOptions.checkValues`. Default `'on'`. */
+  readonly checkValues?: 'on' | 'off';
 }
 
 interface PendingRead {
@@ -67,6 +69,7 @@ export function createOnnxRuntimeBackend(options: OnnxRuntimeBackendOptions): On
     name: options.name ?? 'onnxruntime',
     ...(options.maxBlockBytes === undefined ? {} : { maxBlockBytes: options.maxBlockBytes }),
     ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }),
+    ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
     read(tensor) {
       // Values flagged on the device (inputs computed in the graph) become the contract's typed error.
       return readBatched(tensor).then((values) => checkDeviceRead(tracing, tensor, values));

@@ -19,14 +19,39 @@ export interface OrtSessionLike {
 export interface OrtModuleLike {
   readonly InferenceSession: { create(buffer: Uint8Array, options?: object): Promise<OrtSessionLike> };
   readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensorLike;
+  /** Present on both runtimes; `versions.node` tells onnxruntime-node apart. */
+  readonly env?: { readonly versions?: { readonly node?: string } };
 }
 
-/** Which runtime runs the graphs, and how (session options: execution providers, threads, ...). */
+/**
+ * Which runtime runs the graphs, and how (session options: execution providers, threads, ...), and how many
+ * sessions stay cached. Sessions are cached per input shape (or graph structure); the least recently used ones
+ * are released until both `maxSessions` and `maxSessionBytes` hold (sessions running now and the most recently
+ * used one are never released).
+ */
 export interface OrtRuntimeOptions {
   /** The `onnxruntime-web` or `onnxruntime-node` module (`import * as ort from ...`). */
   readonly ort: OrtModuleLike;
-  /** Passed to `InferenceSession.create`, e.g. `{ executionProviders: ['webgpu'] }`. */
+  /**
+   * Passed to `InferenceSession.create`, e.g. `{ executionProviders: ['webgpu'] }`.
+   * On onnxruntime-node, `enableCpuMemArena` defaults to `false` here (ONNX Runtime's own default is `true`):
+   * with the arena each cached session keeps the peak working memory of its runs (measured: 20 MiB at NT-Xent
+   * [600, 64], 815 MiB at [4096, 128]), and 600 distinct shapes grew RSS from ~130 to ~1000 MiB that `release()`
+   * did not return; without it an idle cached session keeps about its model and input/output bytes, and the same
+   * 600 shapes ended near 220 MiB (`scripts/session-cache-rss.ts`). The cost: working memory is allocated afresh
+   * each run, up to ~1.6x slower per run at NT-Xent [4096, 128], no clear difference at [2048, 128] and below
+   * (`scripts/session-arena-timing.ts`). Pass `enableCpuMemArena: true` for a loop at one large shape.
+   */
   readonly sessionOptions?: object;
   /** How many sessions stay cached (least recently used ones are released). Default 32. */
   readonly maxSessions?: number;
+  /**
+   * The most memory the cached sessions may hold by estimate, in bytes; least recently used sessions are released
+   * beyond it. A session's estimate: its model's bytes, plus its feeds' and fetches' bytes times 2 (times 32 with
+   * the CPU memory arena), plus 128 KiB; the factors are measured, see `session-cache.ts`. The run in progress
+   * needs its working memory on top (for the self-similarity losses bounded by `maxBlockBytes`).
+   * Default 256 MiB, as much as `maxBlockBytes`: about 60 NT-Xent sessions at [1024, 128] or 15 at [4096, 128]
+   * (so `maxSessions` binds first for small shapes), and 3 at [1024, 128] with the arena.
+   */
+  readonly maxSessionBytes?: number;
 }

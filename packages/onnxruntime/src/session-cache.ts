@@ -1,14 +1,34 @@
 /**
  * ONNX Runtime sessions cached by a key (a loss's name, options and input shapes, or a graph's structure),
- * least recently used first out. Runs on one session are serialised: onnxruntime-web rejects concurrent runs.
+ * least recently used first out, bounded in count (`maxSessions`) and in estimated memory (`maxSessionBytes`).
+ * Runs on one session are serialised: onnxruntime-web rejects concurrent runs.
+ *
+ * A session's memory estimate: its model's bytes, plus the bytes of its largest run's feeds and fetches times
+ * `sessionMemoryFactor`, plus `sessionOverheadBytes`. Measured by `scripts/session-memory-factor.ts`
+ * (onnxruntime-node 1.30, one NT-Xent session per shape from [8, 8] to [4096, 128], RSS kept after one run):
+ * - CPU memory arena off: 0.6-1.3x the feed and fetch bytes (up to 4.6x at [128, 32]; ~90 KiB at [8, 8]),
+ *   so factor 2 plus 128 KiB;
+ * - arena on: the peak working memory stays with the session, 8-100x the feed and fetch bytes for d >= 32
+ *   (243x at [600, 8]: the [2n, 2n] similarities grow with n^2, the inputs with n x d), so factor 32, which
+ *   undercounts sessions with many more rows than dimensions.
  */
-import type { Shape } from '@contrastive/core';
+import { ContrastiveInputError, type Shape } from '@contrastive/core';
 import type { OrtModuleLike, OrtRuntimeOptions, OrtSessionLike } from './ort-module.js';
 
+export const sessionMemoryFactor = { arenaOff: 2, arenaOn: 32 } as const;
+export const sessionOverheadBytes = 128 * 1024;
+export const defaultMaxSessions = 32;
+export const defaultMaxSessionBytes = 256 * 2 ** 20;
+
 interface Entry {
+  readonly key: string;
   readonly session: Promise<OrtSessionLike>;
   /** The tail of this session's run queue. */
   queue: Promise<unknown>;
+  /** Runs queued or running: a session in use is never evicted. */
+  pending: number;
+  readonly modelBytes: number;
+  estimatedBytes: number;
 }
 
 export interface SessionStatistics {
@@ -16,70 +36,124 @@ export interface SessionStatistics {
   readonly created: number;
   /** Graph runs. */
   readonly runs: number;
+  /** Sessions released to keep the cache within `maxSessions` and `maxSessionBytes`. */
+  readonly evicted: number;
+  /** Sessions cached now. */
+  readonly sessions: number;
+  /** Their estimated memory in bytes (see `OrtRuntimeOptions.maxSessionBytes`). */
+  readonly estimatedBytes: number;
 }
 
 export type Feeds = readonly { readonly name: string; readonly values: Float32Array; readonly shape: Shape }[];
 
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly releasing = new Set<Promise<void>>();
   private readonly ort: OrtModuleLike;
   private readonly sessionOptions: object | undefined;
-  private readonly capacity: number;
-  private counts = { created: 0, runs: 0 };
+  private readonly maxSessions: number;
+  private readonly maxSessionBytes: number;
+  private readonly factor: number;
+  private counts = { created: 0, runs: 0, evicted: 0 };
+  private estimatedBytes = 0;
 
   constructor(options: OrtRuntimeOptions) {
+    const maxSessionBytes = options.maxSessionBytes ?? defaultMaxSessionBytes;
+    if (!(maxSessionBytes > 0)) throw new ContrastiveInputError('maxSessionBytes', 'a positive number of bytes', String(maxSessionBytes));
     this.ort = options.ort;
-    this.sessionOptions = options.sessionOptions;
-    this.capacity = Math.max(1, options.maxSessions ?? 32);
+    // onnxruntime-node: no CPU arena unless asked for (see `OrtRuntimeOptions.sessionOptions`).
+    this.sessionOptions = options.ort.env?.versions?.node ? { enableCpuMemArena: false, ...options.sessionOptions } : options.sessionOptions;
+    this.maxSessions = Math.max(1, options.maxSessions ?? defaultMaxSessions);
+    this.maxSessionBytes = maxSessionBytes;
+    const arena = (this.sessionOptions as { enableCpuMemArena?: unknown } | undefined)?.enableCpuMemArena !== false;
+    this.factor = arena ? sessionMemoryFactor.arenaOn : sessionMemoryFactor.arenaOff;
   }
 
   get statistics(): SessionStatistics {
-    return { ...this.counts };
-  }
-
-  get size(): number {
-    return this.entries.size;
+    return { ...this.counts, sessions: this.entries.size, estimatedBytes: this.estimatedBytes };
   }
 
   /** Runs the model cached under `key` (built by `model()` on a miss) and returns the fetched outputs. */
   async run(key: string, model: () => Uint8Array, feeds: Feeds, fetches: readonly string[]): Promise<Record<string, Float32Array>> {
-    const entry = this.entry(key, model);
+    const feedBytes = feeds.reduce((sum, feed) => sum + feed.values.byteLength, 0);
+    const entry = this.use(key, model, feedBytes);
     const result = entry.queue.then(async () => {
-      const session = await entry.session;
-      const tensors = Object.fromEntries(feeds.map((feed) => [feed.name, new this.ort.Tensor('float32', feed.values, [...feed.shape])]));
-      this.counts.runs++;
-      const outputs = await session.run(tensors, fetches);
-      return Object.fromEntries(fetches.map((name) => [name, Float32Array.from(outputs[name]!.data as Float32Array)]));
+      try {
+        const session = await entry.session;
+        const tensors = Object.fromEntries(feeds.map((feed) => [feed.name, new this.ort.Tensor('float32', feed.values, [...feed.shape])]));
+        this.counts.runs++;
+        const outputs = await session.run(tensors, fetches);
+        const fetched = fetches.map((name) => [name, Float32Array.from(outputs[name]!.data as Float32Array)] as const);
+        this.estimate(entry, feedBytes + fetched.reduce((sum, [, values]) => sum + values.byteLength, 0));
+        return Object.fromEntries(fetched);
+      } finally {
+        entry.pending--;
+        this.evict();
+      }
     });
     entry.queue = result.catch(() => undefined);
     return result;
   }
 
-  /** Releases every cached session. */
+  /** Releases every cached session (after its queued runs) and any evicted one still being released. */
   async release(): Promise<void> {
     const entries = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(entries.map((entry) => releaseEntry(entry)));
+    this.estimatedBytes = 0;
+    await Promise.all([...entries.map((entry) => releaseEntry(entry)), ...this.releasing]);
   }
 
-  private entry(key: string, model: () => Uint8Array): Entry {
-    const hit = this.entries.get(key);
-    if (hit) {
+  /** The entry under `key`, created on a miss, made most recently used and marked in use. */
+  private use(key: string, model: () => Uint8Array, feedBytes: number): Entry {
+    let entry = this.entries.get(key);
+    if (entry) {
       this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
+      this.entries.set(key, entry);
+    } else {
+      this.counts.created++;
+      const bytes = model();
+      const session = this.ort.InferenceSession.create(bytes, this.sessionOptions);
+      const created: Entry = { key, session, queue: session.catch(() => undefined), pending: 0, modelBytes: bytes.byteLength, estimatedBytes: 0 };
+      session.catch(() => this.remove(created));
+      this.entries.set(key, created);
+      this.estimate(created, feedBytes);
+      entry = created;
     }
-    this.counts.created++;
-    const session = this.ort.InferenceSession.create(model(), this.sessionOptions);
-    const entry: Entry = { session, queue: session.catch(() => undefined) };
-    session.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
-    this.entries.set(key, entry);
-    while (this.entries.size > this.capacity) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, Entry];
-      this.entries.delete(oldestKey);
-      void releaseEntry(oldest);
-    }
+    entry.pending++;
+    this.evict();
     return entry;
+  }
+
+  /** Raises `entry`'s estimate to cover a run that fed and fetched `ioBytes`. */
+  private estimate(entry: Entry, ioBytes: number): void {
+    const bytes = entry.modelBytes + this.factor * ioBytes + sessionOverheadBytes;
+    if (bytes <= entry.estimatedBytes || this.entries.get(entry.key) !== entry) return;
+    this.estimatedBytes += bytes - entry.estimatedBytes;
+    entry.estimatedBytes = bytes;
+  }
+
+  /**
+   * Releases least recently used sessions until both bounds hold. Never released: sessions with runs queued or
+   * running, and the most recently used one, even alone over `maxSessionBytes` (a loop at one large shape).
+   */
+  private evict(): void {
+    let remaining = this.entries.size;
+    for (const entry of this.entries.values()) {
+      if (--remaining === 0) return;
+      if (this.entries.size <= this.maxSessions && this.estimatedBytes <= this.maxSessionBytes) return;
+      if (entry.pending > 0) continue;
+      this.remove(entry);
+      this.counts.evicted++;
+      const released = releaseEntry(entry).catch(() => undefined);
+      this.releasing.add(released);
+      void released.then(() => this.releasing.delete(released));
+    }
+  }
+
+  private remove(entry: Entry): void {
+    if (this.entries.get(entry.key) !== entry) return;
+    this.entries.delete(entry.key);
+    this.estimatedBytes -= entry.estimatedBytes;
   }
 }
 
