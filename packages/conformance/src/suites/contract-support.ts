@@ -3,7 +3,7 @@
  * always release what was created, check that `liveCount()` is back where it started, and report what was thrown.
  */
 import { computeLossAndGradients, ContrastiveInputError, ContrastiveResourceError, disposeAll, type TensorBackend } from '@contrastive/core';
-import { readAll, type AnyLossDefinition } from '../evaluate-loss.js';
+import type { AnyLossDefinition } from '../evaluate-loss.js';
 import type { ActualTensor } from '../compare-values.js';
 
 export interface CallOutcome {
@@ -36,7 +36,7 @@ export async function runCall<T>(
     result = computeLossAndGradients(target, loss, call.inputs as never, call.options as never, call.upstream);
     const gradients = result.gradients as Record<string, T | undefined>;
     const names = Object.keys(gradients);
-    const values = await readAll(backend, { loss: result.loss, ...Object.fromEntries(names.map((n) => [`gradient:${n}`, gradients[n]])) });
+    const values = await readAllSettled(backend, { loss: result.loss, ...Object.fromEntries(names.map((n) => [`gradient:${n}`, gradients[n]])) });
     outcome = { values };
   } catch (error) {
     outcome = { thrown: error };
@@ -50,6 +50,17 @@ export async function runCall<T>(
     throw new Error(`${after - before} tensor(s) leaked by ${what} (liveCount ${after}, expected ${before})`);
   }
   return outcome;
+}
+
+/** Like `readAll`, but waits for every read to settle before throwing the first rejection (reads clean up). */
+async function readAllSettled<T>(backend: TensorBackend<T>, tensors: Readonly<Record<string, T | undefined>>): Promise<Record<string, ActualTensor>> {
+  const entries = Object.entries(tensors).filter((entry): entry is [string, T] => entry[1] !== undefined);
+  const settled = await Promise.allSettled(entries.map(([, tensor]) => backend.read(tensor)));
+  const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  return Object.fromEntries(
+    entries.map(([name, tensor], i) => [name, { shape: [...backend.shape(tensor)], values: (settled[i] as PromiseFulfilledResult<Float32Array | Float64Array>).value }]),
+  );
 }
 
 /** The outcome must be a `ContrastiveInputError` whose `argument` names `argument` (or contains it). */

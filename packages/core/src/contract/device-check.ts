@@ -30,15 +30,17 @@ export function nonFiniteFlag<T>(b: TensorBackend<T>, x: T): T {
 }
 
 /**
- * The flag of one input for its role: non-finite values for every role; for a `scale`, `log(x)` (NaN or -Infinity
- * exactly when `x <= 0`); for `labels`, magnitudes at or above the exact-integer limit become NaN first. (Whether
- * labels are integers cannot be told on the device without a rounding primitive; host values are checked fully.)
+ * The flag of one input for its role: non-finite values for every role; a `scale` must also be > 0 and `labels`
+ * below the exact-integer limit (values outside become NaN by `where`, which every backend computes exactly;
+ * `log(0)` is not -Infinity on every GPU). Whether labels are integers cannot be told on the device without a
+ * rounding primitive; host values are checked fully.
  */
 export function valueFlag<T>(b: TensorBackend<T>, x: T, role: InputRole = 'embeddings'): T {
-  if (role === 'scale') return nonFiniteFlag(b, b.log(x));
-  if (role !== 'labels') return nonFiniteFlag(b, x);
-  const limit = b.fill([], precisionLimits[b.capabilities.precision].exactIntegers);
-  const inRange = b.greater(limit, b.abs(x));
+  if (role !== 'scale' && role !== 'labels') return nonFiniteFlag(b, x);
+  const inRange =
+    role === 'scale'
+      ? b.greater(x, b.fill([], 0))
+      : b.greater(b.fill([], precisionLimits[b.capabilities.precision].exactIntegers), b.abs(x));
   return nonFiniteFlag(b, b.where(inRange, x, b.fill([], Number.NaN)));
 }
 
@@ -97,7 +99,14 @@ export async function checkDeviceRead<T, V extends ArrayLike<number>>(backend: T
   }
   const precision = backend.capabilities.precision;
   if (blamed.length === 0) {
-    throw new Error(`${backend.name}: a non-finite result from finite inputs (a bug in contrastive: please report it with the inputs)`);
+    // Every input is finite, yet the result is not: magnitudes the math cannot represent (rows of 1e30 with
+    // normalize: false, say), which the host checks catch from the values and the device cannot check beforehand.
+    const names = check.candidates.map(([name]) => name).join(', ');
+    throw new ContrastiveInputError(
+      names,
+      `magnitudes the loss can represent in ${precision} (see the Guarantees page: row norms, temperature, scales)`,
+      'finite values whose result overflows (found on the device when reading the result)',
+    );
   }
   const role = blamed[0]![1];
   const argument = blamed.map(([name]) => name).join(', ');
