@@ -20,7 +20,14 @@ export type Cell =
       readonly note?: string;
     }
   | { readonly kind: 'naive'; readonly variant: NaiveVariant; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number }
-  | { readonly kind: 'pytorch'; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number };
+  | { readonly kind: 'pytorch'; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number }
+  | {
+      /** One loss cell timed with core's call checks on and off, interleaved in one process (two rows). */
+      readonly kind: 'checks'; readonly engine: ChecksEngine; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number;
+      readonly note: string;
+    };
+
+export type ChecksEngine = 'ort-node' | 'reference' | 'tfjs-wasm';
 
 export interface SkippedCell {
   readonly backend: string;
@@ -178,9 +185,35 @@ export function largeCell(): Cell {
   return { kind: 'loss', engine: 'ort-node', loss: 'nt-xent', pairs: 65536, dimension: 128, maxBlockBytes: largeMaxBlockBytes, note };
 }
 
+/**
+ * The call-check pairs: NT-Xent, D = 128, forward + backward with core's value checks on and off. The fastest path
+ * (onnxruntime-node through `createOnnxLossRunner`, fused kernel) at N = 4096, and cheaply the float64 reference
+ * backend at N = 256 and @contrastive/tfjs on tfjs wasm at N = 1024. `--checks-only` runs all three (those among
+ * `--backends`); a full run adds those whose backend, N and D are in its grid.
+ */
+export const checksPairs: readonly { readonly engine: ChecksEngine; readonly pairs: number; readonly note: string }[] = [
+  { engine: 'ort-node', pairs: 4096, note: "createOnnxLossRunner({ ort: onnxruntime-node, checkValues }) (fused kernel, CPU arena on as in the ort-node rows): the runner's checkHostCall scans both [N, D] inputs in JavaScript before each run" },
+  { engine: 'reference', pairs: 256, note: 'createReferenceBackend({ checkValues }): computeLossAndGradients scans the float64 inputs on the host' },
+  { engine: 'tfjs-wasm', pairs: 1024, note: "createTfjsBackend(tf) on tfjs wasm: core reads the inputs with dataSync and scans them; 'off' is a bench-side wrapper setting capabilities.checkValues (the adapter has no option for it)" },
+];
+export const checksDimension = 128;
+
+export function checksCells(options: Pick<BenchOptions, 'checksOnly' | 'backends' | 'losses' | 'sizes' | 'dimensions'>): Cell[] {
+  return checksPairs
+    .filter((p) => options.backends.includes(p.engine))
+    .filter((p) => options.checksOnly || (options.losses.includes('nt-xent') && options.sizes.includes(p.pairs) && options.dimensions.includes(checksDimension)))
+    .map((p) => ({ kind: 'checks', engine: p.engine, loss: 'nt-xent', pairs: p.pairs, dimension: checksDimension, note: p.note }));
+}
+
+/** The backend column of a check-pair row: `ort-node runner (checks on)`, `reference (checks off)`. */
+export function checksBackend(engine: ChecksEngine, checks: 'on' | 'off'): string {
+  return `${engine === 'ort-node' ? 'ort-node runner' : engine} (checks ${checks})`;
+}
+
 /** A short label for a cell's backend column. */
 export function cellBackend(cell: Cell): string {
   if (cell.kind === 'naive') return `naive-tfjs-wasm (${cell.variant})`;
   if (cell.kind === 'pytorch') return 'pytorch';
+  if (cell.kind === 'checks') return `${checksBackend(cell.engine, 'on')} / (checks off)`;
   return cell.engine;
 }

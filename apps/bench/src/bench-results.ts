@@ -2,7 +2,7 @@
 import type { BenchLoss } from './cli-options.js';
 import type { MachineInfo } from './machine-info.js';
 import type { MatmulRate } from './run-matmul-cell.js';
-import { flopCount, floorMilliseconds, similarityRows, type FlopCount } from './statistics.js';
+import { flopCount, floorMilliseconds, medianPairedDifference, similarityRows, type FlopCount } from './statistics.js';
 
 export interface Row {
   /** `ort-node`, `tfjs-wasm`, ..., `naive-tfjs-wasm (simclr-info-nce)`, `pytorch`. */
@@ -31,6 +31,30 @@ export interface Row {
   readonly lossValue?: number;
   /** `os.loadavg()` when the cell started. */
   readonly loadAverage?: readonly number[];
+  /** Call-check pair rows: core's value checks on or off (the pair ran interleaved in one process). */
+  readonly checks?: 'on' | 'off';
+  /** The host-side check alone (`checkHostCall` on the same inputs, this row's `checkValues`): median, min, calls. */
+  readonly checkMs?: number;
+  readonly checkMinMs?: number;
+  readonly checkRuns?: number;
+}
+
+/** One call-check pair: the same cell with the value checks on and off. */
+export interface CheckCost {
+  /** The backend column without the `(checks on)` suffix. */
+  readonly backend: string;
+  readonly loss: BenchLoss;
+  readonly pairs: number;
+  readonly dimension: number;
+  readonly onMs: number;
+  readonly offMs: number;
+  readonly runs: number;
+  /** on - off medians, and the median of the per-round differences (steadier under drifting load). */
+  readonly differenceMs: number;
+  readonly pairedDifferenceMs?: number;
+  /** The host check alone with the value checks on, and with them off (shapes, options, memory only). */
+  readonly checkOnMs?: number;
+  readonly checkOffMs?: number;
 }
 
 export interface Floor {
@@ -82,7 +106,30 @@ export interface BenchResults {
   readonly rows: readonly Row[];
   readonly floors: readonly Floor[];
   readonly comparisons: readonly Comparison[];
+  /** The call-check pairs among the rows (`checkCosts`). */
+  readonly checkCosts?: readonly CheckCost[];
+  /** `checks`: a `--checks-only` run (no floors, comparisons or large row). */
+  readonly scope?: 'checks';
   readonly notes: readonly string[];
+}
+
+/** The call-check pairs among `rows`: each measured `(checks on)` row with its `(checks off)` row. */
+export function checkCosts(rows: readonly Row[]): CheckCost[] {
+  const suffix = / \(checks (on|off)\)$/;
+  const ok = rows.filter((r) => r.checks !== undefined && r.status === 'ok' && r.medianMs !== undefined);
+  return ok.filter((r) => r.checks === 'on').flatMap((on) => {
+    const backend = on.backend.replace(suffix, '');
+    const off = ok.find((r) => r.checks === 'off' && r.backend.replace(suffix, '') === backend && r.loss === on.loss && r.pairs === on.pairs && r.dimension === on.dimension);
+    if (!off) return [];
+    const paired = on.timesMs && off.timesMs ? medianPairedDifference(on.timesMs, off.timesMs) : undefined;
+    return [{
+      backend, loss: on.loss, pairs: on.pairs, dimension: on.dimension, onMs: on.medianMs!, offMs: off.medianMs!, runs: Math.min(on.runs ?? 0, off.runs ?? 0),
+      differenceMs: on.medianMs! - off.medianMs!,
+      ...(paired === undefined ? {} : { pairedDifferenceMs: paired }),
+      ...(on.checkMs === undefined ? {} : { checkOnMs: on.checkMs }),
+      ...(off.checkMs === undefined ? {} : { checkOffMs: off.checkMs }),
+    }];
+  });
 }
 
 /** The matmul shape measured for `rows` similarity rows (large ones at 8192 rows, where the rate has settled). */
@@ -121,7 +168,8 @@ export function compare(rows: readonly Row[], floors: readonly Floor[]): Compari
   return keys.flatMap((key) => {
     const group = rows.filter((r) => `${r.loss}|${r.pairs}|${r.dimension}` === key);
     const { loss, pairs, dimension } = group[0]!;
-    const fastest = fastestOf(group.filter((r) => r.ours));
+    // Check-pair rows (another entry point, the runner) stay out of the targets: they have their own table.
+    const fastest = fastestOf(group.filter((r) => r.ours && r.checks === undefined));
     // The naive form of the same loss: SimCLR logits + softmaxCrossEntropy (contrastive_loss is a different, cross-view loss).
     const naive = fastestOf(group.filter((r) => r.backend === 'naive-tfjs-wasm (simclr-info-nce)'));
     const originNaive = fastestOf(group.filter((r) => r.backend === 'naive-tfjs-wasm (origin-contrastive-loss)'));

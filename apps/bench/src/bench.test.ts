@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { blockRowsFor, largeCell, ortFusedBlockRows, liveMatrices, planCells } from './bench-plan.js';
-import { compare, floorFor, type Row } from './bench-results.js';
+import { computeLoss, createReferenceBackend, ntXent } from '@contrastive/core';
+import { blockRowsFor, checksBackend, checksCells, largeCell, ortFusedBlockRows, liveMatrices, planCells } from './bench-plan.js';
+import { checkCosts, compare, floorFor, type Row } from './bench-results.js';
 import { parseBenchOptions } from './cli-options.js';
 import { formatBytes, formatMs } from './format.js';
 import { renderMarkdown, targetSummary } from './render-markdown.js';
-import { decadeTicks, renderSvg } from './render-svg.js';
+import { decadeTicks, renderChecksSvg, renderSvg } from './render-svg.js';
 import { summarizeFailure } from './child-process.js';
-import { flopCount, floorMilliseconds, median, runsWithin, warmupRuns } from './statistics.js';
+import { flopCount, floorMilliseconds, median, medianPairedDifference, runsWithin, warmupRuns } from './statistics.js';
+import { timeInterleaved } from './measure.js';
+import { checksOff } from './run-checks-cell.js';
 
 const row = (backend: string, medianMs: number, extra: Partial<Row> = {}): Row => ({
   backend, ours: !backend.startsWith('naive') && backend !== 'pytorch', loss: 'nt-xent', pairs: 4096, dimension: 128, status: 'ok', medianMs, runs: 3, ...extra,
@@ -165,5 +168,81 @@ describe('rendering', () => {
     const stderr = `${'x'.repeat(5000)}\nRuntimeError: memory access out of bounds\n    at foo (bar.js:1)\nNode.js v20\n`;
     expect(summarizeFailure(stderr, 1, null)).toBe('RuntimeError: memory access out of bounds (exit code 1)');
     expect(summarizeFailure('', null, 'SIGKILL')).toBe('killed by SIGKILL');
+  });
+});
+
+describe('call-check pairs', () => {
+  it('--checks-only plans the three pairs (NT-Xent, D = 128) and writes results/checks.*', () => {
+    const options = parseBenchOptions(['--checks-only']);
+    expect(options).toMatchObject({ checksOnly: true, name: 'checks' });
+    expect(checksCells(options).map((c) => [c.kind, c.kind === 'checks' && c.engine, c.loss, c.pairs, c.dimension])).toEqual([
+      ['checks', 'ort-node', 'nt-xent', 4096, 128],
+      ['checks', 'reference', 'nt-xent', 256, 128],
+      ['checks', 'tfjs-wasm', 'nt-xent', 1024, 128],
+    ]);
+    expect(checksCells(parseBenchOptions(['--checks-only', '--backends', 'ort-node'])).map((c) => c.pairs)).toEqual([4096]);
+    expect(() => parseBenchOptions(['--checks-only', '--large'])).toThrow(/do not combine/);
+    expect(parseBenchOptions([]).checksOnly).toBe(false);
+  });
+
+  it('a full run adds the pairs its grid covers', () => {
+    expect(checksCells(parseBenchOptions([])).length).toBe(3);
+    expect(checksCells(parseBenchOptions(['--quick'])).map((c) => c.pairs)).toEqual([256, 1024]);
+    expect(checksCells(parseBenchOptions(['--d', '512']))).toEqual([]);
+    expect(checksCells(parseBenchOptions(['--losses', 'clip']))).toEqual([]);
+    expect(checksBackend('ort-node', 'on')).toBe('ort-node runner (checks on)');
+    expect(checksBackend('reference', 'off')).toBe('reference (checks off)');
+  });
+
+  it('interleaved timing: warm-ups per variant, then rounds in alternating order', async () => {
+    const calls: string[] = [];
+    const { timings, rounds } = await timeInterleaved({ on: () => calls.push('on'), off: () => calls.push('off') }, 1e9, 4);
+    expect(rounds).toBe(4);
+    expect(calls).toEqual(['on', 'on', 'on', 'off', 'off', 'off', 'on', 'off', 'off', 'on', 'on', 'off', 'off', 'on']);
+    expect(timings.on.timesMs.length).toBe(4);
+    expect(timings.off.runs).toBe(4);
+  });
+
+  it('pairs on/off rows, with the paired difference; check rows stay out of the targets', () => {
+    expect(medianPairedDifference([10, 12, 30], [9, 10, 11])).toBe(2);
+    expect(medianPairedDifference([], [])).toBeUndefined();
+    const on = row('ort-node runner (checks on)', 150, { checks: 'on', timesMs: [150, 149, 152], checkMs: 6 });
+    const off = row('ort-node runner (checks off)', 140, { checks: 'off', timesMs: [141, 140, 139], checkMs: 0.01 });
+    const [cost] = checkCosts([on, off, row('ort-node', 138)]);
+    expect(cost).toMatchObject({ backend: 'ort-node runner', onMs: 150, offMs: 140, differenceMs: 10, pairedDifferenceMs: 9, checkOnMs: 6, checkOffMs: 0.01 });
+    expect(checkCosts([on])).toEqual([]);
+    const [c] = compare([on, off, row('ort-node', 200)], []);
+    expect(c!.fastest).toEqual({ backend: 'ort-node', medianMs: 200 });
+  });
+
+  it('a --checks-only run renders the checks table and every row, without targets', () => {
+    const rows = [row('reference (checks on)', 210, { pairs: 256, checks: 'on', timesMs: [210], checkMs: 0.5 }), row('reference (checks off)', 200, { pairs: 256, checks: 'off', timesMs: [200], checkMs: 0.01 })];
+    const md = renderMarkdown({
+      generatedAt: 'now', command: 'pnpm bench --checks-only', pytorch: { available: false, detail: 'not run' }, matmulRates: {}, rows, floors: [], comparisons: compare(rows, []),
+      checkCosts: checkCosts(rows), scope: 'checks', notes: ['n'],
+      machine: { cpuModel: 'cpu', cpuCount: 2, totalMemoryBytes: 2 ** 30, platform: 'linux', node: 'v20', loadAverageAtStart: [1, 2, 3], versions: {}, blas: 'openblas' },
+    });
+    expect(md).toContain('## Cost of the call checks');
+    expect(md).toContain('| reference | nt-xent | 256 | 128 | 210 ms (3) | 200 ms (3) | +10.0 ms (5.0%) | +10.0 ms (5.0%) | 0.50 ms / 0.01 ms | 0.3% |');
+    expect(md).not.toContain('## Targets');
+    expect(md).toContain('| nt-xent | 256 | 128 | reference (checks on) |');
+  });
+
+  it('the checks chart: three labelled bars per pair', () => {
+    const svg = renderChecksSvg([{ backend: 'ort-node runner', loss: 'nt-xent', pairs: 4096, dimension: 128, onMs: 150, offMs: 140, runs: 21, differenceMs: 10, checkOnMs: 4.5, checkOffMs: 0.01 }], 't');
+    expect(svg.match(/<rect x="210"/g)?.length).toBe(3);
+    expect(svg).toContain('ort-node runner, nt-xent N=4096 D=128');
+    expect(svg).toContain('4.50 ms');
+  });
+
+  it('checksOff turns the value checks off and leaves the backend otherwise as it was', () => {
+    const base = createReferenceBackend();
+    const off = checksOff(base);
+    expect(off.capabilities.checkValues).toBe('off');
+    expect(off.capabilities.precision).toBe('float64');
+    expect(base.capabilities.checkValues).toBeUndefined();
+    const bad = { anchors: off.fromArray([Number.NaN, 1, 0, 1], [2, 2]), positives: off.fromArray([1, 0, 0, 1], [2, 2]) };
+    expect(() => computeLoss(base, ntXent, bad)).toThrow(/finite/);
+    expect(() => computeLoss(off, ntXent, bad)).not.toThrow();
   });
 });

@@ -18,6 +18,11 @@ export type BenchBackend = (typeof backendNames)[number];
 export interface BenchOptions {
   readonly quick: boolean;
   readonly large: boolean;
+  /**
+   * `--checks-only`: only the call-check pairs (`checksCells`: each cell with core's value checks on and off,
+   * timed interleaved in one process, plus the host check alone); no matmul rates, floors or other cells.
+   */
+  readonly checksOnly: boolean;
   readonly losses: readonly BenchLoss[];
   readonly backends: readonly BenchBackend[];
   /** Pairs N (NT-Xent and SupCon compare 2N rows, CLIP N rows). */
@@ -26,7 +31,7 @@ export interface BenchOptions {
   readonly dimensions: readonly number[];
   /** A cell whose one run is estimated above this many seconds is skipped (with the estimate as its reason). */
   readonly budgetSeconds: number;
-  /** Where results are written, and their file stem (`latest`, `quick` with --quick). */
+  /** Where results are written, and their file stem (`latest`, `quick` with --quick, `checks` with --checks-only). */
   readonly outputDirectory: string;
   readonly name: string;
 }
@@ -35,7 +40,7 @@ export const defaultSizes = [256, 1024, 4096, 16384] as const;
 export const quickSizes = [256, 1024] as const;
 export const defaultDimensions = [128, 512] as const;
 
-const usage = `pnpm bench [--quick] [--large] [--losses nt-xent,clip,sup-con] [--backends ${backendNames.join(',')}]
+const usage = `pnpm bench [--quick] [--large] [--checks-only] [--losses nt-xent,clip,sup-con] [--backends ${backendNames.join(',')}]
            [--n 256,1024] [--d 128] [--budget 90] [--out results] [--name latest]`;
 
 function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] {
@@ -59,6 +64,7 @@ function positiveIntegers(flag: string, value: string | undefined): number[] {
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let quick = false;
   let large = false;
+  let checksOnly = false;
   let losses: readonly BenchLoss[] = lossNames;
   let backends: readonly BenchBackend[] = backendNames;
   let sizes: readonly number[] | undefined;
@@ -72,6 +78,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     const value = () => inline ?? argv[++i];
     if (name === '--quick') quick = true;
     else if (name === '--large') large = true;
+    else if (name === '--checks-only') checksOnly = true;
     else if (name === '--losses') losses = list(name, value(), lossNames);
     else if (name === '--backends') backends = list(name, value(), backendNames);
     else if (name === '--n') sizes = positiveIntegers(name, value());
@@ -81,7 +88,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     else if (name === '--name') stem = value();
     else throw new Error(`unknown flag ${flag}\n${usage}`);
   }
-  const fileStem = stem ?? (quick ? 'quick' : 'latest');
+  const fileStem = stem ?? (checksOnly ? 'checks' : quick ? 'quick' : 'latest');
   if (!/^[\w.-]+$/.test(fileStem)) throw new Error(`--name: expected a file stem (letters, digits, . _ -), got "${fileStem}"\n${usage}`);
-  return { quick, large, losses, backends, sizes: sizes ?? (quick ? quickSizes : defaultSizes), dimensions, budgetSeconds, outputDirectory, name: fileStem };
+  if (checksOnly && large) throw new Error(`--checks-only and --large do not combine\n${usage}`);
+  return { quick, large, checksOnly, losses, backends, sizes: sizes ?? (quick ? quickSizes : defaultSizes), dimensions, budgetSeconds, outputDirectory, name: fileStem };
 }

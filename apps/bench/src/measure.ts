@@ -75,3 +75,48 @@ export function openMemoryWindow(): () => MemoryWindow {
       : { rssBeforeBytes, peakRssBytes: peak, rssDeltaBytes: peak - rssBeforeBytes, peakResetWorked };
   };
 }
+
+export interface InterleavedTiming<K extends string> {
+  readonly timings: { readonly [key in K]: Timing };
+  /** Rounds: each runs every step once, in alternating order (forward, then reversed), so drift hits all alike. */
+  readonly rounds: number;
+}
+
+/**
+ * Times several variants of one step side by side: each gets its warm-up runs (`warmupRuns`, per variant), then
+ * `rounds` rounds run every variant once, the order reversed on every other round, so that load drift on a shared
+ * machine lands on all variants alike. Rounds: as many as fit `budgetMs` (from the warm-up times), 1 to `maxRounds`.
+ */
+export async function timeInterleaved<K extends string>(steps: { readonly [key in K]: () => unknown }, budgetMs: number, maxRounds: number): Promise<InterleavedTiming<K>> {
+  const keys = Object.keys(steps) as K[];
+  const timed = async (key: K) => {
+    const start = performance.now();
+    await steps[key]();
+    return performance.now() - start;
+  };
+  const warmupMs = {} as Record<K, number>;
+  for (const key of keys) {
+    warmupMs[key] = await timed(key);
+    for (let i = 1; i < warmupRuns(budgetMs / keys.length, warmupMs[key]); i++) warmupMs[key] = await timed(key);
+  }
+  const roundMs = keys.reduce((sum, key) => sum + warmupMs[key], 0);
+  const rounds = Math.max(1, Math.min(maxRounds, Math.floor(budgetMs / Math.max(roundMs, 1))));
+  const times = Object.fromEntries(keys.map((key) => [key, [] as number[]])) as Record<K, number[]>;
+  for (let round = 0; round < rounds; round++) {
+    for (const key of round % 2 === 0 ? keys : [...keys].reverse()) times[key].push(await timed(key));
+  }
+  const timings = Object.fromEntries(keys.map((key) => [key, { warmupMs: warmupMs[key], runs: rounds, timesMs: times[key], medianMs: median(times[key]) }])) as unknown as { [key in K]: Timing };
+  return { timings, rounds };
+}
+
+/** Median time of a cheap synchronous call: `warmups` untimed calls, then `runs` timed ones. */
+export function timeCall(fn: () => unknown, runs: number, warmups = 5): { readonly medianMs: number; readonly minMs: number; readonly runs: number } {
+  for (let i = 0; i < warmups; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  return { medianMs: median(times), minMs: Math.min(...times), runs };
+}

@@ -1,5 +1,5 @@
 /** `results/latest.md`: the run as markdown tables, with the ratios the issue asks for. */
-import type { BenchResults, Comparison, Row } from './bench-results.js';
+import type { BenchResults, CheckCost, Comparison, Row } from './bench-results.js';
 import { cell, formatBytes, formatFlops, formatLoad, formatMs, formatRatio } from './format.js';
 
 const table = (header: readonly string[], rows: readonly (readonly string[])[]): string =>
@@ -46,6 +46,33 @@ function comparisonTable(comparisons: readonly Comparison[]): string {
   );
 }
 
+const signedMs = (ms: number | undefined): string => (ms === undefined ? '–' : `${ms < 0 ? '-' : '+'}${formatMs(Math.abs(ms))}`);
+const percentOf = (ms: number | undefined, of: number): string => (ms === undefined ? '–' : `${((100 * ms) / of).toFixed(1)}%`);
+
+/** The call-check pairs: each cell with the value checks on and off, and the host check alone. */
+export function checksTable(costs: readonly CheckCost[]): string {
+  return table(
+    ['backend', 'loss', 'N', 'D', 'checks on', 'checks off', 'on - off (medians)', 'on - off (median per round)', 'host check alone: on / off', 'check alone / step (off)'],
+    costs.map((c) => [
+      c.backend, c.loss, String(c.pairs), String(c.dimension), `${formatMs(c.onMs)} (${c.runs})`, `${formatMs(c.offMs)} (${c.runs})`,
+      `${signedMs(c.differenceMs)} (${percentOf(c.differenceMs, c.offMs)})`, `${signedMs(c.pairedDifferenceMs)} (${percentOf(c.pairedDifferenceMs, c.offMs)})`,
+      `${formatMs(c.checkOnMs)} / ${formatMs(c.checkOffMs)}`, percentOf(c.checkOnMs, c.offMs),
+    ]),
+  );
+}
+
+const checksSection = (results: BenchResults): string[] =>
+  results.checkCosts && results.checkCosts.length > 0
+    ? [
+      '## Cost of the call checks (value checks on / off)',
+      '',
+      'Each pair ran in one process, interleaved round by round; medians of the stated number of rounds. "host check alone" times `checkHostCall` on the same inputs (the JavaScript scan the call makes before it runs, reading the values where the backend reads them); with the value checks off only shapes, options and memory are checked.',
+      '',
+      checksTable(results.checkCosts),
+      '',
+    ]
+    : [];
+
 function rowStatus(row: Row): string {
   if (row.status !== 'ok') return `${row.status}: ${row.reason ?? ''}`;
   return [row.blockRows ? `blockRows ${row.blockRows}` : '', row.note ?? ''].filter((x) => x).join('; ');
@@ -65,8 +92,40 @@ function rowsTable(rows: readonly Row[]): string {
   );
 }
 
+const timesLine = 'Times are forward + backward (loss and the gradient of every input) medians of the stated number of runs after a warm-up.';
+
+function machineLine(results: BenchResults): string {
+  const m = results.machine;
+  return `Machine: ${m.cpuModel}, ${m.cpuCount} cores, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform}, Node ${m.node}; load average (1/5/15 min) ${formatLoad(m.loadAverageAtStart)} at start, ${formatLoad(results.loadAverageAtEnd)} at the end. ` +
+    `Engines: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`;
+}
+
+/** `results/checks.md`: a `--checks-only` run. */
+function renderChecksMarkdown(results: BenchResults): string {
+  return [
+    '# Benchmark results: cost of the call checks',
+    '',
+    `Generated ${results.generatedAt} by \`${results.command}\`.`,
+    '',
+    machineLine(results),
+    '',
+    `${timesLine} (Here: warm-ups for each variant, then interleaved rounds.)`,
+    '',
+    ...checksSection(results),
+    '## Every row',
+    '',
+    rowsTable(results.rows),
+    '',
+    '## Notes',
+    '',
+    ...results.notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+}
+
 export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
+  if (results.scope === 'checks') return renderChecksMarkdown(results);
   const rates = Object.entries(results.matmulRates).flatMap(([engine, list]) =>
     list.map((r) => [engine, `${r.rows}x${r.dimension}`, `${(r.forwardFlopsPerSecond / 1e9).toFixed(1)}`, `${(r.backwardFlopsPerSecond / 1e9).toFixed(1)}`]),
   );
@@ -78,8 +137,7 @@ export function renderMarkdown(results: BenchResults): string {
     `Machine: ${m.cpuModel}, ${m.cpuCount} cores, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform}, Node ${m.node}; load average (1/5/15 min) ${formatLoad(m.loadAverageAtStart)} at start, ${formatLoad(results.loadAverageAtEnd)} at the end. ` +
       `Engines: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}; PyTorch ${results.pytorch.available ? results.pytorch.detail : `unavailable (${results.pytorch.detail})`} with BLAS \`${m.blas}\`.`,
     '',
-    'Times are forward + backward (loss and the gradient of every input) medians of the stated number of runs after a warm-up. ' +
-      'Ratios: ours / PyTorch and ours / floor (lower is better), naive / ours (higher is better).',
+    `${timesLine} Ratios: ours / PyTorch and ours / floor (lower is better), naive / ours (higher is better).`,
     '',
     '## Targets (issue 7)',
     '',
@@ -89,6 +147,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     comparisonTable(results.comparisons),
     '',
+    ...checksSection(results),
     '## Every row',
     '',
     rowsTable(results.rows),

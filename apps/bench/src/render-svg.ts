@@ -2,7 +2,7 @@
  * `results/latest.svg`: forward+backward time against N, both axes logarithmic, one line per backend, one panel
  * per (loss, D). Hand-written SVG: no charting dependency, deterministic output.
  */
-import type { Row } from './bench-results.js';
+import type { BenchResults, CheckCost, Row } from './bench-results.js';
 import { formatMs } from './format.js';
 
 const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#17becf', '#bcbd22'];
@@ -11,6 +11,12 @@ const panelHeight = 240;
 const margin = { left: 64, right: 16, top: 28, bottom: 40 };
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The chart's title line for a run. */
+export function chartTitle(results: Pick<BenchResults, 'scope' | 'machine'>): string {
+  const what = results.scope === 'checks' ? 'Call checks on / off: forward + backward (median)' : 'Forward + backward time (median) vs N, log-log';
+  return `${what} — ${results.machine.cpuModel}, ${results.machine.cpuCount} cores`;
+}
 
 /** Decades covering [min, max] (milliseconds), at least one. */
 export function decadeTicks(min: number, max: number): number[] {
@@ -59,14 +65,15 @@ export function renderSvg(rows: readonly Row[], title: string): string {
   const keys = [...new Set(rows.map((r) => `${r.loss}|${r.dimension}`))];
   const losses = [...new Set(keys.map((k) => k.split('|')[0]!))];
   const dimensions = [...new Set(keys.map((k) => Number(k.split('|')[1])))].sort((a, b) => a - b);
-  const legendHeight = 20 * Math.ceil(backends.length / 3) + 10;
   const width = Math.max(1, dimensions.length) * panelWidth;
+  const columns = Math.max(1, Math.min(3, Math.floor(width / 240)));
+  const legendHeight = 20 * Math.ceil(backends.length / columns) + 10;
   const height = 40 + losses.length * panelHeight + legendHeight;
   const panels = losses.flatMap((loss, i) => dimensions.map((dimension, j) =>
     renderPanel({ title: `${loss}, D=${dimension}`, rows: rows.filter((r) => r.loss === loss && r.dimension === dimension) }, j * panelWidth, 40 + i * panelHeight, sizes, color)));
   const legend = backends.map((backend, i) => {
-    const x = (i % 3) * (width / 3) + 16;
-    const y = 40 + losses.length * panelHeight + 16 + Math.floor(i / 3) * 20;
+    const x = (i % columns) * (width / columns) + 16;
+    const y = 40 + losses.length * panelHeight + 16 + Math.floor(i / columns) * 20;
     return `<rect x="${x}" y="${y - 8}" width="14" height="4" fill="${color(backend)}"/><text x="${x + 20}" y="${y - 4}" font-size="11" dominant-baseline="middle">${escapeXml(backend)}</text>`;
   });
   return [
@@ -78,4 +85,53 @@ export function renderSvg(rows: readonly Row[], title: string): string {
     '</svg>',
     '',
   ].join('\n');
+}
+
+/**
+ * `results/checks.svg`: one group of horizontal bars per call-check pair, on a common linear time axis: the step
+ * with the checks on, with them off, and the host check alone, each labelled with its value.
+ */
+export function renderChecksSvg(costs: readonly CheckCost[], title: string): string {
+  const width = 720;
+  const left = 210;
+  const right = 110;
+  const barHeight = 14;
+  const groupHeight = 3 * (barHeight + 4) + 26;
+  const top = 48;
+  const height = top + Math.max(1, costs.length) * groupHeight + 30;
+  const max = Math.max(1, ...costs.flatMap((c) => [c.onMs, c.offMs]));
+  const px = (ms: number) => left + (Math.max(0, ms) / max) * (width - left - right);
+  const bars = costs.flatMap((c, i) => {
+    const y0 = top + i * groupHeight;
+    const entries: [string, number | undefined, string][] = [['checks on', c.onMs, palette[1]!], ['checks off', c.offMs, palette[0]!], ['host check alone (on)', c.checkOnMs, palette[3]!]];
+    return [
+      `<text x="8" y="${y0 + 12}" font-weight="bold">${escapeXml(`${c.backend}, ${c.loss} N=${c.pairs} D=${c.dimension}`)}</text>`,
+      ...entries.flatMap(([label, ms, fill], j) => {
+        const y = y0 + 20 + j * (barHeight + 4);
+        if (ms === undefined) return [];
+        return [
+          `<text x="${left - 6}" y="${y + barHeight - 3}" text-anchor="end" font-size="11">${escapeXml(label)}</text>`,
+          `<rect x="${left}" y="${y}" width="${Math.max(1, px(ms) - left).toFixed(1)}" height="${barHeight}" fill="${fill}"/>`,
+          `<text x="${(Math.max(px(ms), left + 1) + 4).toFixed(1)}" y="${y + barHeight - 3}" font-size="11">${formatMs(ms)}</text>`,
+        ];
+      }),
+    ];
+  });
+  const axisY = top + Math.max(1, costs.length) * groupHeight;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
+    ...bars,
+    `<line x1="${left}" x2="${width - right}" y1="${axisY}" y2="${axisY}" stroke="#888"/>`,
+    `<text x="${left}" y="${axisY + 14}" font-size="10">0</text>`,
+    `<text x="${width - right}" y="${axisY + 14}" text-anchor="end" font-size="10">${formatMs(max)}</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+/** The chart of a run: time vs N, or the call-check bars for a `--checks-only` run. */
+export function renderResultsSvg(results: BenchResults): string {
+  return results.scope === 'checks' ? renderChecksSvg(results.checkCosts ?? [], chartTitle(results)) : renderSvg(results.rows, chartTitle(results));
 }

@@ -1,6 +1,6 @@
 /** Runs a plan cell by cell (each in its own process) and collects rows, matmul rates and floors. */
 import os from 'node:os';
-import { cellBackend, engineModels, estimateSeconds, type Cell, type SkippedCell } from './bench-plan.js';
+import { cellBackend, checksBackend, engineModels, estimateSeconds, fusedModel, type Cell, type SkippedCell } from './bench-plan.js';
 import { floorFor, measuredRowsFor, type Floor, type Row } from './bench-results.js';
 import { runCellProcess, runPythonProcess } from './child-process.js';
 import type { MatmulRate, MatmulShape } from './run-matmul-cell.js';
@@ -38,8 +38,33 @@ async function runPytorch(cell: Extract<Cell, { kind: 'pytorch' }>, budgetSecond
   return runPythonProcess(['--n', String(cell.pairs), '--d', String(cell.dimension), '--runs', String(runs), '--warmup', String(warmup), '--threads', '2'], Math.max(10 * 60_000, seconds * 20_000));
 }
 
+/** Runs one cell and returns its rows: one, or two for a call-check pair (failures become rows with their reason). */
+export async function runCellRows(cell: Cell, budgetSeconds: number): Promise<Row[]> {
+  return cell.kind === 'checks' ? runChecksPair(cell, budgetSeconds) : [await runCell(cell, budgetSeconds)];
+}
+
+/** A call-check pair in one child process: the `(checks on)` and `(checks off)` rows, timed interleaved. */
+async function runChecksPair(cell: Extract<Cell, { kind: 'checks' }>, budgetSeconds: number): Promise<Row[]> {
+  const loadAverage = os.loadavg();
+  const estimate = 2 * estimateSeconds(fusedModel(engineModels[cell.engine]), cell.loss, similarityRows(cell.loss, cell.pairs), cell.dimension, false);
+  const outcome = await runCellProcess({ cell, budgetMs: budgetSeconds * 1000 }, Math.max(10 * 60_000, estimate * 30_000));
+  const base = { ours: true, loss: cell.loss, pairs: cell.pairs, dimension: cell.dimension, loadAverage } as const;
+  const rows = (['on', 'off'] as const).map((checks): Row => {
+    const backend = checksBackend(cell.engine, checks);
+    if (!outcome.ok) return { ...base, backend, checks, status: 'failed', reason: outcome.error };
+    const r = outcome.result[checks] as Partial<Row>;
+    const note = `${cell.note}; interleaved with the (checks ${checks === 'on' ? 'off' : 'on'}) row in one process, ${String(outcome.result['rounds'])} rounds; host check alone ${r.checkMs?.toFixed(3)} ms (median of ${r.checkRuns} calls)`;
+    return {
+      ...base, backend, checks, status: 'ok', note,
+      medianMs: r.medianMs, runs: r.runs, timesMs: r.timesMs, warmupMs: r.warmupMs, lossValue: r.lossValue,
+      checkMs: r.checkMs, checkMinMs: r.checkMinMs, checkRuns: r.checkRuns,
+    };
+  });
+  return rows;
+}
+
 /** Runs one cell and returns its row (failures become rows with their reason). */
-export async function runCell(cell: Cell, budgetSeconds: number): Promise<Row> {
+export async function runCell(cell: Exclude<Cell, { kind: 'checks' }>, budgetSeconds: number): Promise<Row> {
   const loadAverage = os.loadavg();
   const model = cell.kind === 'pytorch' ? engineModels.pytorch : cell.kind === 'naive' ? engineModels.naive : engineModels[cell.engine];
   const estimate = estimateSeconds(model, cell.loss, similarityRows(cell.loss, cell.pairs), cell.dimension, cell.kind === 'loss' && cell.blockRows !== undefined);

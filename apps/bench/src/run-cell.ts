@@ -9,6 +9,7 @@ async function run(request: CellRequest): Promise<Record<string, unknown>> {
   if ('matmul' in request) return (await import('./run-matmul-cell.js')).runMatmulCell(request.matmul, request.shapes);
   const { cell, budgetMs } = request;
   if (cell.kind === 'naive') return (await import('./run-naive-cell.js')).runNaiveCell(cell, budgetMs);
+  if (cell.kind === 'checks') return (await import('./run-checks-cell.js')).runChecksCell(cell, budgetMs);
   if (cell.kind === 'pytorch') throw new Error('PyTorch cells run from the parent (pytorch-runner.ts)');
   if (cell.engine === 'ort-node' || cell.engine === 'ort-web-wasm') return (await import('./run-ort-cell.js')).runOrtCell(cell, budgetMs);
   return (await import('./run-core-cell.js')).runCoreCell(cell, budgetMs);

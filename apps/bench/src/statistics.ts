@@ -8,6 +8,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * The median of the per-round differences `a[i] - b[i]` of two interleaved series (round i ran both): steadier
+ * than the difference of the medians when the load drifts during the run.
+ */
+export function medianPairedDifference(a: readonly number[], b: readonly number[]): number | undefined {
+  const n = Math.min(a.length, b.length);
+  return n === 0 ? undefined : median(Array.from({ length: n }, (_, i) => a[i]! - b[i]!));
+}
+
 /** Rows of the similarity matrix: 2N for the two-view losses (NT-Xent, SupCon with 2 views), N for CLIP. */
 export function similarityRows(loss: BenchLoss, pairs: number): number {
   return loss === 'clip' ? pairs : 2 * pairs;
