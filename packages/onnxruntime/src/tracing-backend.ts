@@ -178,11 +178,13 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
 
     sum: reduce('ReduceSum'),
     max: (x, axis, keepDims) => {
-      // ORT's ReduceMax (opset 17) skips NaN; IEEE 754 maximum propagates it, so NaN rows are restored.
+      // ORT's ReduceMax (opset 17) skips NaN; IEEE 754 maximum propagates it. Restore it in float arithmetic:
+      // Sigmoid maps +-Infinity to 1 and 0 and keeps NaN, so `Sigmoid(x) * 0` is 0, or NaN exactly where x is NaN,
+      // and the row sum carries it. (A clamp by Max/Min with a broadcast scalar gave wrong rows on the WebGPU EP.)
       const largest = reduce('ReduceMax')(x, axis, keepDims);
-      const nanFlags = node('Cast', [node('IsNaN', [x], [...x.shape], 'bool')], [...x.shape], 'float32', { to: intAttribute(1) });
-      const anyNan = node('Cast', [reduce('ReduceMax')(nanFlags, axis, keepDims)], [...largest.shape], 'bool', { to: intAttribute(9) });
-      return node('Where', [anyNan, constant([], Number.NaN), largest], [...largest.shape], 'float32');
+      const clamped = node('Sigmoid', [x], [...x.shape]);
+      const nanOrZero = reduce('ReduceSum')(node('Mul', [clamped, constant([], 0)], [...x.shape]), axis, keepDims);
+      return node('Add', [largest, nanOrZero], [...largest.shape]);
     },
     matmul(a, b, matmulOptions = {}) {
       const transposeA = !!matmulOptions.transposeA;
