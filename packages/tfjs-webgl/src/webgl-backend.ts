@@ -10,6 +10,8 @@ export interface WebglBackendOptions {
    * targets do. Applies only when set before the WebGL backend first starts. Default: leave the flag alone.
    */
   readonly forceFloat16?: boolean;
+  /** Bytes one loss call may need at once before `ContrastiveResourceError`. Default 2 GiB (see `createTfjsBackend`). */
+  readonly memoryBudgetBytes?: number;
 }
 
 /**
@@ -23,6 +25,9 @@ export interface WebglBackendOptions {
  *   bits (about 3 decimal digits) and a range of 6.1e-5 to 65504. Core's losses stay finite there (logits are
  *   max-subtracted before `exp`, masks use `where`); the normalisation clamp 1e-12 becomes 2^-14 (6.1e-5).
  *
+ * Values live in textures, so core checks them on the device: a NaN or infinite input makes the loss and its
+ * gradients NaN, and `backend.read` of them throws `ContrastiveInputError` naming the input.
+ *
  * @example
  * const backend = await createWebglBackend();
  * console.log(backend.capabilities.precision); // 'float32' or 'float16'
@@ -31,7 +36,7 @@ export async function createWebglBackend(options: WebglBackendOptions = {}): Pro
   if (options.forceFloat16 !== undefined) tf.env().set('WEBGL_FORCE_F16_TEXTURES', options.forceFloat16);
   if (!tf.findBackendFactory('webgl')) tf.registerBackend('webgl', () => new MathBackendWebGL(), 2);
   await selectTfjsBackend(tf, 'webgl');
-  return createTfjsBackend(tf);
+  return createTfjsBackend(tf, options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes });
 }
 
 /** The precision of the active WebGL backend: `float16` with half-float textures, `float32` otherwise. */

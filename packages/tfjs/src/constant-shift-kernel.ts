@@ -8,15 +8,20 @@
  *   columns, one row `sum`; the zeroed block is kept for the backward, the others are freed at once;
  * - backward product: `matMul(E' * (u + u^T), z)`.
  *
- * At most three [n, n] float32 matrices are alive at a time (the composed form keeps ~16), so NT-Xent at
- * N = 4096 pairs (n = 8192) needs ~0.8 GB and fits tfjs wasm's 4 GiB heap without chunking.
+ * At most three [n, n] float32 matrices are alive at a time (the composed form keeps ~16: `s`, `E` and `E'` in the
+ * rest pass, `E'`, `u_i + u_j` and their product in the backward), so NT-Xent at N = 4096 pairs (n = 8192) needs
+ * ~0.8 GB and fits tfjs wasm's 4 GiB heap without chunking. The resource guard is told so (`workingMatrices`),
+ * and told 16 on backends where the path does not apply (webgl, webgpu, float16).
  */
-import { constantShiftSimilarityCrossEntropy, type ConstantShiftPlan, type SimilarityCrossEntropy } from '@contrastive/core';
+import {
+  composedWorkingMatrices,
+  constantShiftSimilarityCrossEntropy,
+  type ConstantShiftPlan,
+  type SimilarityCrossEntropy,
+} from '@contrastive/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { hostBackends, hostKnownValues } from './host-values.js';
 import type { TfjsModule } from './tfjs-precision.js';
-
-/** tfjs backends whose tensors are host memory, so reading ids and the scale is a copy, not a GPU readback. */
-const hostBackends = new Set(['cpu', 'wasm', 'tensorflow']);
 
 export function constantShiftKernel(tf: TfjsModule, track: <X extends Tensor>(x: X) => X, isFloat32: () => boolean): SimilarityCrossEntropy<Tensor> {
   const zeroedExponentials = (z: Tensor, plan: ConstantShiftPlan) =>
@@ -34,9 +39,11 @@ export function constantShiftKernel(tf: TfjsModule, track: <X extends Tensor>(x:
       return tf.tensorScatterUpdate(exponentials, tf.tensor2d(coordinates, [n * width, 2], 'int32'), tf.zeros([n * width]));
     });
 
-  return constantShiftSimilarityCrossEntropy<Tensor>({
-    applicable: () => hostBackends.has(tf.getBackend()) && isFloat32(),
-    knownValues: (x) => (x.dtype === 'float32' ? (x.dataSync() as Float32Array) : undefined),
+  const applicable = () => hostBackends.has(tf.getBackend()) && isFloat32();
+  const kernel = constantShiftSimilarityCrossEntropy<Tensor>({
+    applicable,
+    workingMatrices: 3,
+    knownValues: (x) => hostKnownValues(tf, x),
     gatherRows: (x, rows) => track(tf.tidy(() => tf.gather(x, tf.tensor1d(rows, 'int32')))),
     restSums(z, plan) {
       const zeroed = track(zeroedExponentials(z, plan));
@@ -47,4 +54,8 @@ export function constantShiftKernel(tf: TfjsModule, track: <X extends Tensor>(x:
       return track(tf.tidy(() => tf.matMul(tf.mul(zeroed, tf.add(u, tf.reshape(u, [1, plan.pairing.rows]))), z)));
     },
   });
+  return {
+    ...kernel,
+    workingMatrices: (set) => (applicable() ? (kernel.workingMatrices?.(set) ?? composedWorkingMatrices) : composedWorkingMatrices),
+  };
 }

@@ -1,4 +1,6 @@
 export { createTfjsBackend } from './tfjs-backend.js';
+export type { TfjsBackendOptions } from './tfjs-backend.js';
+export { defaultTfjsMemoryBudgetBytes } from './memory-budget.js';
 export { detectPrecision, float16Constant, float16Max, float16MinNormal } from './tfjs-precision.js';
 export type { TfjsModule } from './tfjs-precision.js';
 export { TfjsBackendError, selectTfjsBackend } from './backend-errors.js';

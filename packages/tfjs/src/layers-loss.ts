@@ -32,7 +32,7 @@ export function layersLoss<O extends object>(loss: AnyTfjsLoss<O>, options?: Tfj
     tf.tidy(() => {
       const names = loss.definition.inputs;
       const args = names.map((name) => layersInput(name, yTrue, yPred, loss, options));
-      return (loss as unknown as (...values: unknown[]) => Tensor)(...args, options);
+      return Reflect.apply(loss, undefined, [...args, options]) as Tensor;
     });
   Object.defineProperty(fn, 'name', { value: `contrastive_${loss.definition.name.replace(/-/g, '_')}` });
   return fn;

@@ -1,4 +1,11 @@
-import { createReferenceBackend, type TensorBackend } from '@contrastive/core';
+import {
+  computeLoss,
+  ContrastiveInputError,
+  ContrastiveResourceError,
+  createReferenceBackend,
+  ntXent,
+  type TensorBackend,
+} from '@contrastive/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTfjsBackend } from './tfjs-backend.js';
@@ -45,11 +52,35 @@ describe('createTfjsBackend on tfjs cpu', () => {
     });
   }
 
-  it('reports float32 precision, host-readable values and the tfjs backend name', () => {
+  it('reports float32 precision, host-readable values, its memory budget and the tfjs backend name', () => {
     const backend = createTfjsBackend(tf);
-    expect(backend.capabilities).toEqual({ execution: 'eager', precision: 'float32', hostReadable: true });
+    expect(backend.capabilities).toEqual({ execution: 'eager', precision: 'float32', hostReadable: true, memoryBudgetBytes: 4 * 1024 ** 3 });
     expect(backend.name).toBe('tfjs-cpu');
     expect(backend.specificationVersion).toBe('v1');
+  });
+
+  it('takes memoryBudgetBytes as an option, which the resource guard enforces', () => {
+    const backend = createTfjsBackend(tf, { memoryBudgetBytes: 1000 });
+    expect(backend.capabilities.memoryBudgetBytes).toBe(1000);
+    const [a, p] = [tf.tensor2d(randomMatrix(8, 4, 1)), tf.tensor2d(randomMatrix(8, 4, 2))];
+    // 16 matrices of [16, 16] float32 = 16 KiB.
+    expect(() => computeLoss(backend, ntXent, { anchors: a, positives: p }, { temperature: 0.01 })).toThrow(ContrastiveResourceError);
+    tf.dispose([a, p]);
+    for (const bad of [0, -1, Number.NaN, '1GB']) {
+      expect(() => createTfjsBackend(tf, { memoryBudgetBytes: bad as number })).toThrow(ContrastiveInputError);
+    }
+  });
+
+  it('exposes dtype, isDisposed and host values (the contract hooks)', () => {
+    const backend = createTfjsBackend(tf);
+    const [x, labels, mask] = [tf.tensor1d([1, 2]), tf.tensor1d([3, 4], 'int32'), tf.tensor1d([1, 0], 'bool')];
+    expect([backend.dtype!(x), backend.dtype!(labels), backend.dtype!(mask)]).toEqual(['float32', 'int32', 'bool']);
+    expect(Array.from(backend.knownValues!(labels)!)).toEqual([3, 4]);
+    expect(backend.knownValues!(mask)).toBeUndefined();
+    expect(backend.isDisposed!(x)).toBe(false);
+    tf.dispose([x, labels, mask]);
+    expect(backend.isDisposed!(x)).toBe(true);
+    expect(backend.knownValues!(x)).toBeUndefined();
   });
 
   it('creates float32 values and bool masks', () => {

@@ -1,12 +1,21 @@
-import { specificationVersion, type BackendCapabilities, type TensorBackend } from '@contrastive/core';
+import { checkDeviceRead, ContrastiveInputError, specificationVersion, type BackendCapabilities, type TensorBackend } from '@contrastive/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { accurateLog1p, accurateLog1pBackends } from './accurate-log1p.js';
-import { adapterFill, detectPrecision, type TfjsModule } from './tfjs-precision.js';
 import { constantShiftKernel } from './constant-shift-kernel.js';
+import { hostBackends, hostKnownValues } from './host-values.js';
+import { defaultTfjsMemoryBudgetBytes } from './memory-budget.js';
 import { flatTakeAlongAxisIndices } from './take-along-axis.js';
+import { adapterFill, detectPrecision, type TfjsModule } from './tfjs-precision.js';
+import { broadcastOnWasm, matmul, nanPropagatingExtremum } from './wasm-fast-paths.js';
+import { webglMax } from './webgl-max.js';
 
-/** Backends whose values live in host memory, so `dataSync` is cheap (finite-value checks run on them). */
-const hostBackends = new Set(['cpu', 'wasm', 'tensorflow']);
+export interface TfjsBackendOptions {
+  /**
+   * Bytes one loss call may need at once; above it core throws `ContrastiveResourceError` before any kernel runs.
+   * Default: by active tfjs backend, `defaultTfjsMemoryBudgetBytes` (wasm 3 GiB: its heap ends at 4 GiB).
+   */
+  readonly memoryBudgetBytes?: number;
+}
 
 /**
  * The core tensor-backend interface over a TensorFlow.js module (`@tensorflow/tfjs-core`, `@tensorflow/tfjs`,
@@ -23,6 +32,10 @@ const hostBackends = new Set(['cpu', 'wasm', 'tensorflow']);
  *   2^-14 to 2^-14, so the normalisation clamp `1e-12` does not flush to 0 (zero rows stay finite; rows with
  *   a norm below 2^-14 are divided by 2^-14).
  * - `scope` is `tf.tidy`; `liveCount` counts the tensors this adapter created that are not disposed yet.
+ * - Contract hooks: `dtype` and `isDisposed` are the tensor's own, so core rejects bool, int32 (except labels) and
+ *   string inputs and disposed tensors by argument name before any kernel runs; `knownValues` reads host backends
+ *   (cpu, wasm, tensorflow); on webgl and webgpu values are checked on the device and `read` names a non-finite
+ *   input (`checkDeviceRead`).
  *
  * @example
  * import * as tf from '@tensorflow/tfjs-core';
@@ -30,7 +43,11 @@ const hostBackends = new Set(['cpu', 'wasm', 'tensorflow']);
  * const backend = createTfjsBackend(tf);
  * const loss = computeLoss(backend, ntXent, { anchors: tf.randomNormal([8, 32]), positives: tf.randomNormal([8, 32]) });
  */
-export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
+export function createTfjsBackend(tf: TfjsModule, options: TfjsBackendOptions = {}): TensorBackend<Tensor> {
+  const budget = options.memoryBudgetBytes;
+  if (budget !== undefined && !(typeof budget === 'number' && budget > 0)) {
+    throw new ContrastiveInputError('options.memoryBudgetBytes', 'a number of bytes > 0', String(budget));
+  }
   const created = new Set<Tensor>();
   let sincePrune = 0;
   const prune = () => {
@@ -51,7 +68,13 @@ export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
     },
     get capabilities(): BackendCapabilities {
       const active = tf.getBackend();
-      return { execution: 'eager', precision: detectPrecision(tf), hostReadable: hostBackends.has(active) };
+      const memoryBudgetBytes = budget ?? defaultTfjsMemoryBudgetBytes[active];
+      return {
+        execution: 'eager',
+        precision: detectPrecision(tf),
+        hostReadable: hostBackends.has(active),
+        ...(memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes }),
+      };
     },
 
     fused: { similarityCrossEntropy: constantShiftKernel(tf, track, () => detectPrecision(tf) === 'float32') },
@@ -75,8 +98,8 @@ export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
     sub: (a, b) => track(tf.sub(a, b)),
     mul: (a, b) => track(tf.mul(a, b)),
     div: (a, b) => track(tf.div(a, b)),
-    maximum: (a, b) => track(tf.maximum(a, b)),
-    minimum: (a, b) => track(tf.minimum(a, b)),
+    maximum: (a, b) => track(nanPropagatingExtremum(tf, 'maximum', a, b)),
+    minimum: (a, b) => track(nanPropagatingExtremum(tf, 'minimum', a, b)),
     neg: (x) => track(tf.neg(x)),
     abs: (x) => track(tf.abs(x)),
     exp: (x) => track(tf.exp(x)),
@@ -89,10 +112,11 @@ export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
     where: (condition, a, b) => track(tf.tidy(() => tf.where(condition, ...broadcastOnWasm(tf, a, b, condition.shape)))),
 
     sum: (x, axis, keepDims) => track(tf.sum(x, axis, keepDims)),
-    max: (x, axis, keepDims) => track(tf.max(x, axis, keepDims)),
+    max: (x, axis, keepDims) =>
+      track(tf.getBackend() === 'webgl' && detectPrecision(tf) === 'float32' ? webglMax(tf, x, axis, keepDims) : tf.max(x, axis, keepDims)),
     matmul: (a, b, options = {}) => track(matmul(tf, a, b, !!options.transposeA, !!options.transposeB)),
 
-    read: async (x) => toFloatArray(await x.data()),
+    read: async (x) => checkDeviceRead(backend, x, toFloatArray(await x.data())),
     readSync: (x) => toFloatArray(x.dataSync()),
 
     scope: (fn) => {
@@ -109,33 +133,12 @@ export function createTfjsBackend(tf: TfjsModule): TensorBackend<Tensor> {
       return created.size;
     },
     isTensor,
+
+    dtype: (x) => x.dtype,
+    isDisposed: (x) => x.isDisposed,
+    knownValues: (x) => hostKnownValues(tf, x),
   };
   return backend;
-}
-
-/**
- * `tf.matMul`, except on wasm, where its transposed paths are far slower than an explicit transpose followed by
- * the plain product (measured, tfjs 4.22 wasm, 2048 x 128 operands: `transposeB` 539 ms vs 51 ms,
- * `transposeA` of a 2048 x 2048 matrix 2.3 s vs 139 ms).
- */
-function matmul(tf: TfjsModule, a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
-  if (tf.getBackend() !== 'wasm' || (!transposeA && !transposeB)) return tf.matMul(a, b, transposeA, transposeB);
-  return tf.tidy(() => tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b));
-}
-
-/**
- * On wasm, operands of `equal`, `greater` and `where` broadcast by adding zeros of the output shape (a fast
- * broadcasting `Add`), because tfjs wasm broadcasts them slowly: `tf.where` tiles scalars with `Tile` and
- * `Equal` broadcasts element by element (measured, tfjs 4.22 wasm, 2048 x 2048 output: Tile of a scalar ~450 ms,
- * `Equal([2048, 1], [1, 2048])` ~450 ms, `Add` of a column ~2 ms). `x + 0 = x` for every float32 (NaN and
- * infinities included; -0 becomes +0, which no comparison and no loss here distinguishes). Masks pass through.
- */
-function broadcastOnWasm(tf: TfjsModule, a: Tensor, b: Tensor, withShape: readonly number[] = []): [Tensor, Tensor] {
-  if (tf.getBackend() !== 'wasm') return [a, b];
-  const shape = [a.shape, b.shape, withShape].reduce<number[]>((out, s) => tf.broadcast_util.assertAndGetBroadcastShape(out, [...s]), []);
-  const size = shape.reduce((product, length) => product * length, 1);
-  const expand = (x: Tensor) => (x.size === size || x.dtype !== 'float32' ? x : tf.add(x, tf.zeros(shape)));
-  return [expand(a), expand(b)];
 }
 
 /** Float32 values as they are; masks (bool, read as 0/1 bytes) and int32 tensors widened to float32. */

@@ -1,4 +1,4 @@
-import { ContrastiveInputError, type LossDefinition, type LossInputs } from '@contrastive/core';
+import { checkLossCall, ContrastiveInputError, type LossDefinition, type LossInputs } from '@contrastive/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { customGradLoss } from './custom-grad-loss.js';
@@ -29,8 +29,9 @@ export function tfjsLossBackend(): ReturnType<typeof createTfjsBackend> {
 
 /**
  * Turns a core `LossDefinition` into a tfjs op whose gradient is core's analytic backward (`tf.customGrad`).
- * The op validates its inputs (throwing `ContrastiveInputError`, leaking nothing), converts `TensorLike`
- * arguments to float32 tensors, and runs inside `tf.tidy`, so only the loss tensor survives the call.
+ * The op converts `TensorLike` arguments to float32 tensors, runs core's call contract on them (`checkLossCall`:
+ * dtypes, shapes, options, values, memory; throwing `ContrastiveInputError` or `ContrastiveResourceError` before
+ * any kernel runs, leaking nothing), and runs inside `tf.tidy`, so only the loss tensor survives the call.
  *
  * @example
  * const ntXent = tfjsLoss<[anchors: TensorInput, positives: TensorInput], NtXentOptions>(core.ntXent);
@@ -39,15 +40,15 @@ export function tfjsLossBackend(): ReturnType<typeof createTfjsBackend> {
 export function tfjsLoss<A extends readonly unknown[], O extends object>(definition: LossDefinition<string, O>): TfjsLoss<A, O> {
   const run = (...args: unknown[]): Tensor => {
     const { tensors, options } = splitArguments(definition, args);
-    const resolved = definition.resolveOptions(toCoreOptions(options) as Partial<O> | undefined);
     const backend = tfjsLossBackend();
     return tf.tidy(() => {
       const inputs = toInputs(definition, tensors);
-      definition.validate(backend, inputs, resolved);
-      return customGradLoss(tf, backend, definition, inputs, resolved);
+      const checked = checkLossCall(backend, definition, inputs, toCoreOptions(options) as Partial<O> | undefined);
+      return customGradLoss(tf, backend, definition, { inputs, ...checked });
     });
   };
-  return Object.assign(run, { definition }) as unknown as TfjsLoss<A, O>;
+  const op: TfjsLoss<A, O> = Object.assign(run, { definition });
+  return op;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -70,13 +71,16 @@ function toCoreOptions(options: unknown): unknown {
   return { ...options, reduction: toCoreReduction(options['reduction'] as ReductionInput) };
 }
 
-/** Float32 tensors by input name; call inside `tf.tidy` (converted and cast tensors are released with it). */
+/**
+ * Tensors by input name: `tf.Tensor`s as given (their dtype is checked by core), `TensorLike` values converted to
+ * float32. Call inside `tf.tidy` (converted tensors are released with it).
+ */
 function toInputs(definition: LossDefinition<string, object>, tensors: readonly unknown[]): LossInputs<Tensor, string> {
   const inputs: Record<string, Tensor> = {};
   definition.inputs.forEach((name, i) => {
     const value = tensors[i];
     if (value === undefined || value === null) return;
-    inputs[name] = toFloatTensor(value, name);
+    inputs[name] = value instanceof tf.Tensor ? value : toFloatTensor(value, name);
   });
   return inputs;
 }
