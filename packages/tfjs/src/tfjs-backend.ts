@@ -15,6 +15,8 @@ export interface TfjsBackendOptions {
    * Default: by active tfjs backend, `defaultTfjsMemoryBudgetBytes` (wasm 3 GiB: its heap ends at 4 GiB).
    */
   readonly memoryBudgetBytes?: number;
+  /** `'off'` skips the value checks of every call (see core's `BackendCapabilities.checkValues`). Default `'on'`. */
+  readonly checkValues?: 'on' | 'off';
 }
 
 /**
@@ -49,6 +51,7 @@ export function createTfjsBackend(tf: TfjsModule, options: TfjsBackendOptions = 
     throw new ContrastiveInputError('options.memoryBudgetBytes', 'a number of bytes > 0', String(budget));
   }
   const created = new Set<Tensor>();
+  const fromArrayValues = new WeakMap<Tensor, Float32Array>();
   let sincePrune = 0;
   const prune = () => {
     for (const tensor of created) if (tensor.isDisposed) created.delete(tensor);
@@ -74,12 +77,19 @@ export function createTfjsBackend(tf: TfjsModule, options: TfjsBackendOptions = 
         precision: detectPrecision(tf),
         hostReadable: hostBackends.has(active),
         ...(memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes }),
+        ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
       };
     },
 
     fused: { similarityCrossEntropy: constantShiftKernel(tf, track, () => detectPrecision(tf) === 'float32') },
 
-    fromArray: (values, shape) => track(tf.tensor(Float32Array.from(values), [...shape], 'float32')),
+    fromArray(values, shape) {
+      const data = Float32Array.from(values);
+      const tensor = track(tf.tensor(data, [...shape], 'float32'));
+      // On GPU backends the host copy lets core check these values on the host (labels, scales, magnitudes).
+      if (!hostBackends.has(tf.getBackend())) fromArrayValues.set(tensor, data);
+      return tensor;
+    },
     fill: (shape, value) => track(adapterFill(tf, shape, value)),
 
     shape: (x) => x.shape,
@@ -136,7 +146,7 @@ export function createTfjsBackend(tf: TfjsModule, options: TfjsBackendOptions = 
 
     dtype: (x) => x.dtype,
     isDisposed: (x) => x.isDisposed,
-    knownValues: (x) => hostKnownValues(tf, x),
+    knownValues: (x) => hostKnownValues(tf, x) ?? (x.isDisposed ? undefined : fromArrayValues.get(x)),
   };
   return backend;
 }
