@@ -9,7 +9,6 @@ import { decadeTicks, renderChecksSvg, renderSvg } from './render-svg.js';
 import { summarizeFailure } from './child-process.js';
 import { flopCount, floorMilliseconds, median, medianPairedDifference, runsWithin, warmupRuns } from './statistics.js';
 import { timeInterleaved } from './measure.js';
-import { checksOff } from './run-checks-cell.js';
 
 const row = (backend: string, medianMs: number, extra: Partial<Row> = {}): Row => ({
   backend, ours: !backend.startsWith('naive') && backend !== 'pytorch', loss: 'nt-xent', pairs: 4096, dimension: 128, status: 'ok', medianMs, runs: 3, ...extra,
@@ -235,14 +234,4 @@ describe('call-check pairs', () => {
     expect(svg).toContain('4.50 ms');
   });
 
-  it('checksOff turns the value checks off and leaves the backend otherwise as it was', () => {
-    const base = createReferenceBackend();
-    const off = checksOff(base);
-    expect(off.capabilities.checkValues).toBe('off');
-    expect(off.capabilities.precision).toBe('float64');
-    expect(base.capabilities.checkValues).toBeUndefined();
-    const bad = { anchors: off.fromArray([Number.NaN, 1, 0, 1], [2, 2]), positives: off.fromArray([1, 0, 0, 1], [2, 2]) };
-    expect(() => computeLoss(base, ntXent, bad)).toThrow(/finite/);
-    expect(() => computeLoss(off, ntXent, bad)).not.toThrow();
-  });
 });

@@ -8,8 +8,7 @@
  *   runner's `checkHostCall` scans both [N, D] inputs in JavaScript before each run; with 'off' it still checks
  *   shapes, options and memory.
  * - reference: `createReferenceBackend({ checkValues })`, `computeLossAndGradients`.
- * - tfjs-wasm: `createTfjsBackend(tf)`; core reads each input with `dataSync` and scans it. The adapter has no
- *   `checkValues` option, so 'off' is `checksOff(backend)` below (capabilities.checkValues = 'off').
+ * - tfjs-wasm: `createTfjsBackend(tf, { checkValues })`; core reads each input with `dataSync` and scans it.
  */
 import { checkHostCall, computeLossAndGradients, createReferenceBackend, disposeAll, type HostCallTarget, type HostValues, type LossDefinition, type TensorBackend } from '@contrastive/core';
 import type { Cell } from './bench-plan.js';
@@ -22,16 +21,6 @@ type Checks = 'on' | 'off';
 
 /** Timed rounds of the pair (each round runs both variants once): enough for a stable median of the difference. */
 export const checksRounds = 21;
-
-/** A backend identical to `backend` except `capabilities.checkValues: 'off'` (for adapters without the option). */
-export function checksOff<T>(backend: TensorBackend<T>): TensorBackend<T> {
-  return new Proxy(backend, {
-    get(target, property, receiver) {
-      if (property === 'capabilities') return { ...target.capabilities, checkValues: 'off' };
-      return Reflect.get(target, property, receiver) as unknown;
-    },
-  });
-}
 
 interface Variant {
   /** One forward + backward; returns the loss value. */
@@ -107,7 +96,8 @@ async function tfjsEngine(host: Record<string, HostTensor>): Promise<Engine> {
   const { tf, useTfjsBackend } = await import('./tfjs-setup.js');
   const { createTfjsBackend } = await import('@contrastive/tfjs');
   await useTfjsBackend('wasm');
-  const backend = createTfjsBackend(tf) as TensorBackend<unknown>;
+  const backend = createTfjsBackend(tf, { checkValues: 'on' }) as TensorBackend<unknown>;
+  const unchecked = createTfjsBackend(tf, { checkValues: 'off' }) as TensorBackend<unknown>;
   const tensors = Object.fromEntries(Object.entries(host).map(([name, t]) => [name, tf.tensor(t.values, [...t.shape], 'float32')]));
   // 'on' as the adapter's knownValues: each input read out of the wasm heap with dataSync, then scanned; 'off'
   // reads no values (core skips knownValues then), so its check gets values read once beforehand.
@@ -116,7 +106,7 @@ async function tfjsEngine(host: Record<string, HostTensor>): Promise<Engine> {
   const read = (checks: Checks) => () =>
     checkHostCall(definition, checks === 'on' ? readValues() : readOnce, options, { name: 'tfjs-wasm', precision: 'float32', checkValues: checks });
   const on = coreVariant(backend, host, read('on'));
-  const off = coreVariant(checksOff(backend), host, read('off'));
+  const off = coreVariant(unchecked, host, read('off'));
   return {
     variants: { on, off },
     release: () => {
