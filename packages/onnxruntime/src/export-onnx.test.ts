@@ -13,7 +13,7 @@ import { onnxProtoText } from './schema/onnx-proto-text.js';
 const allLosses = Object.values(losses) as unknown as LossDefinition<string, object>[];
 const shapesOf = (inputs: Record<string, { shape: readonly number[] }>) => Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, input.shape]));
 /** The ONNX ops a traced loss may contain (one per primitive, plus Cast for masks and Identity for outputs). */
-const allowedOps = new Set(['Constant', 'ConstantOfShape', 'Reshape', 'Transpose', 'Slice', 'Concat', 'GatherElements', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Neg', 'Abs', 'Exp', 'Log', 'Sqrt', 'Equal', 'Greater', 'Where', 'ReduceSum', 'ReduceMax', 'MatMul', 'Gemm', 'Cast', 'Identity',
+const allowedOps = new Set(['Constant', 'ConstantOfShape', 'Reshape', 'Transpose', 'Slice', 'Concat', 'GatherElements', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Neg', 'Abs', 'Exp', 'Log', 'Sqrt', 'Equal', 'Greater', 'Where', 'ReduceSum', 'ReduceMax', 'Sigmoid', 'MatMul', 'Gemm', 'Cast', 'Identity',
   // the fused self-similarity kernel: in-place zeroing, gathered positives, row blocks
   'ScatterElements', 'Gather', 'Loop']);
 

@@ -12,7 +12,7 @@
  * | neg, abs, exp, log, sqrt | Neg, Abs, Exp, Log, Sqrt |
  * | log1p | no ONNX op: `u = 1 + x`, `u == 1 ? x : log(u) * x / (u - 1)` (exact to float32 rounding) |
  * | equal, greater, where | Equal, Greater (bool masks), Where |
- * | sum / max | ReduceSum (axes an int64 input since opset 13) / ReduceMax (axes an attribute until opset 18) |
+ * | sum / max | ReduceSum (axes an int64 input since opset 13) / ReduceMax (axes an attribute until opset 18), plus `ReduceSum(Sigmoid(x) * 0)` added to restore NaN, which ORT's ReduceMax skips |
  * | matmul | MatMul, or Gemm with transA/transB when a transpose flag is set |
  *
  * The fused `similarityCrossEntropy` (constant-shift-kernel.ts) adds ScatterElements, Gather and Loop.
