@@ -13,11 +13,12 @@ export { ContrastiveInputError, ContrastiveResourceError, formatBytes, formatSha
 export { checkDeviceRead, flagOutputs } from './contract/device-check.js';
 export type { DeviceCandidate } from './contract/device-check.js';
 export { checkLossCall } from './loss-definition.js';
+export { checkBackend, checkLoss } from './contract/check-call.js';
 export { checkHostCall } from './contract/check-host-call.js';
 export type { HostCallTarget, HostValues } from './contract/check-host-call.js';
 export { precisionLimits } from './contract/precision-limits.js';
 export type { PrecisionLimits } from './contract/precision-limits.js';
-export { checkLossMemory, composedWorkingMatrices, defaultMemoryBudgetBytes, memoryBudgetBytes } from './contract/working-set.js';
+export { checkLossMemory, checkMemoryBudget, checkValuesOption, composedWorkingMatrices, defaultMemoryBudgetBytes, memoryBudgetBytes } from './contract/working-set.js';
 export { checkKnownValues } from './contract/input-facts.js';
 export type { InputFacts, InputRole, LossContract, Magnitude, WorkingSet } from './contract/loss-contract.js';
 export type { FusedKernels } from './fused-kernels.js';

@@ -23,14 +23,17 @@ export function resolveOptions<O extends object>(
   for (const key of Object.getOwnPropertySymbols(given)) {
     throw new ContrastiveInputError('options', 'string keys only', `symbol key ${String(key)}`);
   }
-  for (const [key, value] of Object.entries(given)) {
+  // One snapshot of every own key, enumerable or not, each read once (a getter cannot pass the check with one
+  // value and hand the loss another).
+  const snapshot = Object.getOwnPropertyNames(given).map((key) => [key, Reflect.get(given, key)] as const);
+  for (const [key, value] of snapshot) {
     if (!known.includes(key)) {
       throw new ContrastiveInputError(`options.${key}`, `one of the known options (${known.join(', ')})`, `unknown option "${key}"`);
     }
     if (value !== undefined) checks[key as keyof O](value, `options.${key}`);
   }
   const merged = { ...defaults };
-  for (const [key, value] of Object.entries(given)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  for (const [key, value] of snapshot) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
   return merged;
 }
 

@@ -41,6 +41,24 @@ describe.each(nodeRuntimes)('the runner keeps the contract on %s', (_, runtime) 
     expect(error.message).toBe('anchors: expected finite values in float32, got 1e+39 at flat index 0 (overflows float32, largest 3.40e+38)');
   });
 
+  it('rejects misuse by name: no loss, BigInt or string values, a scale that is 0 in float32, a bad budget', async () => {
+    expect((await rejection(runner.run(null as never, pair))).argument).toBe('loss');
+    const bigints = { values: new BigInt64Array(6) as unknown as number[], shape: [2, 3] };
+    expect((await rejection(runner.run(ntXent, { ...pair, anchors: bigints }))).argument).toBe('anchors');
+    const strings = { values: ['1', '0', '0', '1', '1', '1'] as unknown as number[], shape: [2, 3] };
+    expect((await rejection(runner.run(ntXent, { ...pair, anchors: strings }))).argument).toBe('anchors');
+    const tiny = await rejection(runner.run(clip, { ...pair, logitScale: { values: [1e-46], shape: [] } }, { maxLogitScale: null }));
+    expect(tiny.message).toBe('logitScale: expected a value > 0 in float32, got 1e-46');
+    expect(() => createOnnxLossRunner({ ...runtime, memoryBudgetBytes: Number.NaN })).toThrow('options.memoryBudgetBytes');
+  });
+
+  it('copies shapes at the call: reusing the arrays before the run starts changes nothing', async () => {
+    const shape = [2, 3];
+    const promise = runner.run(ntXent, { anchors: { values: pair.anchors.values, shape }, positives: pair.positives });
+    shape[0] = 3;
+    expect((await promise).loss.length).toBe(1);
+  });
+
   it('rejects a temperature whose reciprocal overflows float32', async () => {
     const error = await rejection(runner.run(ntXent, pair, { temperature: 1e-39 }));
     expect(error.argument).toBe('options.temperature');

@@ -3,7 +3,7 @@
  * Sessions are cached by (loss name, resolved options, input shapes): the first call at a shape traces and
  * creates the session, later calls only feed values and run.
  */
-import { checkHostCall, ContrastiveInputError, formatShape, type LossDefinition, type Shape } from '@contrastive/core';
+import { checkHostCall, checkLoss, checkMemoryBudget, checkValuesOption, ContrastiveInputError, formatShape, type LossDefinition, type Shape } from '@contrastive/core';
 import { constantShiftWorkingMatrices, defaultMaxBlockBytes } from './constant-shift-kernel.js';
 import { defaultOnnxMemoryBudgetBytes } from './tracing-backend.js';
 import { traceLoss, type InputShapes, type TraceOptions } from './export-onnx.js';
@@ -50,6 +50,8 @@ interface Signature {
  * const { loss, gradients } = await runner.run(ntXent, { anchors: { values, shape: [4, 8] }, positives }, { temperature: 0.1 });
  */
 export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions): OnnxLossRunner {
+  checkMemoryBudget(options.memoryBudgetBytes);
+  checkValuesOption(options.checkValues);
   const sessions = new SessionCache(options);
   const signatures = new Map<string, Signature>();
 
@@ -59,6 +61,7 @@ export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions):
       inputs: { readonly [K in I]?: HostTensor },
       lossOptions?: Partial<O>,
     ): Promise<OnnxLossResult<I>> {
+      checkLoss(loss);
       const shapes = inputShapes(loss.inputs, inputs);
       // The same contract as computeLoss, in float32 (the precision the graph computes in), on the host values.
       const resolved = checkHostCall(loss, inputs, lossOptions, {
@@ -87,7 +90,8 @@ export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions):
       if (signatures.size > 4 * Math.max(1, options.maxSessions ?? 32)) signatures.delete(signatures.keys().next().value!);
       const feeds = signature.inputNames.map((name) => {
         const input = (inputs as Record<string, HostTensor>)[name]!;
-        return { name, values: Float32Array.from(input.values), shape: input.shape };
+        // Copies taken now: the caller may reuse its arrays before the run starts.
+        return { name, values: Float32Array.from(input.values), shape: shapes[name as I]! };
       });
       const outputs = await sessions.run(key, () => bytes ?? trace().bytes, feeds, signature.outputNames);
       const names = signature.outputNames;

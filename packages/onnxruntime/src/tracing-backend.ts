@@ -18,7 +18,7 @@
  * The fused `similarityCrossEntropy` (constant-shift-kernel.ts) adds ScatterElements, Gather and Loop.
  * No ReduceLogSumExp anywhere: ORT's WebGPU kernel does not subtract the maximum; core composes the stable form.
  */
-import { ContrastiveInputError, formatShape, specificationVersion, TensorTracker, type Shape, type StaticIndices, type TensorBackend } from '@contrastive/core';
+import { checkMemoryBudget, checkValuesOption, ContrastiveInputError, formatShape, specificationVersion, TensorTracker, type Shape, type StaticIndices, type TensorBackend } from '@contrastive/core';
 import { int64Operand, OnnxTensor, type AttributeValue, type Int64Operand, type OnnxElementType } from './onnx-tensor.js';
 import * as shapes from './shape-inference.js';
 import { constantShiftKernel, traceTimeValues } from './constant-shift-kernel.js';
@@ -53,6 +53,8 @@ const floatAttribute = (value: number): AttributeValue => ({ kind: 'float', valu
 const intAttribute = (value: number): AttributeValue => ({ kind: 'int', value });
 
 export function createTracingBackend(options: TracingBackendOptions = {}): TracingBackend {
+  checkMemoryBudget(options.memoryBudgetBytes);
+  checkValuesOption(options.checkValues);
   const owner = {};
   const tracker = new TensorTracker<OnnxTensor>((t) => { t.disposed = true; }, (v): v is OnnxTensor => v instanceof OnnxTensor && v.owner === owner);
   const isTensor = (value: unknown): value is OnnxTensor => value instanceof OnnxTensor && value.owner === owner;

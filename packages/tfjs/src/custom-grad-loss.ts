@@ -1,4 +1,5 @@
 import {
+  checkKnownValues,
   collectTensors,
   ContrastiveInputError,
   flagOutputs,
@@ -60,6 +61,10 @@ export function customGradLoss<I extends string, O extends object>(
         try {
           const upstream = Array.isArray(dy) ? dy[0]! : dy;
           checkUpstream(upstream, loss.shape, options);
+          // Its values, where the backend knows them on the host (a NaN dy would turn every gradient into NaN);
+          // on GPU backends the gradients then carry the NaN, as dy does.
+          const known = backend.capabilities.checkValues === 'off' ? undefined : backend.knownValues?.(upstream);
+          if (known) checkKnownValues(known, upstream.shape, 'embeddings', 'upstream', backend.capabilities.precision);
           const replacements = new Map(savedTensors.map((tensor, i) => [tensor, copies[i]!]));
           const restored = replaceTensors(saved, replacements, backend.isTensor) as object;
           const gradients = definition.backward(backend, restored, upstream, options);

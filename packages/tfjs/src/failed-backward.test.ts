@@ -51,6 +51,16 @@ describe.each(['cpu', 'wasm'] as const)('failed calls on tfjs %s', (name) => {
     tf.dispose([a, p, wrong, right]);
   });
 
+  it('a backward given a NaN dy throws ContrastiveInputError naming upstream (it used to return NaN gradients)', async () => {
+    await useBackend(name);
+    const [a, p, nan] = [tf.tensor2d(randomMatrix(4, 6, 5)), tf.tensor2d(randomMatrix(4, 6, 6)), tf.scalar(Number.NaN)];
+    const { error, leaked } = failure(() => tf.grads((x: tf.Tensor, y: tf.Tensor) => ntXent(x, y))([a, p], nan));
+    expect(error).toBeInstanceOf(ContrastiveInputError);
+    expect((error as ContrastiveInputError).message).toContain('upstream: expected finite values in float32');
+    expect(leaked).toBe(0);
+    tf.dispose([a, p, nan]);
+  });
+
   it('computeLossAndGradients rejects such an upstream the same way, leaking nothing', async () => {
     await useBackend(name);
     const [a, p, wrong] = [tf.tensor2d(randomMatrix(4, 6, 3)), tf.tensor2d(randomMatrix(4, 6, 4)), tf.ones([3])];

@@ -125,6 +125,8 @@ function registerValueRules<T>(
     if (role === 'scale') {
       bad(`scale/zero/${name}`, name, () => ({}), { ...inputs, [name]: { shape: [], values: [0] } });
       bad(`scale/negative/${name}`, name, () => ({}), { ...inputs, [name]: { shape: [], values: [-1] } });
+      // Positive in float64 but 0 in float32 (1e-46), or a float32 denormal whose gradient would vanish (1e-45).
+      bad(`scale/underflow/${name}`, name, () => ({}), { ...inputs, [name]: { shape: [], values: [1e-310] } });
     }
   }
   if (definition.name === 'dcl' || definition.name === 'contrastive-loss') {

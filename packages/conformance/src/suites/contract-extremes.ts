@@ -21,6 +21,12 @@ interface Extreme {
   readonly options?: LossOptions;
   /** Multiplies every embedding input. */
   readonly rowScale?: number;
+  /** Multiplies embedding inputs by name (takes precedence over `rowScale`). */
+  readonly inputScales?: Readonly<Record<string, number>>;
+  /** Sets the first row of every embedding input to zeros. */
+  readonly zeroFirstRow?: boolean;
+  /** Makes row 0 of `positives` equal to row 0 of `anchors` plus this much in its first element. */
+  readonly nearIdenticalPair?: number;
   /** Replaces scalar inputs by name. */
   readonly scalars?: Readonly<Record<string, number>>;
 }
@@ -30,6 +36,11 @@ function extremesFor(definition: AnyLossDefinition): Extreme[] {
   const list: Extreme[] = [];
   if ('temperature' in defaults) {
     for (const temperature of [1e-39, 1e-30, 1e-6, 1e30]) list.push({ id: `temperature-${temperature}`, options: { temperature } });
+    // A zero row divides the gradient by the normalisation's clamp (1e-12): 1 / temperature of 1e27 overflows.
+    list.push({ id: 'zero-row-temperature-1e-27', zeroFirstRow: true, options: { temperature: 1e-27 } });
+  }
+  if (definition.inputs.includes('anchors') && definition.inputs.includes('positives') && 'normalize' in defaults) {
+    list.push({ id: 'rows-1e-30-against-1e38-unnormalized', inputScales: { anchors: 1e-30, positives: 1e38, negatives: 1e38 }, options: { normalize: false } });
   }
   for (const rowScale of [1e-30, 1e30, 1e38]) list.push({ id: `rows-${rowScale}`, rowScale });
   if ('normalize' in defaults) {
@@ -39,9 +50,17 @@ function extremesFor(definition: AnyLossDefinition): Extreme[] {
     for (const logTemperature of [88.8, 100]) list.push({ id: `log-temperature-${logTemperature}`, scalars: { logTemperature } });
     list.push({ id: 'bias-1e30', scalars: { bias: 1e30 } });
   }
-  if (definition.inputs.includes('logitScale')) list.push({ id: 'logit-scale-1e30-unclamped', scalars: { logitScale: 1e30 }, options: { maxLogitScale: null } });
-  if ('alpha' in defaults) list.push({ id: 'alpha-1000', options: { alpha: 1000 } });
-  if ('t' in defaults) for (const t of [1e5, 1e39]) list.push({ id: `t-${t}`, options: { t } });
+  if (definition.inputs.includes('logitScale')) {
+    list.push({ id: 'logit-scale-1e30-unclamped', scalars: { logitScale: 1e30 }, options: { maxLogitScale: null } });
+    list.push({ id: 'zero-row-logit-scale-1e27', zeroFirstRow: true, scalars: { logitScale: 1e27 }, options: { maxLogitScale: null } });
+    list.push({ id: 'logit-scale-1e-45-denormal', scalars: { logitScale: 1e-45 } });
+  }
+  if (definition.inputs.includes('logTemperature')) list.push({ id: 'zero-row-log-temperature-62', zeroFirstRow: true, scalars: { logTemperature: 62 } });
+  if ('alpha' in defaults) {
+    list.push({ id: 'alpha-1000', options: { alpha: 1000 } });
+    for (const alpha of [0.1, 1e-10]) list.push({ id: `alpha-${alpha}-near-identical-pair`, nearIdenticalPair: 3e-23, options: { alpha } });
+  }
+  if ('t' in defaults) for (const t of [1e5, 5e30, 1e39]) list.push({ id: `t-${t}`, options: { t } });
   if ('margin' in defaults) list.push({ id: 'margin-1e39', options: { margin: 1e39 } });
   return list;
 }
@@ -49,16 +68,24 @@ function extremesFor(definition: AnyLossDefinition): Extreme[] {
 function applyExtreme(definition: AnyLossDefinition, inputs: HostInputs, extreme: Extreme): HostInputs {
   const roles = (definition.contract as LossContract<string, object> | undefined)?.roles ?? {};
   const role = (name: string): InputRole => (roles as Record<string, InputRole>)[name] ?? 'embeddings';
-  return Object.fromEntries(
+  const result: Record<string, HostInputs[string]> = Object.fromEntries(
     Object.entries(inputs).map(([name, tensor]) => {
       const scalar = extreme.scalars?.[name];
       if (scalar !== undefined) return [name, { shape: [], values: [scalar] }];
-      if (extreme.rowScale !== undefined && role(name) === 'embeddings' && tensor.shape.length >= 2) {
-        return [name, { shape: tensor.shape, values: tensor.values.map((v) => v * extreme.rowScale!) }];
-      }
-      return [name, tensor];
+      if (role(name) !== 'embeddings' || tensor.shape.length < 2) return [name, tensor];
+      const width = tensor.shape[tensor.shape.length - 1]!;
+      const factor = extreme.inputScales?.[name] ?? extreme.rowScale ?? 1;
+      const values = tensor.values.map((v, i) => (extreme.zeroFirstRow && i < width ? 0 : v * factor));
+      return [name, { shape: tensor.shape, values }];
     }),
   );
+  if (extreme.nearIdenticalPair !== undefined && result['anchors'] && result['positives']) {
+    const [anchors, positives] = [result['anchors'], result['positives']];
+    const width = anchors.shape[1]!;
+    const values = positives.values.map((v, i) => (i < width ? anchors.values[i]! + (i === 0 ? extreme.nearIdenticalPair! : 0) : v));
+    result['positives'] = { shape: positives.shape, values };
+  }
+  return result;
 }
 
 export function registerExtremeContract<T>(registry: CaseRegistry<T>, definitions: readonly AnyLossDefinition[]): void {

@@ -101,9 +101,15 @@ export function checkCall<T, I extends string, O extends object>(
   }
   const contract = loss.contract as LossContract<I, O> | undefined;
   const limit = precisionLimits[precision].intermediate;
-  for (const magnitude of contract?.magnitudes?.(options, facts) ?? []) {
-    if (!(magnitude.value <= limit)) {
-      const expected = `${magnitude.quantity} at most ${formatLimit(limit)} in ${precision}`;
+  const magnitudes = [...(contract?.magnitudes?.(options, facts) ?? [])];
+  if (contract?.valueMagnitudes && checkValues && deviceChecked.length === 0) {
+    const values = Object.fromEntries(present.map((name) => [name, { values: hostValues(backend, inputs[name]!)!, shape: backend.shape(inputs[name]!) }]));
+    magnitudes.push(...contract.valueMagnitudes(options, values as { [K in I]?: { values: ArrayLike<number>; shape: Shape } }));
+  }
+  for (const magnitude of magnitudes) {
+    const bound = magnitude.limit?.(precisionLimits[precision]) ?? limit;
+    if (!(magnitude.value <= bound)) {
+      const expected = `${magnitude.quantity} at most ${formatLimit(bound)} in ${precision}`;
       throw new ContrastiveInputError(magnitude.argument, expected, formatLimit(magnitude.value));
     }
   }

@@ -5,6 +5,7 @@ import { clip } from '../losses/clip.js';
 import { ntXent } from '../losses/nt-xent.js';
 import { supCon } from '../losses/sup-con.js';
 import { createReferenceBackend } from '../reference/reference-backend.js';
+import { withChunking } from '../math/chunked-similarity-cross-entropy.js';
 import type { TensorBackend } from '../tensor-backend.js';
 import { checkDeviceRead } from './device-check.js';
 import { checkKnownValues } from './input-facts.js';
@@ -75,6 +76,24 @@ describe('the call contract on the reference backend', () => {
     expect(() => computeLoss(small, ntXent, { anchors: x, positives: x })).toThrow(ContrastiveResourceError);
     expect(small.liveCount()).toBe(live);
   });
+  it('reads each option once, non-enumerable ones included', () => {
+    let reads = 0;
+    const flipping = { get temperature() { return reads++ === 0 ? 0.5 : -1; } };
+    expect(() => computeLoss(b, ntXent, { anchors, positives }, flipping)).not.toThrow();
+    expect(reads).toBe(1);
+    const hidden = Object.defineProperty({}, 'temperature', { value: -1, enumerable: false });
+    expect(() => computeLoss(b, ntXent, { anchors, positives }, hidden)).toThrow('options.temperature: expected a finite number > 0, got -1');
+  });
+  it('rejects tensors of another backend instance, and bad factory options, by name', () => {
+    const other = createReferenceBackend();
+    const foreign = other.fromArray([1, 0, 0, 1], [2, 2]);
+    expect(() => computeLoss(b, ntXent, { anchors: foreign, positives: foreign })).toThrow('anchors: expected a tensor of the reference backend');
+    for (const bad of [Number.NaN, -1, 0, '100']) {
+      expect(() => createReferenceBackend({ memoryBudgetBytes: bad as number })).toThrow('options.memoryBudgetBytes: expected a number of bytes > 0');
+    }
+    expect(() => withChunking(b, null as never)).toThrow('options: expected an object { blockRows }');
+    expect(() => withChunking(null as never, { blockRows: 2 })).toThrow('backend: expected a TensorBackend');
+  });
   it("checkValues: 'off' skips value checks but not shapes", () => {
     const unchecked = createReferenceBackend({ checkValues: 'off' });
     const bad = unchecked.fromArray([Infinity, 0, 0, 1], [2, 2]);
@@ -117,7 +136,7 @@ describe('checkHostCall (the ONNX Runtime runner checks host arrays in float32)'
   const target = { name: 'runner', precision: 'float32' as const };
   const pair = { anchors: { values: [1, 2, 3, 4], shape: [2, 2] }, positives: { values: [1, 2, 3, 4], shape: [2, 2] } };
   it('rejects CLIP logitScale <= 0 and SupCon labels that collide in float32', () => {
-    expect(() => checkHostCall(clip, { ...pair, logitScale: { values: [0], shape: [] } }, {}, target)).toThrow('logitScale: expected a value > 0, got 0');
+    expect(() => checkHostCall(clip, { ...pair, logitScale: { values: [0], shape: [] } }, {}, target)).toThrow('logitScale: expected a value > 0 in float32, got 0');
     const labels = { values: [2 ** 24, 2 ** 24 + 1], shape: [2] };
     expect(() => checkHostCall(supCon, { embeddings: pair.anchors, labels }, {}, target)).toThrow('labels: expected integer labels of magnitude below 2^24');
   });

@@ -19,6 +19,7 @@ export function checkKnownValues(
   let maxAbs = 0;
   for (let i = 0; i < values.length; i++) {
     const raw = values[i]!;
+    if (typeof raw !== 'number') throw new ContrastiveInputError(argument, 'numbers', `${typeof raw} at flat index ${i}`);
     const value = limits.round(raw);
     if (!Number.isFinite(value)) {
       const why = Number.isFinite(raw) ? ` (overflows ${precision}, largest ${formatLimit(limits.largest)})` : '';
@@ -27,11 +28,18 @@ export function checkKnownValues(
     if (role === 'labels') checkLabel(raw, i, argument, precision);
     maxAbs = Math.max(maxAbs, Math.abs(value));
   }
-  if (role === 'scale' && !(values[0]! > 0)) {
-    throw new ContrastiveInputError(argument, 'a value > 0', String(values[0]));
-  }
-  const scalar = shape.length === 0 ? values[0]! : undefined;
-  return { maxAbs, maxRowNorm: maxRowNorm(values, shape, maxAbs), ...(scalar === undefined ? {} : { scalar }) };
+  if (role === 'scale') checkScale(values[0]!, argument, precision);
+  const scalar = shape.length === 0 ? limits.round(values[0]!) : undefined;
+  const norms = rowNormRange(values, shape, maxAbs);
+  return { maxAbs, maxRowNorm: norms.largest, minRowNorm: norms.smallest, ...(scalar === undefined ? {} : { scalar }) };
+}
+
+/** A scale is > 0 and normal in the precision (a denormal scale loses its digits, and its gradient with them). */
+function checkScale(raw: number, argument: string, precision: FloatPrecision): void {
+  const value = precisionLimits[precision].round(raw);
+  if (!(value > 0)) throw new ContrastiveInputError(argument, `a value > 0 in ${precision}`, String(raw));
+  const smallest = precisionLimits[precision].smallestNormal;
+  if (value < smallest) throw new ContrastiveInputError(argument, `a value of at least ${formatLimit(smallest)} (the smallest normal ${precision})`, String(raw));
 }
 
 function checkLabel(value: number, index: number, argument: string, precision: FloatPrecision): void {
@@ -46,18 +54,23 @@ function checkLabel(value: number, index: number, argument: string, precision: F
   }
 }
 
-/** Largest row norm over the last axis, scaled by `maxAbs` so that neither squares nor sums overflow. */
-function maxRowNorm(values: ArrayLike<number>, shape: Shape, maxAbs: number): number {
-  if (maxAbs === 0 || values.length === 0) return 0;
+/** Largest and smallest row norms over the last axis, each row scaled by its own largest magnitude first. */
+function rowNormRange(values: ArrayLike<number>, shape: Shape, maxAbs: number): { largest: number; smallest: number } {
+  if (maxAbs === 0 || values.length === 0) return { largest: 0, smallest: 0 };
   const width = shape.length === 0 ? 1 : shape[shape.length - 1]!;
   let largest = 0;
+  let smallest = Infinity;
   for (let start = 0; start < values.length; start += width) {
+    let rowMax = 0;
+    for (let k = start; k < start + width; k++) rowMax = Math.max(rowMax, Math.abs(values[k]!));
     let sum = 0;
-    for (let k = start; k < start + width; k++) {
-      const scaled = values[k]! / maxAbs;
+    for (let k = start; k < start + width && rowMax > 0; k++) {
+      const scaled = values[k]! / rowMax;
       sum += scaled * scaled;
     }
-    largest = Math.max(largest, sum);
+    const norm = Math.sqrt(sum) * rowMax;
+    largest = Math.max(largest, norm);
+    smallest = Math.min(smallest, norm);
   }
-  return Math.sqrt(largest) * maxAbs;
+  return { largest, smallest };
 }

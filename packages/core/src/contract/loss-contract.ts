@@ -4,6 +4,7 @@
  * working set it allocates. A loss without a contract gets the defaults: every input is `embeddings`.
  */
 import type { Shape } from '../tensor-backend.js';
+import type { PrecisionLimits } from './precision-limits.js';
 
 /**
  * - `embeddings`: floating-point values, finite in the backend's precision.
@@ -19,6 +20,8 @@ export interface InputFacts {
   readonly maxAbs: number;
   /** Largest L2 norm of a row (of the last axis), computed without overflow. */
   readonly maxRowNorm: number;
+  /** Smallest L2 norm of a row (0 for a zero row). */
+  readonly minRowNorm: number;
   /** The value itself, for scalars. */
   readonly scalar?: number;
 }
@@ -30,6 +33,8 @@ export interface Magnitude {
   /** What the value is, for the message: `1 / temperature`, `the largest logit |logitScale| * norms`. */
   readonly quantity: string;
   readonly value: number;
+  /** Its own limit in the precision; default `limits.intermediate`. */
+  readonly limit?: (limits: PrecisionLimits) => number;
 }
 
 /** The largest matrix a loss builds: `matrices` float matrices of `rows x columns` alive at once (composed path). */
@@ -50,6 +55,11 @@ export interface LossContract<I extends string, O> {
   readonly roles: { readonly [K in I]: InputRole };
   /** Magnitudes for the given options; `facts` holds what is known on the host (nothing for device values). */
   magnitudes?(options: O, facts: { readonly [K in I]?: InputFacts }): readonly Magnitude[];
+  /**
+   * Magnitudes that need the values themselves (pairwise distances, say), when every input's values are known on
+   * the host: float64 arrays by input name.
+   */
+  valueMagnitudes?(options: O, values: { readonly [K in I]?: { readonly values: ArrayLike<number>; readonly shape: Shape } }): readonly Magnitude[];
   /** The similarity matrix the loss builds, from the input shapes; absent for losses of O(N D) memory. */
   workingSet?(shapes: { readonly [K in I]?: Shape }, options: O): WorkingSet | undefined;
 }
@@ -71,4 +81,19 @@ export function similarityMagnitudes(
   const blame = first.facts.maxRowNorm >= second.facts.maxRowNorm ? first.argument : second.argument;
   result.push({ argument: blame, quantity: `the largest logit (${scale.quantity} times the largest row norms, normalize: false)`, value });
   return result;
+}
+
+/**
+ * The gradient through the L2 normalisation divides by each row's norm (clamped at 1e-12): with a scale (1 /
+ * temperature, a logit scale) on the similarities, the largest gradient is about `scale / max(smallest norm, 1e-12)`.
+ */
+export function normalizationGradient(
+  scale: { readonly argument: string; readonly value: number },
+  facts: readonly (InputFacts | undefined)[],
+): Magnitude[] {
+  const known = facts.filter((fact): fact is InputFacts => fact !== undefined);
+  if (known.length === 0) return [];
+  const smallest = Math.max(Math.min(...known.map((fact) => fact.minRowNorm)), 1e-12);
+  const quantity = 'the gradient through the normalisation, scale / (smallest row norm, at least 1e-12)';
+  return [{ argument: scale.argument, quantity, value: scale.value / smallest }];
 }

@@ -17,17 +17,30 @@ export interface PrecisionLimits {
   readonly exactIntegers: number;
   /** Rounds a float64 value to this precision (Infinity where it overflows). */
   readonly round: (value: number) => number;
+  /** The smallest positive normal value: scales below it lose their digits (and their gradient). */
+  readonly smallestNormal: number;
+  /** Machine epsilon: the relative spacing of values near 1. */
+  readonly epsilon: number;
 }
 
 const float16Largest = 65504;
 
 export const precisionLimits: { readonly [P in FloatPrecision]: PrecisionLimits } = {
-  float64: { largest: Number.MAX_VALUE, intermediate: Number.MAX_VALUE / 2 ** 24, exactIntegers: 2 ** 53, round: (v) => v },
+  float64: {
+    largest: Number.MAX_VALUE,
+    intermediate: Number.MAX_VALUE / 2 ** 24,
+    exactIntegers: 2 ** 53,
+    round: (v) => v,
+    smallestNormal: 2 ** -1022,
+    epsilon: 2 ** -52,
+  },
   float32: {
     largest: 3.4028234663852886e38,
     intermediate: 3.4028234663852886e38 / 2 ** 24,
     exactIntegers: 2 ** 24,
     round: Math.fround,
+    smallestNormal: 2 ** -126,
+    epsilon: 2 ** -23,
   },
   float16: {
     largest: float16Largest,
@@ -35,6 +48,8 @@ export const precisionLimits: { readonly [P in FloatPrecision]: PrecisionLimits 
     exactIntegers: 2 ** 11,
     // Values above the largest float16 (plus half a unit in the last place) round to Infinity.
     round: (v) => (Math.abs(v) >= 65520 ? Math.sign(v) * Infinity : v),
+    smallestNormal: 2 ** -14,
+    epsilon: 2 ** -10,
   },
 };
 

@@ -4,7 +4,7 @@
  * over the embedding inputs (1 / temperature when rows are L2-normalised), must stay representable.
  */
 import type { Shape } from '../tensor-backend.js';
-import type { InputFacts, InputRole, LossContract, Magnitude, WorkingSet } from './loss-contract.js';
+import { normalizationGradient, type InputFacts, type InputRole, type LossContract, type Magnitude, type WorkingSet } from './loss-contract.js';
 
 interface TemperatureOptions {
   readonly temperature: number;
@@ -20,7 +20,10 @@ export function temperatureContract<I extends string, O extends TemperatureOptio
     magnitudes: (options, facts) => {
       const scale = 1 / options.temperature;
       const result: Magnitude[] = [{ argument: 'options.temperature', quantity: '1 / temperature', value: scale }];
-      if (options.normalize ?? true) return result;
+      if (options.normalize ?? true) {
+        const embeddings = (Object.keys(roles) as I[]).filter((name) => roles[name] === 'embeddings');
+        return [...result, ...normalizationGradient({ argument: 'options.temperature', value: scale }, embeddings.map((name) => facts[name]))];
+      }
       const largest = largestRowNorm(roles, facts);
       if (largest) {
         const quantity = 'the largest logit, (largest row norm)^2 / temperature with normalize: false';

@@ -4,7 +4,8 @@
  * one scope (logits, masks, exponentials, softmax, gradient and its transpose; measured on tfjs, decision 0004);
  * the fused constant-shift kernel keeps 3; a kernel may state its own count (`workingMatrices`).
  */
-import { ContrastiveResourceError } from '../errors.js';
+import { ContrastiveInputError, ContrastiveResourceError } from '../errors.js';
+import { describe } from '../options.js';
 import { maximumConstantShift } from '../math/constant-shift-similarity-cross-entropy.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { FloatPrecision, Shape, TensorBackend } from '../tensor-backend.js';
@@ -25,6 +26,19 @@ export const defaultMemoryBudgetBytes: { readonly [P in FloatPrecision]: number 
   float32: 2 * 1024 ** 3,
   float16: 2 * 1024 ** 3,
 };
+
+/** Checks a `memoryBudgetBytes` option given to a backend factory: a number of bytes > 0 (Infinity: no limit). */
+export function checkMemoryBudget(value: unknown, argument = 'options.memoryBudgetBytes'): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new ContrastiveInputError(argument, 'a number of bytes > 0 (Infinity for no limit)', describe(value));
+  }
+}
+
+/** Checks a `checkValues` option given to a backend factory. */
+export function checkValuesOption(value: unknown, argument = 'options.checkValues'): void {
+  if (value !== undefined && value !== 'on' && value !== 'off') throw new ContrastiveInputError(argument, "'on' or 'off'", describe(value));
+}
 
 export function memoryBudgetBytes<T>(backend: TensorBackend<T>): number {
   return backend.capabilities.memoryBudgetBytes ?? defaultMemoryBudgetBytes[backend.capabilities.precision];

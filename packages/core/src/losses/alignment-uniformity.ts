@@ -63,6 +63,14 @@ export const alignment: LossDefinition<'anchors' | 'positives', AlignmentOptions
         { argument: 'options.alpha', quantity: 'the largest |a - p|^alpha', value: Math.pow(distance, options.alpha) },
       ];
     },
+    // The gradient alpha |d|^(alpha - 1) grows without bound as a pair's distance d goes to 0 when alpha < 1.
+    valueMagnitudes(options, values) {
+      if (options.alpha >= 1 || !values.anchors || !values.positives) return [];
+      const smallest = smallestPairDistance(values.anchors, values.positives, options.normalize);
+      if (!(smallest > 0)) return [];
+      const value = options.alpha * Math.pow(smallest, options.alpha - 1);
+      return [{ argument: 'options.alpha', quantity: 'the largest gradient, alpha |a - p|^(alpha - 1) at the closest distinct pair', value }];
+    },
   },
   defaults: alignmentDefaults,
   resolveOptions: (options) => resolveOptions(alignmentDefaults, options, { alpha: checkPositiveFinite, normalize: checkBoolean }),
@@ -73,32 +81,74 @@ export const alignment: LossDefinition<'anchors' | 'positives', AlignmentOptions
     const a = maybeNormalize(b, inputs.anchors!, options.normalize);
     const p = maybeNormalize(b, inputs.positives!, options.normalize);
     const difference = b.sub(a.value, p.value);
-    const squared = b.sum(b.mul(difference, difference), 1, false);
-    if (options.alpha === 2) return { loss: reduceRows(b, squared, 'mean'), saved: { a, p, difference, squared } };
-    const positive = b.greater(squared, b.fill([], 0));
-    const safeSquared = b.where(positive, squared, b.fill([], 1));
-    const powered = b.where(positive, b.exp(b.mul(b.log(safeSquared), b.fill([], options.alpha / 2))), b.fill([], 0));
-    return { loss: reduceRows(b, powered, 'mean'), saved: { a, p, difference, squared, powered, safeSquared } };
+    if (options.alpha === 2) {
+      const squared = b.sum(b.mul(difference, difference), 1, false);
+      return { loss: reduceRows(b, squared, 'mean'), saved: { a, p, difference, rows: b.shape(squared)[0]!, squaredForm: true } };
+    }
+    // |d|^alpha in log space, the difference scaled by its largest element first: a squared distance of 1e-46
+    // underflows float32, its logarithm does not.
+    const zero = b.fill([], 0);
+    const one = b.fill([], 1);
+    const largest = b.max(b.abs(difference), 1, true);
+    const positive = b.greater(largest, zero);
+    const safeLargest = b.where(positive, largest, one);
+    const scaled = b.div(difference, safeLargest);
+    const scaledNorm = b.where(positive, b.sqrt(b.sum(b.mul(scaled, scaled), 1, true)), one);
+    const logDistance = b.add(b.log(safeLargest), b.log(scaledNorm));
+    const powered = b.where(positive, b.exp(b.mul(logDistance, b.fill([], options.alpha))), zero);
+    // d |d|^alpha / d difference = alpha |d|^(alpha - 1) * unit, and 0 for identical rows.
+    const coefficient = b.where(positive, b.mul(b.exp(b.mul(logDistance, b.fill([], options.alpha - 1))), b.fill([], options.alpha)), zero);
+    const unit = b.div(scaled, scaledNorm);
+    const rows = b.shape(powered)[0]!;
+    return { loss: reduceRows(b, b.reshape(powered, [rows]), 'mean'), saved: { a, p, difference: b.mul(unit, coefficient), rows } };
   },
-  backward(b, saved, upstream, options) {
-    const { a, p, difference, squared, powered, safeSquared } = saved as AlignmentSaved<typeof upstream>;
-    const rows = b.shape(squared)[0]!;
-    const perRow = reduceRowsBackward(b, upstream, rows, 'mean');
-    // d(sq^(alpha/2))/d sq = (alpha/2) sq^(alpha/2) / sq, which is 0 where sq = 0 (powered is 0 there).
-    const slope = powered ? b.mul(b.div(powered, safeSquared!), b.fill([], options.alpha / 2)) : b.fill([], 1);
-    const weights = b.reshape(b.mul(b.mul(perRow, slope), b.fill([], 2)), [rows, 1]);
-    const gradient = b.mul(difference, weights);
+  backward(b, saved, upstream) {
+    const { a, p, difference, rows } = saved as AlignmentSaved<typeof upstream>;
+    const perRow = b.reshape(reduceRowsBackward(b, upstream, rows, 'mean'), [rows, 1]);
+    // alpha = 2: d |d|^2 = 2 difference; otherwise `difference` already holds alpha |d|^(alpha - 1) * unit.
+    const gradient = b.mul(difference, b.mul(perRow, b.fill([], (saved as AlignmentSaved<typeof upstream>).squaredForm ? 2 : 1)));
     return { anchors: maybeNormalizeBackward(b, a.saved, gradient), positives: maybeNormalizeBackward(b, p.saved, b.neg(gradient)) };
   },
 };
 
+/** The smallest nonzero row distance |a_i - p_i| (after normalisation when `normalize`), in float64 on the host. */
+function smallestPairDistance(
+  anchors: { readonly values: ArrayLike<number>; readonly shape: readonly number[] },
+  positives: { readonly values: ArrayLike<number> },
+  normalize: boolean,
+): number {
+  const width = anchors.shape[1]!;
+  const norm = (values: ArrayLike<number>, start: number) => {
+    let largest = 0;
+    for (let k = start; k < start + width; k++) largest = Math.max(largest, Math.abs(values[k]!));
+    let sum = 0;
+    for (let k = start; k < start + width && largest > 0; k++) sum += (values[k]! / largest) ** 2;
+    return normalize ? Math.max(Math.sqrt(sum) * largest, 1e-12) : 1;
+  };
+  let smallest = Infinity;
+  for (let start = 0; start < anchors.values.length; start += width) {
+    const [na, np] = [norm(anchors.values, start), norm(positives.values, start)];
+    let largest = 0;
+    const diffs: number[] = [];
+    for (let k = start; k < start + width; k++) {
+      const d = anchors.values[k]! / na - positives.values[k]! / np;
+      diffs.push(d);
+      largest = Math.max(largest, Math.abs(d));
+    }
+    if (largest === 0) continue;
+    smallest = Math.min(smallest, Math.sqrt(diffs.reduce((acc, d) => acc + (d / largest) ** 2, 0)) * largest);
+  }
+  return smallest;
+}
+
 interface AlignmentSaved<T> {
   a: Normalized<T>;
   p: Normalized<T>;
+  /** alpha = 2: the difference a - p; otherwise the gradient of |d|^alpha with respect to it. */
   difference: T;
-  squared: T;
-  powered?: T;
-  safeSquared?: T;
+  rows: number;
+  /** True for alpha = 2 (the gradient is 2 difference). */
+  squaredForm?: boolean;
 }
 
 export const uniformity: LossDefinition<'embeddings', UniformityOptions> = {
@@ -114,6 +164,14 @@ export const uniformity: LossDefinition<'embeddings', UniformityOptions> = {
         { argument: 'embeddings', quantity: 'the largest squared distance |x_i - x_j|^2', value: squared },
         { argument: 'options.t', quantity: 't times the largest squared distance', value: options.t * squared },
         { argument: 'options.t', quantity: 't', value: options.t },
+        // |z_i|^2 + |z_j|^2 - 2 z_i.z_j carries a rounding error of about 4 eps |z|^2 per distance; t multiplies
+        // it into the loss, so t 4 |z|^2 must stay below 1 / eps (t <= 2.1e6 for normalised rows in float32).
+        {
+          argument: 'options.t',
+          quantity: 't times 4 |z|^2 (the rounding error of a squared distance, in units of eps)',
+          value: options.t * Math.max(squared, 4),
+          limit: (limits) => 1 / limits.epsilon,
+        },
       ];
     },
     // gram, distances, potentials, masks, exponentials, softmax, weights and its transpose: about 12 [N, N].

@@ -13,7 +13,7 @@
  * const logitScale = backend.fromArray([1 / 0.07], []);
  * const loss = computeLoss(backend, clip, { anchors: images, positives: texts, logitScale });
  */
-import type { Magnitude } from '../contract/loss-contract.js';
+import { normalizationGradient, type Magnitude } from '../contract/loss-contract.js';
 import { crossSimilarity } from '../contract/temperature-contract.js';
 import { ContrastiveInputError } from '../errors.js';
 import type { LossDefinition } from '../loss-definition.js';
@@ -64,8 +64,10 @@ export const clip: LossDefinition<'anchors' | 'positives' | 'logitScale', ClipOp
       if (given === undefined) return [];
       const scale = Math.min(given, options.maxLogitScale ?? Infinity);
       const result: Magnitude[] = [{ argument: 'logitScale', quantity: 'logitScale (after the maxLogitScale clamp)', value: scale }];
-      const norms = options.normalize ? 1 : (facts.anchors?.maxRowNorm ?? 0) * (facts.positives?.maxRowNorm ?? 0);
-      result.push({ argument: 'logitScale', quantity: 'the largest logit, logitScale times the row norms', value: scale * norms });
+      const [a, p] = [facts.anchors?.maxRowNorm ?? 0, facts.positives?.maxRowNorm ?? 0];
+      if (options.normalize) return [...result, ...normalizationGradient({ argument: 'logitScale', value: scale }, [facts.anchors, facts.positives])];
+      result.push({ argument: 'logitScale', quantity: 'the largest logit, logitScale times the row norms', value: scale * a * p });
+      result.push({ argument: 'logitScale', quantity: 'the largest gradient, logitScale times the largest row norm', value: scale * Math.max(a, p) });
       return result;
     },
     workingSet: (shapes, options) => crossSimilarity(shapes.anchors![0]!, shapes.anchors![0]!, options.normalize),

@@ -16,7 +16,7 @@
  *   anchors, positives, logTemperature: backend.fill([], Math.log(10)), bias: backend.fill([], -10),
  * });
  */
-import type { Magnitude } from '../contract/loss-contract.js';
+import { normalizationGradient, type Magnitude } from '../contract/loss-contract.js';
 import { crossSimilarity } from '../contract/temperature-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
@@ -52,8 +52,11 @@ export const sigLip: LossDefinition<SigLipInput, SigLipOptions> = {
       if (logTemperature === undefined) return result;
       const scale = Math.exp(logTemperature);
       result.push({ argument: 'logTemperature', quantity: 'exp(logTemperature)', value: scale });
-      const norms = options.normalize ? 1 : (facts.anchors?.maxRowNorm ?? 0) * (facts.positives?.maxRowNorm ?? 0);
+      const [a, p] = [facts.anchors?.maxRowNorm ?? 0, facts.positives?.maxRowNorm ?? 0];
+      const norms = options.normalize ? 1 : a * p;
       result.push({ argument: 'logTemperature', quantity: 'the largest logit, exp(logTemperature) |a| |p| + |bias|', value: scale * norms + bias });
+      if (options.normalize) return [...result, ...normalizationGradient({ argument: 'logTemperature', value: scale }, [facts.anchors, facts.positives])];
+      result.push({ argument: 'logTemperature', quantity: 'the largest gradient, exp(logTemperature) times the largest row norm', value: scale * Math.max(a, p) });
       return result;
     },
     // logits, labels, u, softplus parts, sigmoid, gradient and its transpose: about 12 [N, N] matrices.

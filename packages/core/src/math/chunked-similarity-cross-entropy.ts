@@ -1,6 +1,8 @@
 import { composedWorkingMatrices } from '../contract/working-set.js';
 import type { WorkingSetQuery } from './similarity-cross-entropy.js';
+import { checkBackend } from '../contract/check-call.js';
 import { ContrastiveInputError } from '../errors.js';
+import { describe } from '../options.js';
 import type { TensorBackend } from '../tensor-backend.js';
 import {
   similarityBlockForward,
@@ -108,6 +110,8 @@ function accumulate<T>(b: TensorBackend<T>, total: T | undefined, part: T): T {
  * const loss = computeLoss(chunked, ntXent, { anchors, positives });
  */
 export function withChunking<T>(backend: TensorBackend<T>, options: { readonly blockRows: number }): TensorBackend<T> {
+  checkBackend(backend);
+  if (options === null || typeof options !== 'object') throw new ContrastiveInputError('options', 'an object { blockRows }', describe(options));
   if (!Number.isInteger(options.blockRows) || options.blockRows < 1) {
     throw new ContrastiveInputError('options.blockRows', 'an integer >= 1', String(options.blockRows));
   }

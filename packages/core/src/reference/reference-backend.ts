@@ -5,6 +5,7 @@ import * as kernels from './reference-kernels.js';
 import { ReferenceTensor } from './reference-tensor.js';
 import { broadcastShapes, sizeOf } from './shape-utils.js';
 import { TensorTracker } from './tensor-tracker.js';
+import { checkMemoryBudget, checkValuesOption } from '../contract/working-set.js';
 
 export { ReferenceTensor };
 
@@ -30,11 +31,20 @@ export interface ReferenceBackendOptions {
 }
 
 export function createReferenceBackend(options: ReferenceBackendOptions = {}): TensorBackend<ReferenceTensor> {
+  checkMemoryBudget(options.memoryBudgetBytes);
+  checkValuesOption(options.checkValues);
+  // Tensors of this backend instance only: another instance's tensors are foreign here.
+  const owned = new WeakSet<ReferenceTensor>();
+  const isOwn = (value: unknown): value is ReferenceTensor => isReferenceTensor(value) && owned.has(value);
   const tracker = new TensorTracker<ReferenceTensor>((tensor) => {
     tensor.disposed = true;
-  }, isReferenceTensor);
+  }, isOwn);
 
-  const make = (data: Float64Array, shape: Shape): ReferenceTensor => tracker.track(new ReferenceTensor(data, shape));
+  const make = (data: Float64Array, shape: Shape): ReferenceTensor => {
+    const tensor = new ReferenceTensor(data, shape);
+    owned.add(tensor);
+    return tracker.track(tensor);
+  };
   const live = (tensor: ReferenceTensor): ReferenceTensor => {
     if (tensor.disposed) throw new Error('reference backend: tensor used after dispose');
     return tensor;
@@ -119,7 +129,7 @@ export function createReferenceBackend(options: ReferenceBackendOptions = {}): T
     scope: (fn) => tracker.scope(fn),
     dispose: (x) => tracker.dispose(x),
     liveCount: () => tracker.liveCount,
-    isTensor: isReferenceTensor,
+    isTensor: isOwn,
     isDisposed: (x) => x.disposed,
     knownValues: (x) => live(x).data,
   };
