@@ -1,6 +1,5 @@
 import { ntXent, selectTfjsBackend } from '@contrastive/tfjs';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients'; // tfjs-core alone registers no gradients
+import * as tf from '@tensorflow/tfjs'; // tfjs-core's API with every gradient registered (tfjs-core alone has none)
 import '@tensorflow/tfjs-backend-wasm';
 
 await selectTfjsBackend(tf, 'wasm'); // throws if wasm is not what tfjs runs on

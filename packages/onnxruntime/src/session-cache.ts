@@ -14,6 +14,7 @@
  */
 import { ContrastiveInputError, type Shape } from '@contrastive/core';
 import type { OrtModuleLike, OrtRuntimeOptions, OrtSessionLike } from './ort-module.js';
+import { createOrtSession } from './ort-web-assets.js';
 
 export const sessionMemoryFactor = { arenaOff: 2, arenaOn: 32 } as const;
 export const sessionOverheadBytes = 128 * 1024;
@@ -31,6 +32,7 @@ interface Entry {
   estimatedBytes: number;
 }
 
+/** The session cache's counters, as `OnnxRuntimeBackend.statistics` and `OnnxLossRunner.statistics` report them. */
 export interface SessionStatistics {
   /** Sessions created (cache misses). */
   readonly created: number;
@@ -112,7 +114,7 @@ export class SessionCache {
     } else {
       this.counts.created++;
       const bytes = model();
-      const session = this.ort.InferenceSession.create(bytes, this.sessionOptions);
+      const session = createOrtSession(this.ort, bytes, this.sessionOptions); // names a missing onnxruntime-web .wasm
       const created: Entry = { key, session, queue: session.catch(() => undefined), pending: 0, modelBytes: bytes.byteLength, estimatedBytes: 0 };
       session.catch(() => this.remove(created));
       this.entries.set(key, created);

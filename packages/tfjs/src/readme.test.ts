@@ -1,7 +1,6 @@
-// The training snippet of README.md, type-checked and run (keep the two in sync; the README imports
-// '@contrastive/tfjs' where this file imports './index.js').
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// The training snippet of README.md, in-process (keep the two in sync; the README imports '@contrastive/tfjs'
+// where this file imports './index.js'). src/readme-snippets.test.ts runs the README's own text in a child node.
+import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { expect, it } from 'vitest';
 import { ntXent } from './index.js';
