@@ -2,6 +2,13 @@
 # Installs the Debian packages that the browser, GPU and reference tests need, where they are missing:
 # Chromium (WebGL/WebGPU browser tests), python3-onnx (independent ONNX model checker), python3-torch (only to
 # regenerate fixtures; skipped unless CONTRASTIVE_INSTALL_TORCH=1), and Mesa 25 lavapipe for Dawn (WebGPU in Node).
+#
+# This changes the system, as root (sudo when not root): `apt-get update` and `apt-get install` of chromium,
+# chromium-driver and python3-onnx from Debian 12; then packages/webgpu/scripts/install-system-deps.sh appends
+# `bookworm-backports` to the `Suites:` line of /etc/apt/sources.list.d/debian.sources (permanently; without that
+# file it writes /etc/apt/sources.list.d/backports.list) and installs mesa-vulkan-drivers from backports, which
+# upgrades the system's Mesa and libdrm packages. Every step is skipped when already done. The root README's
+# "Set up and run" section says the same for users; keep the two in step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"

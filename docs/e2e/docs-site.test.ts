@@ -9,10 +9,13 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repositoryUrl } from '../.vitepress/repository.js';
 import { launchChromium } from './chromium.js';
+import { crawlSite } from './link-crawl.js';
 import { serveStatic } from './static-server.js';
 
 const docs = fileURLToPath(new URL('..', import.meta.url));
+const dist = fileURLToPath(new URL('../.vitepress/dist/', import.meta.url));
 const results = fileURLToPath(new URL('../test-results/', import.meta.url));
 let server: Server;
 let browser: Browser;
@@ -25,7 +28,7 @@ beforeAll(async () => {
   const bin = (name: string) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
   execFileSync(bin('typedoc'), [], { cwd: docs, stdio: 'pipe' });
   execFileSync(bin('vitepress'), ['build', '.'], { cwd: docs, stdio: 'pipe' });
-  ({ url: site, server } = await serveStatic(fileURLToPath(new URL('../.vitepress/dist/', import.meta.url))));
+  ({ url: site, server } = await serveStatic(dist));
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -94,10 +97,46 @@ describe('documentation site in headless Chromium', () => {
     await page.locator('[data-testid="playground-embed"]').screenshot({ path: `${results}playground-embed.png` });
   });
 
-  it('the benchmarks page shows the results or how to produce them', async () => {
+  it('the benchmarks page shows the comparison tables and the charts, with unique heading ids', async () => {
     await page.goto(`${site}/guides/benchmarks`);
-    const text = (await page.textContent('.vp-doc')) ?? '';
-    expect(text.includes('pnpm bench') || text.includes('results')).toBe(true);
+    const doc = page.locator('.vp-doc');
+    const text = (await doc.textContent()) ?? '';
+    expect(text).toContain('ours / PyTorch');
+    expect(text).toContain('checks on');
+    expect(await doc.locator('[data-testid="benchmarks-missing"]').count()).toBe(0);
+    // The charts are images that loaded (the SVGs from apps/bench/results/, bundled by the build: a file under
+    // assets/ or, for small ones, a data: URL).
+    const charts = doc.locator('img[src*=".svg"], img[src^="data:image/svg+xml"]');
+    expect(await charts.count()).toBe(3);
+    for (const chart of await charts.all()) expect(await chart.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    // Method notes and the long tables are folded.
+    expect(await doc.locator('details').count()).toBeGreaterThanOrEqual(4);
+    const ids = await page.locator('[id]').evaluateAll((elements) => elements.map((element) => element.id));
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+    // No result file names as headings, no internal work-item numbers.
+    const headings = await doc.locator('h1, h2, h3, h4').allTextContents();
+    expect(headings.filter((heading) => /\.md\b|issue|#\d/i.test(heading))).toEqual([]);
+    expect(text).not.toMatch(/\bissue \d|#\d+\b/i);
+    await page.screenshot({ path: `${results}benchmarks.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
+  });
+
+  it('has no broken internal link: every page, anchor and asset a page of the site points to exists', async () => {
+    const crawl = await crawlSite({ site, distDirectory: dist, repositoryUrl, repositoryRoot: fileURLToPath(new URL('../../', import.meta.url)) });
+    console.log(
+      `[link crawl] ${crawl.pages.length} pages, ${crawl.internalLinks} internal links and assets, ` +
+        `${crawl.repositoryLinks} links to repository files, ${crawl.externalLinks} external (not fetched), ${crawl.broken.length} broken`,
+    );
+    expect(crawl.pages.length).toBeGreaterThan(50);
+    expect(crawl.pages).toContain('/guides/benchmarks');
+    expect(crawl.broken).toEqual([]);
+  });
+
+  it('shows the logo, the favicon, the repository link and the version in the navigation', async () => {
+    await page.goto(`${site}/`);
+    expect(await page.getAttribute('link[rel="icon"]', 'href')).toBe('/favicon.svg');
+    expect(await page.locator('.VPNavBarTitle img.logo').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(await page.locator('.VPNavBar .VPSocialLink').first().getAttribute('href')).toBe(repositoryUrl);
+    expect(await page.textContent('.VPNavBar')).toMatch(/v\d+\.\d+\.\d+/);
   });
 });

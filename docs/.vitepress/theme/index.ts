@@ -5,6 +5,7 @@ import IncludedMarkdown from './IncludedMarkdown.vue';
 import LiveLoss from './LiveLoss.vue';
 import LiveTraining from './LiveTraining.vue';
 import PlaygroundEmbed from './PlaygroundEmbed.vue';
+import './custom.css';
 
 const theme: Theme = {
   extends: DefaultTheme,
