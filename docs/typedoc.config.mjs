@@ -21,6 +21,9 @@ const config = {
     // packages' own test typings.
     tsconfig: '../../docs/tsconfig.api.json',
     skipErrorChecking: true,
+    // No source links (the site does not link into the repository), so no git remote is needed.
+    disableSources: true,
+    disableGit: true,
   },
   out: 'api',
   plugin: ['typedoc-plugin-markdown', 'typedoc-vitepress-theme'],
@@ -36,6 +39,8 @@ const config = {
   // TSDoc in this repository uses a few block tags TypeDoc does not know by default.
   blockTags: ['@example', '@param', '@returns', '@remarks', '@see', '@throws', '@deprecated', '@defaultValue', '@typeParam'],
   logLevel: 'Warn',
+  // A warning (a public signature using a type that is not exported, a broken {@link}) fails the build.
+  treatWarningsAsErrors: true,
   sidebar: { pretty: true },
 };
 

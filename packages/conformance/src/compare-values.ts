@@ -1,9 +1,18 @@
 import type { Evaluation } from './evaluate-loss.js';
 import type { Tolerance, ToleranceKind } from './tolerances.js';
 
-/** Values with their shape: read from a backend, or a fixture's `HostTensor`. */
+/**
+ * Values with their shape: read from a backend, or a fixture's `HostTensor`.
+ *
+ * @example
+ * const actual: ActualTensor = { shape: backend.shape(loss), values: await backend.read(loss) };
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
+ */
 export interface ActualTensor {
+  /** The shape. */
   readonly shape: readonly number[];
+  /** The values, row-major. */
   readonly values: ArrayLike<number>;
 }
 

@@ -17,10 +17,21 @@ import { registerPrimitives } from './suites/primitives.js';
 import { registerRandomCases } from './suites/random-cases.js';
 import { registerScaleForms } from './suites/scale-forms.js';
 
+/**
+ * Options of {@link describeConformance}; every one is optional.
+ *
+ * @example
+ * describeConformance('my-backend', () => createMyBackend(), { randomCases: 5, caseFilter: (id) => !id.startsWith('sig-lip/') });
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
+ */
 export interface ConformanceOptions {
-  /** Cases this backend is known to fail, by exact id, each with a reason. Strict: see `ExpectedFailure`. */
+  /** Cases this backend is known to fail, by exact id, with a reason (strict: see `ExpectedFailure`). Default none. */
   readonly expectedFailures?: readonly ExpectedFailure[];
-  /** When set, every test is reported as skipped with this reason (for example a native binding is missing). */
+  /**
+   * When set, every test is reported as skipped with this reason (for example a native binding is missing).
+   * Default unset.
+   */
   readonly unavailable?: string;
   /** Fixture directory (Node). Default: the fixtures bundled with this package. */
   readonly fixturesDirectory?: string;
@@ -28,7 +39,7 @@ export interface ConformanceOptions {
   readonly fixtures?: readonly FixtureFile[];
   /** Random-vs-reference cases per loss. Default 3. */
   readonly randomCases?: number;
-  /** Keeps only the case ids it accepts; the others are reported as skipped. */
+  /** Keeps only the case ids it accepts; the others are reported as skipped. Default: every case. */
   readonly caseFilter?: (id: string) => boolean;
 }
 
@@ -39,10 +50,18 @@ export interface ConformanceOptions {
  * call contract (bad-input and extreme-finite matrices).
  * The backend is created once, on the first test that needs it.
  *
+ * @param name - The backend's name, the `describe` block's title.
+ * @param createBackend - Creates the backend under test (called once, lazily).
+ * @param options - {@link ConformanceOptions}: `expectedFailures` (default none), `unavailable` (default unset),
+ * `fixturesDirectory` (default: the bundled fixtures), `fixtures`, `randomCases` (default 3), `caseFilter`
+ * (default: every case).
+ *
  * @example
  * describeConformance('tfjs-wasm', async () => createTfjsBackend(tf), {
  *   expectedFailures: [{ id: 'clip/large-logits', reason: 'float32 logits above 88 overflow exp' }],
  * });
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
  */
 export function describeConformance<T>(
   name: string,

@@ -3,12 +3,28 @@ import type { ActualTensor } from './compare-values.js';
 import type { HostInputs } from './fixture-types.js';
 import type { LossOptions } from './loss-case-specs.js';
 
-/** Any loss definition, whatever its input names and options. */
+/**
+ * Any loss definition, whatever its input names and options.
+ *
+ * @example
+ * const definitions: AnyLossDefinition[] = Object.values(losses);
+ *
+ * @see [Adding a loss](/contributing/adding-a-loss)
+ */
 export type AnyLossDefinition = LossDefinition<string, object>;
 
-/** What one evaluation read back from the backend: the loss (or forward outputs) and gradients by input name. */
+/**
+ * What one evaluation read back from the backend: the loss (or forward outputs) and gradients by input name.
+ *
+ * @example
+ * const { outputs, gradients } = await entry.evaluate(backend, fixtureCase.inputs, fixtureCase.options ?? {});
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
+ */
 export interface Evaluation {
+  /** `loss`, or the forward outputs of a forward-only function (`logits`, `labels`). */
   readonly outputs: Readonly<Record<string, ActualTensor>>;
+  /** The gradient of each floating-point input; empty for forward-only functions. */
   readonly gradients: Readonly<Record<string, ActualTensor>>;
 }
 

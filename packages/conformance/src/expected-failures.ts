@@ -1,6 +1,11 @@
 /**
  * Expected failures: a typed list per backend, matched by exact case id, each with a reason, and strict: a
  * listed case that passes fails the run, and so does a listed id that matches no case.
+ *
+ * @example
+ * const expectedFailures: ExpectedFailure[] = [{ id: 'clip/large-logits', reason: 'float32 logits above 88 overflow exp' }];
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
  */
 export interface ExpectedFailure {
   /** The exact case id: a fixture case id (`clip/large-logits`) or a suite-generated id (`random/clip/1`). */

@@ -1,6 +1,15 @@
 import { fixtureFormat, type FixtureFile } from './fixture-types.js';
 
-/** The fixtures shipped with this package (`fixtures/` beside `src/` and `dist/`). Node only. */
+/**
+ * The fixtures shipped with this package (`fixtures/` beside `src/` and `dist/`). Node only.
+ *
+ * @returns The absolute path of the bundled `fixtures/` directory.
+ *
+ * @example
+ * const results = await runFixtures(backend, await bundledFixturesDirectory());
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
+ */
 export async function bundledFixturesDirectory(): Promise<string> {
   const { fileURLToPath } = await import('node:url');
   return fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -11,8 +20,14 @@ export async function bundledFixturesDirectory(): Promise<string> {
  * the loss name matching the file name, unique case ids, and tensors whose values fill their shapes.
  * Node only (it reads the file system); browsers pass already-loaded files as `fixtures` instead.
  *
+ * @param directory - The directory holding the `*.json` files.
+ * @returns The checked files, sorted by name.
+ * @throws Error naming the file and the problem for a malformed fixture.
+ *
  * @example
  * const files = await loadFixtures('./my-cases');
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
  */
 export async function loadFixtures(directory: string): Promise<FixtureFile[]> {
   const { readdir, readFile } = await import('node:fs/promises');
@@ -26,7 +41,19 @@ export async function loadFixtures(directory: string): Promise<FixtureFile[]> {
   return files;
 }
 
-/** Checks the structure of one parsed fixture file; `source` names it in errors. */
+/**
+ * Checks the structure of one parsed fixture file; `source` names it in errors.
+ *
+ * @param value - The parsed JSON.
+ * @param source - The file name, for errors.
+ * @returns `value`, typed.
+ * @throws Error naming `source` and the problem.
+ *
+ * @example
+ * const file = checkFixtureFile(await (await fetch('/fixtures/nt-xent.json')).json(), 'nt-xent.json');
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
+ */
 export function checkFixtureFile(value: unknown, source: string): FixtureFile {
   const fail = (message: string): never => {
     throw new Error(`fixture ${source}: ${message}`);

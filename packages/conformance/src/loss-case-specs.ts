@@ -7,6 +7,14 @@
 import type { HostInputs } from './fixture-types.js';
 import { RandomSource, scalar } from './random-source.js';
 
+/**
+ * Options of a loss by core option names, as fixtures and suite cases hold them (checked by the loss itself).
+ *
+ * @example
+ * const options: LossOptions = { temperature: 0.1, reduction: 'none' };
+ *
+ * @see [Adding a loss](/contributing/adding-a-loss)
+ */
 export type LossOptions = Readonly<Record<string, unknown>>;
 
 /** Samples per suite-generated case and their dimension: small, so browser and software-GPU runs stay quick. */

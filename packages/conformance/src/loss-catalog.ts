@@ -7,11 +7,20 @@ import { createInputs, evaluateLoss, readAll, type AnyLossDefinition, type Evalu
 import type { HostInputs } from './fixture-types.js';
 import type { LossOptions } from './loss-case-specs.js';
 
+/**
+ * One function the fixtures cover: its fixture name and how to evaluate it on a backend.
+ *
+ * @example
+ * const failures = await checkFixtureCase(backend, entry, fixtureCase, file.loss);
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
+ */
 export interface CatalogEntry {
   /** The fixture name (the loss definition's `name`). */
   readonly name: string;
   /** Present for losses with an analytic backward. */
   readonly definition?: AnyLossDefinition;
+  /** Runs it on `backend` with host inputs and reads back the outputs and gradients. */
   evaluate<T>(backend: TensorBackend<T>, inputs: HostInputs, options: LossOptions): Promise<Evaluation>;
 }
 

@@ -5,11 +5,20 @@ import { loadFixtures } from './load-fixtures.js';
 import { lossCatalog, type CatalogEntry } from './loss-catalog.js';
 import { tolerances } from './tolerances.js';
 
-/** The outcome of one fixture case. */
+/**
+ * The outcome of one fixture case.
+ *
+ * @example
+ * const failed = (await runFixtures(backend, directory)).filter((result) => !result.passed);
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
+ */
 export interface FixtureResult {
+  /** The case id, `<loss>/<case>`. */
   readonly id: string;
   /** The fixture file's loss name. */
   readonly loss: string;
+  /** True when every output and gradient is within tolerance. */
   readonly passed: boolean;
   /** One line per mismatch or error; empty when the case passed. */
   readonly failures: readonly string[];
@@ -19,6 +28,17 @@ export interface FixtureResult {
  * Checks one fixture case on `backend`: the loss (or forward outputs) and every gradient, at the tolerances of
  * the backend's precision. Returns the mismatches (empty when the case passes); errors thrown by the loss are
  * returned as a mismatch too.
+ *
+ * @param backend - The backend under test.
+ * @param entry - The catalog entry of the case's loss (`undefined`: reported as an unknown loss).
+ * @param fixtureCase - The case.
+ * @param loss - The fixture file's loss name.
+ * @returns One line per mismatch or error; empty when the case passes.
+ *
+ * @example
+ * const failures = await checkFixtureCase(backend, entry, file.cases[0], file.loss);
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
  */
 export async function checkFixtureCase<T>(
   backend: TensorBackend<T>,
@@ -42,9 +62,15 @@ export async function checkFixtureCase<T>(
  * Runs every case of a fixture directory (or of already-loaded fixture files) on `backend`, one after another,
  * without vitest. Used by the CLI; `describeConformance` registers the same checks as one test per case.
  *
+ * @param backend - The backend under test.
+ * @param directory - A fixture directory (Node), or already-loaded fixture files.
+ * @returns One result per case, in file and case order.
+ *
  * @example
  * const results = await runFixtures(createReferenceBackend(), './fixtures');
  * const failed = results.filter((r) => !r.passed);
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
  */
 export async function runFixtures<T>(
   backend: TensorBackend<T>,

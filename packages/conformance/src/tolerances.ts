@@ -1,3 +1,22 @@
+import type { FloatPrecision } from '@contrastive/core';
+
+/**
+ * The three tolerances of one precision; see {@link tolerances} for the comparison rules.
+ *
+ * @example
+ * const tolerance: Tolerance = tolerances.float32; // { loss: 2e-4, gradient: 2e-3, primitive: 2e-5 }
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
+ */
+export interface Tolerance {
+  /** Relative to `max(1, |expected|)` per element. */
+  readonly loss: number;
+  /** Relative to `max(1, max |expected|)` over the gradient tensor. */
+  readonly gradient: number;
+  /** Relative to `|expected|` per element, for single primitives. */
+  readonly primitive: number;
+}
+
 /**
  * Every tolerance the conformance suite uses, keyed by the backend's `capabilities.precision`. No test holds a
  * tolerance of its own.
@@ -23,18 +42,12 @@
  * - float16 (storage in half precision): each input rounds to 4.9e-4 relative, so logits at |s| <= 10
  *   (temperature 0.1 on unit vectors) move by about 2 x 10 x 4.9e-4 = 1e-2; gradients 5x looser. Cases at lower
  *   temperature exceed this by construction and belong in a float16 backend's `expectedFailures`.
+ *
+ * @example
+ * const { loss, gradient } = tolerances[backend.capabilities.precision];
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
  */
-import type { FloatPrecision } from '@contrastive/core';
-
-export interface Tolerance {
-  /** Relative to `max(1, |expected|)` per element. */
-  readonly loss: number;
-  /** Relative to `max(1, max |expected|)` over the gradient tensor. */
-  readonly gradient: number;
-  /** Relative to `|expected|` per element, for single primitives. */
-  readonly primitive: number;
-}
-
 export const tolerances: { readonly [P in FloatPrecision]: Tolerance } = {
   float64: { loss: 1e-10, gradient: 1e-8, primitive: 1e-12 },
   float32: { loss: 2e-4, gradient: 2e-3, primitive: 2e-5 },
@@ -45,8 +58,26 @@ export const tolerances: { readonly [P in FloatPrecision]: Tolerance } = {
  * Central finite differences on the float64 reference backend: `(L(x + h e_k) - L(x - h e_k)) / 2h` with
  * `h = 1e-6` has truncation error `h^2 |L'''| / 6 ~ 1e-12` and rounding error `eps |L| / h ~ 2e-10`, so the
  * analytic gradient must agree within 1e-6 relative to `max(1, max |g|)` (three orders above both errors).
+ *
+ * @see [Adding a loss](/contributing/adding-a-loss)
+ *
+ * @example
+ * const h = finiteDifferences.step;
+ * const numeric = (lossAt(x + h) - lossAt(x - h)) / (2 * h);
  */
-export const finiteDifferences = { step: 1e-6, gradient: 1e-6 } as const;
+export const finiteDifferences = {
+  /** The step `h`. */
+  step: 1e-6,
+  /** Agreement required, relative to `max(1, max |g|)`. */
+  gradient: 1e-6,
+} as const;
 
-/** Which comparison rule applies: see `tolerances`. */
+/**
+ * Which comparison rule applies: see `tolerances`.
+ *
+ * @see [Adding a backend](/contributing/adding-a-backend)
+ *
+ * @example
+ * const kind: ToleranceKind = 'gradient';
+ */
 export type ToleranceKind = 'loss' | 'gradient' | 'primitive';

@@ -4,9 +4,27 @@
  */
 import type { SimilarityCrossEntropy } from './math/similarity-cross-entropy.js';
 
+/**
+ * The closed list of fused kernels a backend may override (`TensorBackend.fused`). Core keeps the composed reference
+ * of each; the conformance suite checks every override against it.
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ *
+ * @example
+ * const backend: TensorBackend<MyTensor> = { ...base, fused: { similarityCrossEntropy: myFusedKernel } };
+ *
+ */
 export interface FusedKernels<T> {
   /** Row-wise InfoNCE over `scale * anchors @ keys^T` with id-based positive and denominator masks. */
   readonly similarityCrossEntropy: SimilarityCrossEntropy<T>;
 }
 
+/**
+ * The names of {@link FusedKernels}, as a runtime list.
+ *
+ * @example
+ * fusedKernelNames; // ['similarityCrossEntropy']
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ */
 export const fusedKernelNames = ['similarityCrossEntropy'] as const satisfies readonly (keyof FusedKernels<unknown>)[];

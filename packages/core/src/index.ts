@@ -62,9 +62,9 @@ export type { ClipOptions } from './losses/clip.js';
 export { dcl } from './losses/dcl.js';
 export type { DclOptions } from './losses/dcl.js';
 export { sigLip } from './losses/sig-lip.js';
-export type { SigLipOptions } from './losses/sig-lip.js';
+export type { SigLipInput, SigLipOptions } from './losses/sig-lip.js';
 export { tripletMargin } from './losses/triplet-margin.js';
-export type { TripletMarginOptions } from './losses/triplet-margin.js';
+export type { TripletDistance, TripletMarginOptions } from './losses/triplet-margin.js';
 export { alignment, uniformity } from './losses/alignment-uniformity.js';
 export type { AlignmentOptions, UniformityOptions } from './losses/alignment-uniformity.js';
 export { topKAccuracy } from './losses/top-k-accuracy.js';
@@ -75,8 +75,15 @@ export { chunkedSimilarityCrossEntropy, withChunking } from './math/chunked-simi
 export { similarityBlockForward, similarityBlockGradient } from './math/similarity-cross-entropy.js';
 export type { SimilarityBlock } from './math/similarity-cross-entropy.js';
 export { localClip, localNtXent, localSupCon } from './distributed/index.js';
-export type { LocalClipOptions, LocalNtXentOptions, LocalSupConOptions } from './distributed/index.js';
+export type {
+  LocalClipInput,
+  LocalClipOptions,
+  LocalNtXentInput,
+  LocalNtXentOptions,
+  LocalSupConInput,
+  LocalSupConOptions,
+} from './distributed/index.js';
 export { constantShiftSimilarityCrossEntropy, maximumConstantShift } from './math/constant-shift-similarity-cross-entropy.js';
 export type { ConstantShiftPasses, ConstantShiftPlan } from './math/constant-shift-similarity-cross-entropy.js';
 export { symmetricPairing } from './math/symmetric-pairing.js';
-export type { SymmetricPairing } from './math/symmetric-pairing.js';
+export type { SymmetricPairing, Values as PairingValues } from './math/symmetric-pairing.js';

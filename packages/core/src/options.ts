@@ -1,6 +1,23 @@
 import { ContrastiveInputError } from './errors.js';
 
+/**
+ * How a loss reduces its per-row values: `'mean'` (a scalar, the losses' default), `'sum'` (a scalar) or `'none'`
+ * (one value per row).
+ *
+ * @example
+ * computeLoss(backend, ntXent, { anchors, positives }, { reduction: 'none' }); // [2N]
+ *
+ * @see [Loss definitions](/architecture/loss-definitions)
+ */
 export type Reduction = 'mean' | 'sum' | 'none';
+/**
+ * Every {@link Reduction}, as a runtime list.
+ *
+ * @example
+ * for (const reduction of reductions) console.log(computeLoss(backend, ntXent, inputs, { reduction }));
+ *
+ * @see [Loss definitions](/architecture/loss-definitions)
+ */
 export const reductions: readonly Reduction[] = ['mean', 'sum', 'none'];
 
 /** A check for one option value: throws `ContrastiveInputError` naming `options.<key>`. */

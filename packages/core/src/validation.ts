@@ -48,6 +48,19 @@ export function expectFiniteValues<T>(backend: TensorBackend<T>, x: T, argument:
   if (values) checkKnownValues(values, backend.shape(x), 'embeddings', argument, backend.capabilities.precision);
 }
 
+/**
+ * Reads `x` and checks that every value is finite in the backend's precision, for values that live on a device.
+ *
+ * @param backend - The backend holding `x`.
+ * @param x - The tensor to check.
+ * @param argument - The name to blame.
+ * @throws ContrastiveInputError (rejects) naming `argument` when a value is not finite.
+ *
+ * @example
+ * await expectFiniteValuesAsync(backend, embeddings, 'embeddings');
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export async function expectFiniteValuesAsync<T>(backend: TensorBackend<T>, x: T, argument: string): Promise<void> {
   checkKnownValues(await backend.read(x), backend.shape(x), 'embeddings', argument, backend.capabilities.precision);
 }

@@ -13,10 +13,26 @@ import { encodeModel, type ModelProtoObject } from './onnx-schema.js';
 import type { OnnxTensor } from './onnx-tensor.js';
 import { createTracingBackend } from './tracing-backend.js';
 
-/** Static shapes of a loss's tensor inputs, by input name; optional inputs may be left out. */
+/**
+ * Static shapes of a loss's tensor inputs, by input name; optional inputs may be left out.
+ *
+ * @example
+ * const shapes: InputShapes<'anchors' | 'positives'> = { anchors: [256, 128], positives: [256, 128] };
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export type InputShapes<I extends string> = { readonly [K in I]?: Shape };
 
+/**
+ * What {@link traceLoss} returns: the model object and its input and output names and shapes.
+ *
+ * @example
+ * const { model, inputNames, outputNames, outputShapes } = traceLoss(ntXent, {}, shapes);
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface TracedLoss<I extends string> {
+  /** The ONNX model, as an object (`encodeModel` serialises it). */
   readonly model: ModelProtoObject;
   /** Graph input names, in order (the loss's input names present in `shapes`). */
   readonly inputNames: readonly I[];
@@ -24,9 +40,18 @@ export interface TracedLoss<I extends string> {
   readonly outputNames: readonly string[];
   /** The gradient input behind each `grad_` output, in output order. */
   readonly gradientNames: readonly I[];
+  /** The static shape of each output, by name. */
   readonly outputShapes: Readonly<Record<string, Shape>>;
 }
 
+/**
+ * Options of tracing: {@link exportOnnx}, {@link traceLoss} and {@link createOnnxLossRunner}; every one is optional.
+ *
+ * @example
+ * exportOnnx(ntXent, {}, { anchors: [8192, 128], positives: [8192, 128] }, { maxBlockBytes: 64 * 2 ** 20 });
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface TraceOptions {
   /**
    * Largest [rows, n] float32 block of the self-similarity losses (NT-Xent, SimCLR InfoNCE) materialised at once;
@@ -46,10 +71,33 @@ export interface TraceOptions {
   readonly checkValues?: 'on' | 'off';
 }
 
-/** The output name of the gradient of `input`. */
+/**
+ * The output name of the gradient of `input`.
+ *
+ * @example
+ * gradientOutputName('anchors'); // 'grad_anchors'
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export const gradientOutputName = (input: string): string => `grad_${input}`;
 
-/** Traces `loss` at the given shapes into an ONNX model object (validating inputs and options first). */
+/**
+ * Traces `loss` at the given shapes into an ONNX model object (validating inputs and options first).
+ *
+ * @param loss - The core loss definition.
+ * @param options - Options of the loss; each one left out takes its default.
+ * @param shapes - Static shapes of its inputs, by name.
+ * @param traceOptions - {@link TraceOptions}: `maxBlockBytes` (default 256 MiB), `memoryBudgetBytes` (default 4 GiB),
+ * `checkValues` (default `'on'`).
+ * @returns The model object with its input and output names and shapes.
+ * @throws ContrastiveInputError for bad shapes or options; ContrastiveResourceError above the memory budget.
+ *
+ * @example
+ * const { model, outputNames } = traceLoss(ntXent, {}, { anchors: [8, 32], positives: [8, 32] });
+ * console.log(outputNames); // ['loss', 'grad_anchors', 'grad_positives']
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export function traceLoss<I extends string, O extends object>(
   loss: LossDefinition<I, O>,
   options: Partial<O> | undefined,
@@ -94,9 +142,19 @@ export function traceLoss<I extends string, O extends object>(
  * Exports `loss` (forward and gradients) at fixed input shapes as ONNX model bytes, runnable in any ONNX
  * runtime (onnxruntime-web, onnxruntime-node, Python, C++). Inputs and outputs are named as in `traceLoss`.
  *
+ * @param loss - The core loss definition.
+ * @param options - Options of the loss; each one left out takes its default.
+ * @param shapes - Static shapes of its inputs, by name.
+ * @param traceOptions - {@link TraceOptions}: `maxBlockBytes` (default 256 MiB), `memoryBudgetBytes` (default 4 GiB),
+ * `checkValues` (default `'on'`).
+ * @returns The serialised `.onnx` model.
+ * @throws ContrastiveInputError for bad shapes or options; ContrastiveResourceError above the memory budget.
+ *
  * @example
  * const bytes = exportOnnx(ntXent, { temperature: 0.1 }, { anchors: [256, 128], positives: [256, 128] });
  * writeFileSync('nt-xent.onnx', bytes); // inputs anchors, positives; outputs loss, grad_anchors, grad_positives
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
  */
 export function exportOnnx<I extends string, O extends object>(
   loss: LossDefinition<I, O>,

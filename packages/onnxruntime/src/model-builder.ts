@@ -1,8 +1,3 @@
-/**
- * Turns traced `OnnxTensor`s into an ONNX `ModelProto` (opset 17, IR 8): the nodes the outputs depend on in
- * topological order, int64 operands and constant data as initializers, identical constants merged, and one
- * Identity (or a Cast of bool masks to float) per output so every output carries its documented name.
- */
 import { formatShape, type Shape } from '@contrastive/core';
 import { isInt64Operand, collectGraph, splitSubgraph, type AttributeValue, type Int64Operand, type OnnxElementType, type OnnxSubgraph, type OnnxTensor } from './onnx-tensor.js';
 import {
@@ -19,31 +14,87 @@ import {
   type ValueInfoProtoObject,
 } from './onnx-schema.js';
 
+/**
+ * One output of a built graph.
+ *
+ * @example
+ * const output: GraphOutput = { name: 'loss', tensor: loss, docString: 'NT-Xent, mean over 2N anchors' };
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface GraphOutput {
+  /** The output's name in the graph. */
   readonly name: string;
+  /** The traced tensor it carries. */
   readonly tensor: OnnxTensor;
+  /** Its `doc_string`. Default none. */
   readonly docString?: string;
 }
 
+/**
+ * Options of {@link buildModel}.
+ *
+ * @example
+ * buildModel({ outputs: [{ name: 'loss', tensor: loss }], dataAs: 'input', graphName: 'read' });
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface BuildModelOptions {
+  /** The graph outputs, in order. */
   readonly outputs: readonly GraphOutput[];
   /** `initializer`: constant data is stored in the model; `input`: it becomes a graph input, fed at run time. */
   readonly dataAs: 'initializer' | 'input';
   /** Graph inputs kept even when no output depends on them, in this order (placeholders first). */
   readonly inputs?: readonly OnnxTensor[];
+  /** `doc_string` of graph inputs, by name. Default none. */
   readonly inputDocs?: Readonly<Record<string, string>>;
+  /** The graph's name. Default `'contrastive'`. */
   readonly graphName?: string;
+  /** The model's `doc_string`. Default none. */
   readonly docString?: string;
 }
 
+/**
+ * What {@link buildModel} returns.
+ *
+ * @example
+ * const { model, feeds } = buildModel({ outputs, dataAs: 'input' });
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface BuiltModel {
+  /** The ONNX model, as an object (`encodeModel` serialises it). */
   readonly model: ModelProtoObject;
   /** Constant data fed as graph inputs (when `dataAs: 'input'`), by input name. */
-  readonly feeds: readonly { readonly name: string; readonly values: Float32Array; readonly shape: Shape }[];
+  readonly feeds: readonly {
+    /** The graph input's name. */
+    readonly name: string;
+    /** Its values, row-major. */
+    readonly values: Float32Array;
+    /** Its shape. */
+    readonly shape: Shape;
+  }[];
 }
 
 const version = '0.0.0';
 
+/**
+ * Turns traced `OnnxTensor`s into an ONNX `ModelProto` (opset 17, IR 8): the nodes the outputs depend on in
+ * topological order, int64 operands and constant data as initializers, identical constants merged, and one
+ * Identity (or a Cast of bool masks to float) per output so every output carries its documented name.
+ *
+ * @param options - {@link BuildModelOptions}: `outputs` and `dataAs` (required), `inputs`, `inputDocs`, `graphName`
+ * (default `'contrastive'`), `docString`.
+ * @returns The model object and the feeds for its data inputs.
+ *
+ * @example
+ * const backend = createTracingBackend();
+ * const x = backend.placeholder('x', [4]);
+ * const { model } = buildModel({ outputs: [{ name: 'y', tensor: backend.exp(x) }], dataAs: 'initializer' });
+ * const bytes = encodeModel(model);
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export function buildModel(options: BuildModelOptions): BuiltModel {
   const tensors = collectGraph([...(options.inputs ?? []), ...options.outputs.map((output) => output.tensor)]);
   const names = new Map<number, string>();

@@ -1,8 +1,3 @@
-/**
- * Runs a core loss and its gradients on ONNX Runtime as one traced graph (the model `exportOnnx` writes).
- * Sessions are cached by (loss name, resolved options, input shapes): the first call at a shape traces and
- * creates the session, later calls only feed values and run.
- */
 import { checkHostCall, checkLoss, checkMemoryBudget, checkValuesOption, ContrastiveInputError, formatShape, type LossDefinition, type Shape } from '@contrastive/core';
 import { constantShiftWorkingMatrices, defaultMaxBlockBytes } from './constant-shift-kernel.js';
 import { defaultOnnxMemoryBudgetBytes } from './tracing-backend.js';
@@ -12,27 +7,66 @@ import type { OrtRuntimeOptions } from './ort-module.js';
 import { SessionCache, type SessionStatistics } from './session-cache.js';
 import { sizeOf } from './shape-inference.js';
 
-/** A host tensor: row-major values and a shape. */
+/**
+ * A host tensor: row-major values and a shape.
+ *
+ * @example
+ * const anchors: HostTensor = { values: new Float32Array(8 * 32), shape: [8, 32] };
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface HostTensor {
+  /** The values, row-major. */
   readonly values: ArrayLike<number>;
+  /** Their shape. */
   readonly shape: Shape;
 }
 
+/**
+ * What {@link OnnxLossRunner.run} returns: the loss and the gradients, on the host.
+ *
+ * @example
+ * const { loss, lossShape, gradients } = await runner.run(ntXent, { anchors, positives });
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface OnnxLossResult<I extends string> {
   /** The loss values (one for `mean`/`sum`, one per row for `reduction: 'none'`) and their shape. */
   readonly loss: Float32Array;
+  /** The shape of `loss`: `[]`, or `[rows]` for `reduction: 'none'`. */
   readonly lossShape: Shape;
   /** The gradient of `sum(loss)` with respect to each gradient input given, row-major like that input. */
   readonly gradients: { readonly [K in I]?: Float32Array };
 }
 
+/**
+ * Runs core losses on ONNX Runtime from host arrays, one cached session per (loss, options, shapes).
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ *
+ * @example
+ * const runner = createOnnxLossRunner({ ort });
+ * const { loss } = await runner.run(ntXent, { anchors, positives }, { temperature: 0.1 });
+ * await runner.release();
+ */
 export interface OnnxLossRunner {
+  /**
+   * Runs `loss` and its gradients on host inputs. Checks the call like `computeLoss` (in float32) first.
+   *
+   * @param loss - The core loss definition.
+   * @param inputs - The inputs as host arrays with shapes, by name.
+   * @param options - Options of the loss; each one left out takes its default.
+   * @returns The loss and the gradient of each gradient input, as `Float32Array`s.
+   * @throws ContrastiveInputError or ContrastiveResourceError, as `computeLoss`.
+   */
   run<I extends string, O extends object>(
     loss: LossDefinition<I, O>,
     inputs: { readonly [K in I]?: HostTensor },
     options?: Partial<O>,
   ): Promise<OnnxLossResult<I>>;
+  /** The session cache's counters. */
   readonly statistics: SessionStatistics;
+  /** Releases every cached session. */
   release(): Promise<void>;
 }
 
@@ -44,10 +78,22 @@ interface Signature {
 }
 
 /**
+ * Runs a core loss and its gradients on ONNX Runtime as one traced graph (the model `exportOnnx` writes).
+ * Sessions are cached by (loss name, resolved options, input shapes): the first call at a shape traces and
+ * creates the session, later calls only feed values and run.
+ *
+ * @param options - The runtime ({@link OrtRuntimeOptions}: `ort`, required; `sessionOptions`; `maxSessions`, default 32;
+ * `maxSessionBytes`, default 256 MiB) and {@link TraceOptions} (`maxBlockBytes`, default 256 MiB; `memoryBudgetBytes`,
+ * default 4 GiB; `checkValues`, default `'on'`).
+ * @returns The {@link OnnxLossRunner}; call `release()` when done.
+ * @throws ContrastiveInputError for a bad `memoryBudgetBytes` or `checkValues`.
+ *
  * @example
  * import * as ort from 'onnxruntime-node';
  * const runner = createOnnxLossRunner({ ort });
  * const { loss, gradients } = await runner.run(ntXent, { anchors: { values, shape: [4, 8] }, positives }, { temperature: 0.1 });
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
  */
 export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions): OnnxLossRunner {
   checkMemoryBudget(options.memoryBudgetBytes);

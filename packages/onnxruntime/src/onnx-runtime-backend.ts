@@ -1,10 +1,3 @@
-/**
- * Eager-style use of the tracing backend (the conformance suite, quick experiments): ops record the graph as
- * usual, and `read(x)` runs the graph that produces `x` from its `fromArray` data on ONNX Runtime.
- * Reads issued together (for example `Promise.all([read(loss), read(gradient)])`, in the same tick) are
- * batched into one graph run with several outputs. `fromArray` data becomes fed graph inputs, so a graph of
- * the same structure reuses its cached session whatever the values.
- */
 import { checkDeviceRead, type TensorBackend } from '@contrastive/core';
 import { buildModel } from './model-builder.js';
 import { encodeModel } from './onnx-schema.js';
@@ -13,6 +6,16 @@ import type { OrtRuntimeOptions } from './ort-module.js';
 import { SessionCache, type SessionStatistics } from './session-cache.js';
 import { createTracingBackend } from './tracing-backend.js';
 
+/**
+ * The backend {@link createOnnxRuntimeBackend} returns: a tracing `TensorBackend` whose `read` runs the graph on ONNX
+ * Runtime, with its session cache's statistics.
+ *
+ * @example
+ * console.log(backend.statistics.created, backend.statistics.runs);
+ * await backend.release();
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface OnnxRuntimeBackend extends TensorBackend<OnnxTensor> {
   /** Sessions created, graph runs and evictions so far; sessions cached now and their estimated bytes. */
   readonly statistics: SessionStatistics;
@@ -20,6 +23,14 @@ export interface OnnxRuntimeBackend extends TensorBackend<OnnxTensor> {
   release(): Promise<void>;
 }
 
+/**
+ * Options of {@link createOnnxRuntimeBackend}: the runtime ({@link OrtRuntimeOptions}) and the tracing options.
+ *
+ * @example
+ * createOnnxRuntimeBackend({ ort, sessionOptions: { executionProviders: ['webgpu'] }, maxSessions: 8 });
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface OnnxRuntimeBackendOptions extends OrtRuntimeOptions {
   /** Backend name in reports and errors. Default `onnxruntime`. */
   readonly name?: string;
@@ -40,11 +51,25 @@ interface PendingRead {
 /**
  * A `TensorBackend` over ONNX Runtime: traced execution, float32, values readable only through `read`.
  *
+ * Eager-style use of the tracing backend (the conformance suite, quick experiments): ops record the graph as
+ * usual, and `read(x)` runs the graph that produces `x` from its `fromArray` data on ONNX Runtime.
+ * Reads issued together (for example `Promise.all([read(loss), read(gradient)])`, in the same tick) are
+ * batched into one graph run with several outputs. `fromArray` data becomes fed graph inputs, so a graph of
+ * the same structure reuses its cached session whatever the values.
+ *
+ * @param options - {@link OnnxRuntimeBackendOptions}: `ort` (required: the `onnxruntime-web` or `onnxruntime-node`
+ * module), `sessionOptions`, `maxSessions` (default 32), `maxSessionBytes` (default 256 MiB), `name` (default
+ * `'onnxruntime'`), `maxBlockBytes` (default 256 MiB), `memoryBudgetBytes` (default 4 GiB), `checkValues` (default
+ * `'on'`).
+ * @returns The {@link OnnxRuntimeBackend}; call `release()` when done.
+ *
  * @example
  * import * as ort from 'onnxruntime-node';
  * const backend = createOnnxRuntimeBackend({ ort });
  * const { loss, gradients } = computeLossAndGradients(backend, ntXent, { anchors, positives });
  * const [value, dAnchors] = await Promise.all([backend.read(loss), backend.read(gradients.anchors!)]); // one run
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
  */
 export function createOnnxRuntimeBackend(options: OnnxRuntimeBackendOptions): OnnxRuntimeBackend {
   const sessions = new SessionCache(options);

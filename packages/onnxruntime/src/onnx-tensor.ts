@@ -1,61 +1,164 @@
-/**
- * Symbolic values of the tracing backend. An `OnnxTensor` holds no numbers: it records its static shape, its
- * element type and where it comes from (a graph input, constant data, or the one ONNX node that produces it).
- * Tensors are immutable and reference only earlier tensors, so creation order is a topological order.
- */
 import type { Shape } from '@contrastive/core';
 
 /**
  * Element types of traced values: every number is float32; masks (`equal`, `greater`) are bool; int64 only for
  * loop counters and the offsets computed from them inside a loop body.
+ *
+ * @example
+ * const isMask = (x: OnnxTensor) => x.elementType === 'bool';
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
  */
 export type OnnxElementType = 'float32' | 'bool' | 'int64';
 
-/** A constant int64 operand (shapes, axes, indices), emitted as an initializer. */
+/**
+ * A constant int64 operand (shapes, axes, indices), emitted as an initializer.
+ *
+ * @example
+ * const axes: Int64Operand = { kind: 'int64', values: [1], shape: [1] };
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface Int64Operand {
+  /** Always `'int64'`. */
   readonly kind: 'int64';
+  /** The values, row-major. */
   readonly values: readonly number[] | Int32Array;
+  /** Their shape. */
   readonly shape: Shape;
 }
 
+/**
+ * A node attribute, by `kind`: `int` and `float` (a `value`), `ints` (a `value` list), `tensor` (`shape` and
+ * float32 `values`), or `graph` (a loop body, `graph`).
+ *
+ * @example
+ * const alpha: AttributeValue = { kind: 'float', value: 1 };
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export type AttributeValue =
-  | { readonly kind: 'int'; readonly value: number }
-  | { readonly kind: 'ints'; readonly value: readonly number[] }
-  | { readonly kind: 'float'; readonly value: number }
-  | { readonly kind: 'tensor'; readonly shape: Shape; readonly values: Float32Array }
-  | { readonly kind: 'graph'; readonly graph: OnnxSubgraph };
+  | {
+      /** An int attribute. */
+      readonly kind: 'int';
+      /** Its value. */
+      readonly value: number;
+    }
+  | {
+      /** An ints attribute. */
+      readonly kind: 'ints';
+      /** Its values. */
+      readonly value: readonly number[];
+    }
+  | {
+      /** A float attribute. */
+      readonly kind: 'float';
+      /** Its value. */
+      readonly value: number;
+    }
+  | {
+      /** A float32 tensor attribute. */
+      readonly kind: 'tensor';
+      /** Its shape. */
+      readonly shape: Shape;
+      /** Its values, row-major. */
+      readonly values: Float32Array;
+    }
+  | {
+      /** A graph attribute (a Loop body). */
+      readonly kind: 'graph';
+      /** The body. */
+      readonly graph: OnnxSubgraph;
+    };
 
 /**
  * A loop body: its formal inputs (tensors with an `input` source, private to the body) and outputs. Values the
  * body uses that do not depend on a formal input are computed once outside it and captured from the outer scope.
+ *
+ * @example
+ * const body: OnnxSubgraph = { inputs: [iteration, condition], outputs: [nextCondition, blockSum] };
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
  */
 export interface OnnxSubgraph {
+  /** The formal inputs. */
   readonly inputs: readonly OnnxTensor[];
+  /** The outputs. */
   readonly outputs: readonly OnnxTensor[];
 }
 
-/** One ONNX node with a single output. */
+/**
+ * One ONNX node with a single output.
+ *
+ * @example
+ * if (tensor.source.kind === 'node') console.log(tensor.source.node.opType);
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface OnnxNode {
+  /** The ONNX operator (`MatMul`, `Exp`, ...). */
   readonly opType: string;
+  /** Its operands, in the operator's order. */
   readonly inputs: readonly (OnnxTensor | Int64Operand)[];
+  /** Its attributes, by name. */
   readonly attributes: Readonly<Record<string, AttributeValue>>;
 }
 
+/**
+ * Where a traced value comes from, by `kind`: `input` (a named graph input, `name`), `data` (constant float32
+ * `values`), or `node` (the ONNX `node` that produces it).
+ *
+ * @example
+ * const fed = x.source.kind === 'input' ? x.source.name : undefined;
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export type OnnxSource =
-  | { readonly kind: 'input'; readonly name: string }
-  | { readonly kind: 'data'; readonly values: Float32Array }
-  | { readonly kind: 'node'; readonly node: OnnxNode };
+  | {
+      /** A graph input. */
+      readonly kind: 'input';
+      /** Its name. */
+      readonly name: string;
+    }
+  | {
+      /** Constant data. */
+      readonly kind: 'data';
+      /** The values, row-major. */
+      readonly values: Float32Array;
+    }
+  | {
+      /** The output of a node. */
+      readonly kind: 'node';
+      /** The node. */
+      readonly node: OnnxNode;
+    };
 
 let nextId = 0;
 
+/**
+ * Symbolic values of the tracing backend. An `OnnxTensor` holds no numbers: it records its static shape, its
+ * element type and where it comes from (a graph input, constant data, or the one ONNX node that produces it).
+ * Tensors are immutable and reference only earlier tensors, so creation order is a topological order.
+ *
+ * @example
+ * const backend = createTracingBackend();
+ * const x = backend.placeholder('x', [2, 3]);
+ * console.log(x.shape, x.elementType, x.source.kind); // [2, 3] 'float32' 'input'
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export class OnnxTensor {
   /** Increasing creation number: sorting by it orders nodes topologically. */
   readonly id = nextId++;
+  /** True once the backend disposed it. */
   disposed = false;
 
   constructor(
+    /** The static shape. */
     readonly shape: Shape,
+    /** The element type. */
     readonly elementType: OnnxElementType,
+    /** Where the value comes from. */
     readonly source: OnnxSource,
     /** The backend that created it (a tensor of one backend is foreign to another). */
     readonly owner: object,

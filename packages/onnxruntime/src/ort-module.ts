@@ -2,25 +2,65 @@
  * The part of an ONNX Runtime JavaScript module this package uses. Both `onnxruntime-web` (wasm or webgpu
  * execution provider) and `onnxruntime-node` (native CPU) satisfy it, so the caller picks the runtime by passing
  * its module: `import * as ort from 'onnxruntime-node'` then `{ ort }`. Neither is imported here.
+ *
+ * @example
+ * const loss = (await session.run(feeds, ['loss'])).loss as OrtTensorLike;
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
  */
 export interface OrtTensorLike {
+  /** The values (a `Float32Array` for float32). */
   readonly data: unknown;
+  /** The shape. */
   readonly dims: readonly number[];
+  /** The element type, e.g. `'float32'`. */
   readonly type: string;
 }
 
+/**
+ * The part of an ONNX Runtime `InferenceSession` this package uses.
+ *
+ * @example
+ * const session: OrtSessionLike = await ort.InferenceSession.create(exportOnnx(ntXent, {}, shapes));
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface OrtSessionLike {
+  /** The graph's input names. */
   readonly inputNames: readonly string[];
+  /** The graph's output names. */
   readonly outputNames: readonly string[];
+  /** Runs the graph on `feeds` and returns the `fetches` by name. */
   run(feeds: Record<string, OrtTensorLike>, fetches: readonly string[]): Promise<Record<string, OrtTensorLike>>;
+  /** Frees the session. */
   release(): Promise<void>;
 }
 
+/**
+ * The part of an ONNX Runtime module (`onnxruntime-web` or `onnxruntime-node`) this package uses.
+ *
+ * @example
+ * import * as ort from 'onnxruntime-web';
+ * const backend = createOnnxRuntimeBackend({ ort, sessionOptions: { executionProviders: ['webgpu'] } });
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface OrtModuleLike {
-  readonly InferenceSession: { create(buffer: Uint8Array, options?: object): Promise<OrtSessionLike> };
+  /** `ort.InferenceSession`. */
+  readonly InferenceSession: {
+    /** Creates a session from a serialized model. */
+    create(buffer: Uint8Array, options?: object): Promise<OrtSessionLike>;
+  };
+  /** `ort.Tensor`. */
   readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensorLike;
   /** Present on both runtimes; `versions.node` tells onnxruntime-node apart. */
-  readonly env?: { readonly versions?: { readonly node?: string } };
+  readonly env?: {
+    /** Runtime versions. */
+    readonly versions?: {
+      /** The Node.js version, set only on onnxruntime-node. */
+      readonly node?: string;
+    };
+  };
 }
 
 /**
@@ -28,6 +68,11 @@ export interface OrtModuleLike {
  * sessions stay cached. Sessions are cached per input shape (or graph structure); the least recently used ones
  * are released until both `maxSessions` and `maxSessionBytes` hold (sessions running now and the most recently
  * used one are never released).
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ *
+ * @example
+ * const runner = createOnnxLossRunner({ ort, sessionOptions: { enableCpuMemArena: true }, maxSessionBytes: 2 ** 30 });
  */
 export interface OrtRuntimeOptions {
   /** The `onnxruntime-web` or `onnxruntime-node` module (`import * as ort from ...`). */

@@ -32,7 +32,14 @@ interface Entry {
   estimatedBytes: number;
 }
 
-/** The session cache's counters, as `OnnxRuntimeBackend.statistics` and `OnnxLossRunner.statistics` report them. */
+/**
+ * The session cache's counters, as `OnnxRuntimeBackend.statistics` and `OnnxLossRunner.statistics` report them.
+ *
+ * @example
+ * const { created, runs, evicted, sessions, estimatedBytes } = backend.statistics;
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
 export interface SessionStatistics {
   /** Sessions created (cache misses). */
   readonly created: number;

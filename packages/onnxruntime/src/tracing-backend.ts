@@ -1,3 +1,60 @@
+import { checkMemoryBudget, checkValuesOption, ContrastiveInputError, formatShape, specificationVersion, TensorTracker, type Shape, type StaticIndices, type TensorBackend } from '@contrastive/core';
+import { int64Operand, OnnxTensor, type AttributeValue, type Int64Operand, type OnnxElementType } from './onnx-tensor.js';
+import * as shapes from './shape-inference.js';
+import { constantShiftKernel, traceTimeValues } from './constant-shift-kernel.js';
+
+/**
+ * A `TensorBackend` that records an ONNX graph: every primitive adds one node to symbolic `OnnxTensor`s, plus
+ * `placeholder` for named graph inputs. {@link exportOnnx} and {@link traceLoss} use one.
+ *
+ * @example
+ * const backend = createTracingBackend();
+ * const anchors = backend.placeholder('anchors', [8, 32]);
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
+export interface TracingBackend extends TensorBackend<OnnxTensor> {
+  /** A graph input named `name` (a loss input of an exported model). */
+  placeholder(name: string, shape: Shape): OnnxTensor;
+}
+
+/**
+ * Options of {@link createTracingBackend}; every one is optional.
+ *
+ * @example
+ * const backend = createTracingBackend({ name: 'my-export', maxBlockBytes: 64 * 2 ** 20 });
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
+export interface TracingBackendOptions {
+  /** Backend name in reports and errors. Default `'onnxruntime'`. */
+  readonly name?: string;
+  /** How `read` obtains values; without it, reading a symbolic tensor throws. */
+  readonly read?: (x: OnnxTensor) => Promise<Float32Array>;
+  /**
+   * Largest [rows, n] float32 block the fused self-similarity kernel materialises at once; above it the rows run
+   * in blocks inside an ONNX Loop. Default 256 MiB.
+   */
+  readonly maxBlockBytes?: number;
+  /**
+   * Bytes one loss call may need at once before `ContrastiveResourceError` (estimated from shapes by core).
+   * Default 4 GiB: the wasm32 heap of onnxruntime-web ends there; onnxruntime-node users may raise it.
+   */
+  readonly memoryBudgetBytes?: number;
+  /** `'off'` skips the value checks of every call (see `BackendCapabilities.checkValues`). Default `'on'`. */
+  readonly checkValues?: 'on' | 'off';
+}
+
+/**
+ * The default `memoryBudgetBytes` of the ONNX Runtime backends and runner.
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
+ */
+export const defaultOnnxMemoryBudgetBytes = 4 * 1024 ** 3;
+
+const floatAttribute = (value: number): AttributeValue => ({ kind: 'float', value });
+const intAttribute = (value: number): AttributeValue => ({ kind: 'int', value });
+
 /**
  * The tracing implementation of core's `TensorBackend`: every primitive records one ONNX node (opset 17) on a
  * symbolic `OnnxTensor` whose static shape is known at trace time. The op table:
@@ -17,41 +74,19 @@
  *
  * The fused `similarityCrossEntropy` (constant-shift-kernel.ts) adds ScatterElements, Gather and Loop.
  * No ReduceLogSumExp anywhere: ORT's WebGPU kernel does not subtract the maximum; core composes the stable form.
+ *
+ * @param options - {@link TracingBackendOptions}: `name` (default `'onnxruntime'`), `read` (default: reading throws),
+ * `maxBlockBytes` (default 256 MiB), `memoryBudgetBytes` (default 4 GiB), `checkValues` (default `'on'`).
+ * @returns The {@link TracingBackend}.
+ * @throws ContrastiveInputError for a bad `memoryBudgetBytes` or `checkValues`.
+ *
+ * @example
+ * const backend = createTracingBackend();
+ * const x = backend.placeholder('x', [2, 3]);
+ * const y = backend.exp(x); // records an Exp node
+ *
+ * @see [ONNX Runtime backend](/backends/onnxruntime)
  */
-import { checkMemoryBudget, checkValuesOption, ContrastiveInputError, formatShape, specificationVersion, TensorTracker, type Shape, type StaticIndices, type TensorBackend } from '@contrastive/core';
-import { int64Operand, OnnxTensor, type AttributeValue, type Int64Operand, type OnnxElementType } from './onnx-tensor.js';
-import * as shapes from './shape-inference.js';
-import { constantShiftKernel, traceTimeValues } from './constant-shift-kernel.js';
-
-export interface TracingBackend extends TensorBackend<OnnxTensor> {
-  /** A graph input named `name` (a loss input of an exported model). */
-  placeholder(name: string, shape: Shape): OnnxTensor;
-}
-
-export interface TracingBackendOptions {
-  readonly name?: string;
-  /** How `read` obtains values; without it, reading a symbolic tensor throws. */
-  readonly read?: (x: OnnxTensor) => Promise<Float32Array>;
-  /**
-   * Largest [rows, n] float32 block the fused self-similarity kernel materialises at once; above it the rows run
-   * in blocks inside an ONNX Loop. Default 256 MiB.
-   */
-  readonly maxBlockBytes?: number;
-  /**
-   * Bytes one loss call may need at once before `ContrastiveResourceError` (estimated from shapes by core).
-   * Default 4 GiB: the wasm32 heap of onnxruntime-web ends there; onnxruntime-node users may raise it.
-   */
-  readonly memoryBudgetBytes?: number;
-  /** `'off'` skips the value checks of every call (see `BackendCapabilities.checkValues`). Default `'on'`. */
-  readonly checkValues?: 'on' | 'off';
-}
-
-/** The default `memoryBudgetBytes` of the ONNX Runtime backends and runner. */
-export const defaultOnnxMemoryBudgetBytes = 4 * 1024 ** 3;
-
-const floatAttribute = (value: number): AttributeValue => ({ kind: 'float', value });
-const intAttribute = (value: number): AttributeValue => ({ kind: 'int', value });
-
 export function createTracingBackend(options: TracingBackendOptions = {}): TracingBackend {
   checkMemoryBudget(options.memoryBudgetBytes);
   checkValuesOption(options.checkValues);

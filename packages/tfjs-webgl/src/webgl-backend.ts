@@ -4,6 +4,14 @@ import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 
+/**
+ * Options of {@link createWebglBackend}.
+ *
+ * @example
+ * const backend = await createWebglBackend({ forceFloat16: true }); // test half-float behaviour on a desktop GPU
+ *
+ * @see [WebGL backend](/backends/tfjs-webgl)
+ */
 export interface WebglBackendOptions {
   /**
    * Store tensors in half-float textures (`WEBGL_FORCE_F16_TEXTURES`), as mobile GPUs without float32 render
@@ -28,9 +36,16 @@ export interface WebglBackendOptions {
  * Values live in textures, so core checks them on the device: a NaN or infinite input makes the loss and its
  * gradients NaN, and `backend.read` of them throws `ContrastiveInputError` naming the input.
  *
+ * @param options - {@link WebglBackendOptions}: `forceFloat16` (default: the flag is left alone), `memoryBudgetBytes`
+ * (default 2 GiB).
+ * @returns A `TensorBackend` over tfjs `Tensor`s on the active WebGL backend.
+ * @throws TfjsBackendError when WebGL cannot be made the active tfjs backend.
+ *
  * @example
  * const backend = await createWebglBackend();
  * console.log(backend.capabilities.precision); // 'float32' or 'float16'
+ *
+ * @see [WebGL backend](/backends/tfjs-webgl)
  */
 export async function createWebglBackend(options: WebglBackendOptions = {}): Promise<TensorBackend<Tensor>> {
   if (options.forceFloat16 !== undefined) tf.env().set('WEBGL_FORCE_F16_TEXTURES', options.forceFloat16);
@@ -39,7 +54,14 @@ export async function createWebglBackend(options: WebglBackendOptions = {}): Pro
   return createTfjsBackend(tf, options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes });
 }
 
-/** The precision of the active WebGL backend: `float16` with half-float textures, `float32` otherwise. */
+/**
+ * The precision of the active WebGL backend: `float16` with half-float textures, `float32` otherwise.
+ *
+ * @example
+ * if (webglPrecision() === 'float16') console.warn('half-float textures: about 3 significant digits');
+ *
+ * @see [WebGL backend](/backends/tfjs-webgl)
+ */
 export function webglPrecision(): FloatPrecision {
   return detectPrecision(tf);
 }

@@ -4,10 +4,27 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LossDefinition } from '@contrastive/core';
 import type { TfjsLossOptions } from './tfjs-loss.js';
 
-/** Any loss of this package (`ntXent`, `supCon`, ...): a tfjs op that carries its core definition. */
-export type AnyTfjsLoss<O extends object> = ((...args: never[]) => Tensor) & { readonly definition: LossDefinition<string, O> };
+/**
+ * Any loss of this package (`ntXent`, `supCon`, ...): a tfjs op that carries its core definition.
+ *
+ * @example
+ * const chosen: AnyTfjsLoss<NtXentOptions> = ntXent;
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
+ */
+export type AnyTfjsLoss<O extends object> = ((...args: never[]) => Tensor) & {
+  /** The core definition the op runs. */
+  readonly definition: LossDefinition<string, O>;
+};
 
-/** A loss in the form `model.compile({ loss })` takes. */
+/**
+ * A loss in the form `model.compile({ loss })` takes.
+ *
+ * @example
+ * const loss: LayersLossFunction = layersLoss(supCon, { views: 2 });
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
+ */
 export type LayersLossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 /**
@@ -24,8 +41,14 @@ export type LayersLossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
  * `model.fit` with `shuffle: false` and a `batchSize` that matches your blocks. Losses that need further tensors
  * (clip's `logitScale`, sigLip's `logTemperature` and `bias`, explicit negatives) are used directly instead.
  *
+ * @param loss - A loss of this package (`ntXent`, `supCon`, ...).
+ * @param options - The loss's options; each one left out takes its default (as the loss itself).
+ * @returns A `(yTrue, yPred) => loss` function named `contrastive_<loss>`.
+ *
  * @example
  * model.compile({ optimizer: tf.train.adam(1e-3), loss: layersLoss(ntXent, { temperature: 0.1 }) });
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
  */
 export function layersLoss<O extends object>(loss: AnyTfjsLoss<O>, options?: TfjsLossOptions<O>): LayersLossFunction {
   const fn = (yTrue: Tensor, yPred: Tensor): Tensor =>

@@ -1,3 +1,5 @@
+const gibibyte = 1024 ** 3;
+
 /**
  * Default `capabilities.memoryBudgetBytes` of `createTfjsBackend` by active tfjs backend: the bytes one loss call
  * may need at once before core throws `ContrastiveResourceError` (estimated from shapes, before any kernel runs).
@@ -9,9 +11,12 @@
  * - `webgl`, `webgpu`: 2 GiB, core's float32 default; a browser tab rarely gets more GPU memory.
  * Other backends get core's default for their precision. Raise or lower it with `createTfjsBackend(tf,
  * { memoryBudgetBytes })`.
+ *
+ * @example
+ * const budget = defaultTfjsMemoryBudgetBytes[tf.getBackend()]; // 3 GiB on wasm
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
  */
-const gibibyte = 1024 ** 3;
-
 export const defaultTfjsMemoryBudgetBytes: Readonly<Record<string, number>> = {
   wasm: 3 * gibibyte,
   cpu: 4 * gibibyte,

@@ -9,6 +9,14 @@ import { adapterFill, detectPrecision, type TfjsModule } from './tfjs-precision.
 import { broadcastOnWasm, matmul, nanPropagatingExtremum } from './wasm-fast-paths.js';
 import { webglMax } from './webgl-max.js';
 
+/**
+ * Options of {@link createTfjsBackend}.
+ *
+ * @example
+ * const backend = createTfjsBackend(tf, { memoryBudgetBytes: 1024 ** 3, checkValues: 'off' });
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
+ */
 export interface TfjsBackendOptions {
   /**
    * Bytes one loss call may need at once; above it core throws `ContrastiveResourceError` before any kernel runs.
@@ -39,11 +47,19 @@ export interface TfjsBackendOptions {
  *   (cpu, wasm, tensorflow); on webgl and webgpu values are checked on the device and `read` names a non-finite
  *   input (`checkDeviceRead`).
  *
+ * @param tf - The TensorFlow.js module (`import * as tf from '@tensorflow/tfjs'`), with the backend to use active.
+ * @param options - {@link TfjsBackendOptions}: `memoryBudgetBytes` (default by active tfjs backend,
+ * `defaultTfjsMemoryBudgetBytes`), `checkValues` (default `'on'`).
+ * @returns A `TensorBackend` over tfjs `Tensor`s.
+ * @throws ContrastiveInputError for a `memoryBudgetBytes` that is not a number > 0.
+ *
  * @example
  * import * as tf from '@tensorflow/tfjs-core';
  * import { computeLoss, ntXent } from '@contrastive/core';
  * const backend = createTfjsBackend(tf);
  * const loss = computeLoss(backend, ntXent, { anchors: tf.randomNormal([8, 32]), positives: tf.randomNormal([8, 32]) });
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
  */
 export function createTfjsBackend(tf: TfjsModule, options: TfjsBackendOptions = {}): TensorBackend<Tensor> {
   const budget = options.memoryBudgetBytes;

@@ -6,13 +6,34 @@ import { toFloatTensor } from './to-float-tensor.js';
 import { toCoreReduction, type ReductionInput } from './reduction.js';
 import { createTfjsBackend } from './tfjs-backend.js';
 
-/** A tensor argument: a `tf.Tensor`, or anything `tf.tensor` accepts (nested arrays, typed arrays, numbers). */
+/**
+ * A tensor argument: a `tf.Tensor`, or anything `tf.tensor` accepts (nested arrays, typed arrays, numbers).
+ *
+ * @example
+ * const loss = ntXent([[1, 0], [0, 1]], tf.tensor2d([[0.9, 0.1], [0.1, 0.9]]));
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
+ */
 export type TensorInput = Tensor | TensorLike;
 
-/** Core's options for a loss, each optional, with `reduction` also accepting the `Reduction` enum. */
+/**
+ * Core's options for a loss, each optional, with `reduction` also accepting the `Reduction` enum.
+ *
+ * @example
+ * const options: TfjsLossOptions<NtXentOptions> = { temperature: 0.1, reduction: Reduction.SUM };
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
+ */
 export type TfjsLossOptions<O> = { readonly [K in keyof O]?: K extends 'reduction' ? ReductionInput : O[K] };
 
-/** A core loss as a tfjs op: tensor arguments in the loss's input order, then options. */
+/**
+ * A core loss as a tfjs op: tensor arguments in the loss's input order, then options.
+ *
+ * @example
+ * console.log(ntXent.definition.name); // 'nt-xent'
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
+ */
 export interface TfjsLoss<A extends readonly unknown[], O extends object> {
   (...args: [...A, options?: TfjsLossOptions<O>]): Tensor;
   /** The core definition this op runs (forward and analytic backward). */
@@ -21,7 +42,16 @@ export interface TfjsLoss<A extends readonly unknown[], O extends object> {
 
 let sharedBackend: ReturnType<typeof createTfjsBackend> | undefined;
 
-/** The adapter the tfjs-native losses run on (over this package's `@tensorflow/tfjs-core`). */
+/**
+ * The adapter the tfjs-native losses run on (over this package's `@tensorflow/tfjs-core`).
+ *
+ * @returns The shared `TensorBackend`, created on first use.
+ *
+ * @example
+ * const accuracy = core.topKAccuracy(tfjsLossBackend(), { anchors, positives });
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
+ */
 export function tfjsLossBackend(): ReturnType<typeof createTfjsBackend> {
   sharedBackend ??= createTfjsBackend(tf);
   return sharedBackend;
@@ -33,9 +63,14 @@ export function tfjsLossBackend(): ReturnType<typeof createTfjsBackend> {
  * dtypes, shapes, options, values, memory; throwing `ContrastiveInputError` or `ContrastiveResourceError` before
  * any kernel runs, leaking nothing), and runs inside `tf.tidy`, so only the loss tensor survives the call.
  *
+ * @param definition - The core loss definition.
+ * @returns The op, with `definition` attached.
+ *
  * @example
  * const ntXent = tfjsLoss<[anchors: TensorInput, positives: TensorInput], NtXentOptions>(core.ntXent);
  * const loss = ntXent(anchors, positives, { temperature: 0.1 }); // tf.Scalar
+ *
+ * @see [TensorFlow.js backend](/backends/tfjs)
  */
 export function tfjsLoss<A extends readonly unknown[], O extends object>(definition: LossDefinition<string, O>): TfjsLoss<A, O> {
   const run = (...args: unknown[]): Tensor => {

@@ -1,4 +1,11 @@
-/** Statistics of a `BufferPool`, for leak checks and for showing that no allocation grows with N x N. */
+/**
+ * Statistics of a `BufferPool`, for leak checks and for showing that no allocation grows with N x N.
+ *
+ * @example
+ * const { liveBuffers, peakAllocatedBytes } = backend.poolStats();
+ *
+ * @see [WebGPU backend](/backends/webgpu)
+ */
 export interface BufferPoolStats {
   /** Buffers handed out and not yet released. */
   readonly liveBuffers: number;

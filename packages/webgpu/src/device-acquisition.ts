@@ -1,6 +1,15 @@
 import { WebGpuUnavailableError } from './errors.js';
 
-/** How to get a device. With `device`, nothing is requested; otherwise an adapter of `gpu` (or `navigator.gpu`). */
+/**
+ * How to get a device. With `device`, nothing is requested; otherwise an adapter of `gpu` (or `navigator.gpu`).
+ *
+ * @example
+ * import { create, globals } from 'webgpu'; // Node (Dawn)
+ * Object.assign(globalThis, globals);
+ * const backend = await createWebGpuBackend({ gpu: create([]) });
+ *
+ * @see [WebGPU backend](/backends/webgpu)
+ */
 export interface DeviceOptions {
   /** A device the caller owns (shared with their own pipelines). The backend never destroys it. */
   readonly device?: GPUDevice;
@@ -10,12 +19,24 @@ export interface DeviceOptions {
   readonly adapterOptions?: GPURequestAdapterOptions;
 }
 
-/** The limits the kernels size themselves by, read from the device (never assumed). */
+/**
+ * The limits the kernels size themselves by, read from the device (never assumed).
+ *
+ * @example
+ * console.log(backend.limits.maxStorageBufferBindingSize);
+ *
+ * @see [WebGPU backend](/backends/webgpu)
+ */
 export interface WebGpuLimits {
+  /** The largest storage buffer binding, in bytes. */
   readonly maxStorageBufferBindingSize: number;
+  /** The largest buffer, in bytes. */
   readonly maxBufferSize: number;
+  /** The most workgroups per dispatch dimension. */
   readonly maxComputeWorkgroupsPerDimension: number;
+  /** The most invocations (threads) per workgroup. */
   readonly maxComputeInvocationsPerWorkgroup: number;
+  /** The most storage buffers one shader stage binds. */
   readonly maxStorageBuffersPerShaderStage: number;
 }
 

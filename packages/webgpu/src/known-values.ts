@@ -4,7 +4,14 @@
  * float32, labels exact integers, scales > 0) with zero device work; every other tensor is checked on the device.
  */
 
-/** A source of known values, evaluated only when core asks (a fill's array is never built otherwise). */
+/**
+ * A source of known values, evaluated only when core asks (a fill's array is never built otherwise).
+ *
+ * @example
+ * const values = backend.knownValues(x); // from the tensor's KnownValues, or undefined
+ *
+ * @see [WebGPU backend](/backends/webgpu)
+ */
 export type KnownValues = () => ArrayLike<number>;
 
 /**

@@ -10,6 +10,14 @@ import { checkMemoryBudgetOption, memoryBudget } from './memory-budget.js';
 import * as structural from './structural-ops.js';
 import { WebGpuContext } from './webgpu-context.js';
 
+/**
+ * Options of {@link createWebGpuBackend}, with the device options of {@link DeviceOptions}.
+ *
+ * @example
+ * const backend = await createWebGpuBackend({ device: myDevice, workPerDispatch: 2 ** 25 });
+ *
+ * @see [WebGPU backend](/backends/webgpu)
+ */
 export interface WebGpuBackendOptions extends DeviceOptions {
   /** Use the fused, tiled `similarityCrossEntropy` (default true); false runs core's composed reference. */
   readonly fused?: boolean;
@@ -26,8 +34,19 @@ export interface WebGpuBackendOptions extends DeviceOptions {
   readonly memoryBudgetBytes?: number;
 }
 
-/** The WebGPU tensor backend: core's interface plus GPU-resident input and output. */
+/**
+ * The WebGPU tensor backend: core's interface plus GPU-resident input and output.
+ *
+ * @example
+ * const backend = await createWebGpuBackend();
+ * const x = backend.fromBuffer(myStorageBuffer, [rows, dimension]); // no copy
+ * const loss = computeLoss(backend, ntXent, { anchors: x, positives: y });
+ * backend.destroy();
+ *
+ * @see [WebGPU backend](/backends/webgpu)
+ */
 export interface WebGpuBackend extends TensorBackend<GpuTensor> {
+  /** The device every kernel runs on: the caller's (`options.device`) or the one the backend requested. */
   readonly device: GPUDevice;
   /** The limits the kernels size themselves by (read from the device). */
   readonly limits: WebGpuLimits;
@@ -60,10 +79,19 @@ export interface WebGpuBackend extends TensorBackend<GpuTensor> {
  * Pass `device` to share yours, or `gpu` (Node: `create([])` from the `webgpu` package); by default it asks
  * `navigator.gpu` for an adapter and a device with the adapter's buffer and workgroup limits.
  *
+ * @param options - {@link WebGpuBackendOptions}: `device`, `gpu`, `adapterOptions` (default: ask `navigator.gpu`),
+ * `fused` (default true), `workPerDispatch` (default 2^27), `memoryBudgetBytes` (default 2 GiB, or 16 times the
+ * device's largest buffer when smaller).
+ * @returns The {@link WebGpuBackend}; call `destroy()` when done.
+ * @throws WebGpuUnavailableError when no adapter or device can be had.
+ * @throws ContrastiveInputError for a `memoryBudgetBytes` that is not a number > 0.
+ *
  * @example
  * const backend = await createWebGpuBackend();
  * const loss = computeLoss(backend, ntXent, { anchors, positives }, { temperature: 0.1 });
  * console.log((await backend.read(loss))[0]);
+ *
+ * @see [WebGPU backend](/backends/webgpu)
  */
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
   checkMemoryBudgetOption(options.memoryBudgetBytes);

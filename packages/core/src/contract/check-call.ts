@@ -17,7 +17,17 @@ import { checkWorkingSet } from './working-set.js';
 
 const floatTypes = new Set(['float16', 'float32', 'float64']);
 
-/** The backend argument is a `TensorBackend` (not null, not a tensor, not a module namespace). */
+/**
+ * The backend argument is a `TensorBackend` (not null, not a tensor, not a module namespace).
+ *
+ * @param backend - The value given as the backend.
+ * @throws ContrastiveInputError (`argument` `'backend'`) when it is not a backend.
+ *
+ * @example
+ * checkBackend(maybeBackend); // narrows `maybeBackend` to TensorBackend
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export function checkBackend(backend: unknown): asserts backend is TensorBackend<unknown> {
   const candidate = backend as Partial<TensorBackend<unknown>> | null | undefined;
   if (candidate === null || typeof candidate !== 'object' || typeof candidate.isTensor !== 'function' || typeof candidate.scope !== 'function') {
@@ -25,6 +35,18 @@ export function checkBackend(backend: unknown): asserts backend is TensorBackend
   }
 }
 
+/**
+ * The loss argument is a `LossDefinition` (an object with `inputs` and `forward`).
+ *
+ * @param loss - The value given as the loss.
+ * @throws ContrastiveInputError (`argument` `'loss'`) when it is not a loss definition.
+ *
+ * @example
+ * checkLoss(ntXent); // passes
+ * checkLoss('nt-xent'); // throws ContrastiveInputError
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export function checkLoss(loss: unknown): void {
   const candidate = loss as Partial<LossDefinition<string, object>> | null | undefined;
   if (candidate === null || typeof candidate !== 'object' || typeof candidate.forward !== 'function' || !Array.isArray(candidate.inputs)) {

@@ -6,18 +6,37 @@ import type { LossDefinition } from '../loss-definition.js';
 import type { FloatPrecision, Shape, TensorBackend } from '../tensor-backend.js';
 import { checkCall, checkInputsObject, checkLoss } from './check-call.js';
 
-/** Row-major values and a shape, as given by the caller. */
+/**
+ * Row-major values and a shape, as given by the caller.
+ *
+ * @example
+ * const anchors: HostValues = { values: new Float32Array(8 * 32), shape: [8, 32] };
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export interface HostValues {
+  /** The values, row-major. */
   readonly values: ArrayLike<number>;
+  /** Their shape. */
   readonly shape: Shape;
 }
 
+/**
+ * Where a host-array call runs, for {@link checkHostCall}: what a `TensorBackend`'s capabilities would say.
+ *
+ * @example
+ * const target: HostCallTarget = { name: 'onnxruntime-node', precision: 'float32', memoryBudgetBytes: 2 ** 30 };
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export interface HostCallTarget {
   /** Where the call runs, for messages (`onnxruntime-node`). */
   readonly name: string;
+  /** The precision the target computes in; values are checked in it. */
   readonly precision: FloatPrecision;
+  /** Bytes one call may need at once. Default: `defaultMemoryBudgetBytes[precision]` (2 GiB). */
   readonly memoryBudgetBytes?: number;
-  /** `'off'` skips the value checks (see `BackendCapabilities.checkValues`). */
+  /** `'off'` skips the value checks (see `BackendCapabilities.checkValues`). Default `'on'`. */
   readonly checkValues?: 'on' | 'off';
   /** Live similarity-sized matrices of the target's kernel (see `SimilarityCrossEntropy.workingMatrices`). */
   readonly workingMatrices?: (constantShift: boolean, rows: number) => number;
@@ -27,7 +46,22 @@ class HostInput {
   constructor(readonly host: HostValues) {}
 }
 
-/** Checks a call whose inputs are host arrays; returns the resolved options. Throws like `computeLoss`. */
+/**
+ * Checks a call whose inputs are host arrays; returns the resolved options. Throws like `computeLoss`.
+ *
+ * @param loss - The loss definition.
+ * @param inputs - The inputs as host arrays with shapes, by name.
+ * @param options - Options of the loss; each one left out takes its default.
+ * @param target - Where the call runs: name, precision, memory budget.
+ * @returns The resolved options (defaults filled in).
+ * @throws ContrastiveInputError or ContrastiveResourceError, as `computeLoss`.
+ *
+ * @example
+ * const options = checkHostCall(ntXent, { anchors: { values, shape: [8, 32] }, positives: { values: p, shape: [8, 32] } },
+ *   {}, { name: 'onnxruntime-node', precision: 'float32' });
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export function checkHostCall<I extends string, O extends object>(
   loss: LossDefinition<I, O>,
   inputs: { readonly [K in I]?: HostValues },

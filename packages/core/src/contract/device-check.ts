@@ -9,7 +9,15 @@ import type { FloatPrecision, TensorBackend } from '../tensor-backend.js';
 import type { InputRole } from './loss-contract.js';
 import { precisionLimits } from './precision-limits.js';
 
-/** An input checked on the device: its argument name, the tensor, and its role (default `embeddings`). */
+/**
+ * An input checked on the device: its argument name, the tensor, and its role (default `embeddings`).
+ *
+ * @see [Guarantees](/guides/guarantees)
+ *
+ * @example
+ * const candidate: DeviceCandidate<GpuTensor> = ['labels', labels, 'labels'];
+ *
+ */
 export type DeviceCandidate<T> = readonly [string, T, InputRole?];
 
 interface DeviceCheck {
@@ -53,6 +61,16 @@ function expectedFor(role: InputRole | undefined, precision: FloatPrecision): st
 /**
  * Adds the flags of the `candidates` to every output (`output + 0`, or NaN when an input is non-finite) and
  * remembers the candidates for `checkDeviceRead`. Returns the flagged outputs, keyed like `outputs`.
+ *
+ * @param b - The tensor backend.
+ * @param candidates - The inputs to check on the device (from `checkLossCall`).
+ * @param outputs - The outputs to flag, by name.
+ *
+ * @example
+ * const { options, deviceChecked } = checkLossCall(backend, ntXent, inputs, userOptions);
+ * const { loss } = flagOutputs(backend, deviceChecked, { loss: ntXent.forward(backend, inputs, options).loss });
+ *
+ * @see [Guarantees](/guides/guarantees)
  */
 export function flagOutputs<T, K extends string>(
   b: TensorBackend<T>,
@@ -76,6 +94,18 @@ export function flagOutputs<T, K extends string>(
  * Call from `read` on backends whose inputs are not host-readable: when `x` came out of a loss call whose inputs
  * were checked on the device and `values` hold a non-finite value, throws `ContrastiveInputError` naming the
  * input that is not finite (found by reading each candidate's flag). Returns `values` otherwise.
+ *
+ * @param backend - The backend doing the read.
+ * @param x - The tensor read.
+ * @param values - What was read from it.
+ * @returns `values`, when they are finite or `x` came from no device-checked call.
+ * @throws ContrastiveInputError naming the non-finite input.
+ *
+ * @example
+ * // in a backend's read:
+ * async read(x) { return checkDeviceRead(this, x, await downloadToHost(x)); }
+ *
+ * @see [Write your own backend](/backends/write-your-own)
  */
 export async function checkDeviceRead<T, V extends ArrayLike<number>>(backend: TensorBackend<T>, x: T, values: V): Promise<V> {
   const check = typeof x === 'object' && x !== null ? pending.get(x) : undefined;

@@ -7,7 +7,22 @@ import type { FloatPrecision, Shape } from '../tensor-backend.js';
 import type { InputFacts, InputRole } from './loss-contract.js';
 import { formatLimit, precisionLimits } from './precision-limits.js';
 
-/** Checks the values of one input for its role in `precision`, and returns its facts. */
+/**
+ * Checks the values of one input for its role in `precision`, and returns its facts.
+ *
+ * @param values - The values, row-major.
+ * @param shape - Their shape.
+ * @param role - The input's role (`embeddings`, `labels`, `scale`, `scalar`).
+ * @param argument - The name to blame.
+ * @param precision - The precision to check in.
+ * @returns The facts the magnitude checks use (largest value, row norms).
+ * @throws ContrastiveInputError for a value outside the role's range.
+ *
+ * @example
+ * checkKnownValues([1, 2, 3, 4], [2, 2], 'embeddings', 'anchors', 'float32').maxRowNorm; // 5
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export function checkKnownValues(
   values: ArrayLike<number>,
   shape: Shape,

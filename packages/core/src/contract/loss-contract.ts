@@ -11,10 +11,22 @@ import type { PrecisionLimits } from './precision-limits.js';
  * - `labels`: class ids, integers exactly representable in the backend's precision; int32 tensors accepted.
  * - `scale`: a scalar multiplier, finite and > 0 (CLIP's `logitScale`).
  * - `scalar`: a finite scalar (SigLIP's `logTemperature` and `bias`).
+ *
+ * @example
+ * const contract = { roles: { embeddings: 'embeddings', labels: 'labels' } } satisfies Partial<LossContract<'embeddings' | 'labels', object>>;
+ *
+ * @see [Loss definitions](/architecture/loss-definitions)
  */
 export type InputRole = 'embeddings' | 'labels' | 'scale' | 'scalar';
 
-/** What is known on the host about one input's values (absent when its values live only on a device). */
+/**
+ * What is known on the host about one input's values (absent when its values live only on a device).
+ *
+ * @example
+ * const facts = checkKnownValues(values, [4, 8], 'embeddings', 'anchors', 'float32'); // InputFacts
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export interface InputFacts {
   /** Largest absolute value. */
   readonly maxAbs: number;
@@ -26,20 +38,37 @@ export interface InputFacts {
   readonly scalar?: number;
 }
 
-/** One magnitude the math must represent: it must stay at or below the precision's intermediate limit. */
+/**
+ * One magnitude the math must represent: it must stay at or below the precision's intermediate limit.
+ *
+ * @example
+ * const magnitude: Magnitude = { argument: 'options.temperature', quantity: '1 / temperature', value: 1 / 0.01 };
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export interface Magnitude {
   /** The argument to blame: an input (`anchors`) or an option (`options.temperature`). */
   readonly argument: string;
   /** What the value is, for the message: `1 / temperature`, `the largest logit |logitScale| * norms`. */
   readonly quantity: string;
+  /** Its value. */
   readonly value: number;
   /** Its own limit in the precision; default `limits.intermediate`. */
   readonly limit?: (limits: PrecisionLimits) => number;
 }
 
-/** The largest matrix a loss builds: `matrices` float matrices of `rows x columns` alive at once (composed path). */
+/**
+ * The largest matrix a loss builds: `matrices` float matrices of `rows x columns` alive at once (composed path).
+ *
+ * @example
+ * const set = ntXent.contract?.workingSet?.({ anchors: [4096, 128], positives: [4096, 128] }, ntXent.defaults);
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export interface WorkingSet {
+  /** Rows of the matrix (anchors). */
   readonly rows: number;
+  /** Columns of the matrix (keys). */
   readonly columns: number;
   /** True when the keys are the anchors themselves (a fused constant-shift kernel may then apply). */
   readonly selfSimilarity: boolean;
@@ -51,7 +80,18 @@ export interface WorkingSet {
   readonly matrices?: number;
 }
 
+/**
+ * The checks every call of a loss gets beyond its own `validate`: each input's role, the magnitudes the math must
+ * represent, and the working set for the memory check.
+ *
+ * @see [Loss definitions](/architecture/loss-definitions)
+ *
+ * @example
+ * const roles = clip.contract?.roles; // { anchors: 'embeddings', positives: 'embeddings', logitScale: 'scale' }
+ *
+ */
 export interface LossContract<I extends string, O> {
+  /** The role of each input, which decides its value checks. */
   readonly roles: { readonly [K in I]: InputRole };
   /** Magnitudes for the given options; `facts` holds what is known on the host (nothing for device values). */
   magnitudes?(options: O, facts: { readonly [K in I]?: InputFacts }): readonly Magnitude[];

@@ -4,6 +4,14 @@
  */
 import type { FloatPrecision } from '../tensor-backend.js';
 
+/**
+ * What one float precision can represent; {@link precisionLimits} holds one per precision.
+ *
+ * @example
+ * const { largest, epsilon } = precisionLimits[backend.capabilities.precision];
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export interface PrecisionLimits {
   /** Largest finite value. */
   readonly largest: number;
@@ -25,6 +33,16 @@ export interface PrecisionLimits {
 
 const float16Largest = 65504;
 
+/**
+ * The representable range of each float precision, and the headroom the losses keep; every value check is made in
+ * the precision the backend computes in (`capabilities.precision`), not in JavaScript's float64.
+ *
+ * @example
+ * precisionLimits.float32.largest; // 3.4028234663852886e38
+ * precisionLimits.float16.round(1e5); // Infinity
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export const precisionLimits: { readonly [P in FloatPrecision]: PrecisionLimits } = {
   float64: {
     largest: Number.MAX_VALUE,

@@ -11,7 +11,15 @@ import type { LossDefinition } from '../loss-definition.js';
 import type { FloatPrecision, Shape, TensorBackend } from '../tensor-backend.js';
 import type { WorkingSet } from './loss-contract.js';
 
-/** Live similarity-sized matrices of the composed kernel. */
+/**
+ * Live similarity-sized matrices of the composed kernel.
+ *
+ * @see [Guarantees](/guides/guarantees)
+ *
+ * @example
+ * const bytes = composedWorkingMatrices * rows * columns * 4; // float32, composed kernel
+ *
+ */
 export const composedWorkingMatrices = 16;
 
 const bytesPerElement: { readonly [P in FloatPrecision]: number } = { float64: 8, float32: 4, float16: 2 };
@@ -20,6 +28,11 @@ const bytesPerElement: { readonly [P in FloatPrecision]: number } = { float64: 8
  * Default budgets by precision: float64 is the pure-JavaScript reference backend (2 GiB of typed arrays keeps a
  * 4 GB Node heap limit away); float32 and float16 backends 2 GiB (the wasm32 heap of tfjs-wasm and onnxruntime-web
  * tops out at 4 GiB, and a GPU tab rarely gets more).
+ *
+ * @example
+ * defaultMemoryBudgetBytes.float32; // 2147483648
+ *
+ * @see [Guarantees](/guides/guarantees)
  */
 export const defaultMemoryBudgetBytes: { readonly [P in FloatPrecision]: number } = {
   float64: 2 * 1024 ** 3,
@@ -27,7 +40,18 @@ export const defaultMemoryBudgetBytes: { readonly [P in FloatPrecision]: number 
   float16: 2 * 1024 ** 3,
 };
 
-/** Checks a `memoryBudgetBytes` option given to a backend factory: a number of bytes > 0 (Infinity: no limit). */
+/**
+ * Checks a `memoryBudgetBytes` option given to a backend factory: a number of bytes > 0 (Infinity: no limit).
+ *
+ * @param value - The option value; `undefined` passes.
+ * @param argument - The name to blame. Default `'options.memoryBudgetBytes'`.
+ * @throws ContrastiveInputError when it is not a number > 0.
+ *
+ * @example
+ * checkMemoryBudget(options.memoryBudgetBytes); // in a backend factory
+ *
+ * @see [Write your own backend](/backends/write-your-own)
+ */
 export function checkMemoryBudget(value: unknown, argument = 'options.memoryBudgetBytes'): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
@@ -35,11 +59,33 @@ export function checkMemoryBudget(value: unknown, argument = 'options.memoryBudg
   }
 }
 
-/** Checks a `checkValues` option given to a backend factory. */
+/**
+ * Checks a `checkValues` option given to a backend factory.
+ *
+ * @param value - The option value; `undefined` passes.
+ * @param argument - The name to blame. Default `'options.checkValues'`.
+ * @throws ContrastiveInputError when it is not `'on'` or `'off'`.
+ *
+ * @example
+ * checkValuesOption(options.checkValues); // in a backend factory
+ *
+ * @see [Write your own backend](/backends/write-your-own)
+ */
 export function checkValuesOption(value: unknown, argument = 'options.checkValues'): void {
   if (value !== undefined && value !== 'on' && value !== 'off') throw new ContrastiveInputError(argument, "'on' or 'off'", describe(value));
 }
 
+/**
+ * The memory budget of `backend`: `capabilities.memoryBudgetBytes`, or `defaultMemoryBudgetBytes` for its precision.
+ *
+ * @param backend - The tensor backend.
+ * @returns Bytes one call may need at once.
+ *
+ * @example
+ * memoryBudgetBytes(createReferenceBackend()); // 2147483648
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export function memoryBudgetBytes<T>(backend: TensorBackend<T>): number {
   return backend.capabilities.memoryBudgetBytes ?? defaultMemoryBudgetBytes[backend.capabilities.precision];
 }
@@ -72,7 +118,20 @@ export function checkWorkingSet<T>(backend: TensorBackend<T>, lossName: string, 
   );
 }
 
-/** The resource guard for a call known by shapes only (tracing, export): the loss's working set on `backend`. */
+/**
+ * The resource guard for a call known by shapes only (tracing, export): the loss's working set on `backend`.
+ *
+ * @param backend - The backend the call will run on.
+ * @param loss - The loss definition.
+ * @param shapes - Input shapes by name.
+ * @param options - The resolved options.
+ * @throws ContrastiveResourceError when the working set exceeds the budget.
+ *
+ * @example
+ * checkLossMemory(backend, ntXent, { anchors: [4096, 128], positives: [4096, 128] }, ntXent.defaults);
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
 export function checkLossMemory<T, I extends string, O extends object>(
   backend: TensorBackend<T>,
   loss: LossDefinition<I, O>,

@@ -1,15 +1,3 @@
-/**
- * CLIP for data-parallel training with exact gradients: the local-loss form (as open_clip's `local_loss=True`
- * with `gather_with_grad`, but with the key gradients returned explicitly).
- *
- * Worker k holds image rows `anchors` and text rows `positives` [n_k, D], the all-gathered `gatheredAnchors`,
- * `gatheredPositives` [N, D] (its own rows at `rowOffset`) and the shared `logitScale`. Local rows
- * `i`: image-to-text `l_i = -S_ii' + lse_j S_ij'` against all gathered texts, text-to-image likewise against all
- * gathered images (i' = rowOffset + i). `loss_k = sum_i (l^{i2t}_i + l^{t2i}_i) / (2N)` (`mean`: the global
- * normaliser) or the plain sum. Worker losses add up to the full-batch loss; the full gradient of worker k's rows
- * is the local gradient plus the reduce-scattered gathered gradients, and the full gradient of `logitScale` is the
- * sum (all-reduce) of the workers' `logitScale` gradients.
- */
 import { ContrastiveInputError } from '../errors.js';
 import type { LossDefinition, LossInputs } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
@@ -22,11 +10,22 @@ import type { TensorBackend } from '../tensor-backend.js';
 import { expectRank } from '../validation.js';
 import { expectGatheredPair } from './gathered-inputs.js';
 
+/**
+ * Options of {@link localClip}; every one is optional in a call.
+ *
+ * @example
+ * computeLossAndGradients(backend, localClip, inputs, { rowOffset: rank * rowsPerWorker });
+ *
+ * @see [Data-parallel (local) forms](/losses/local-losses)
+ */
 export interface LocalClipOptions {
+  /** L2-normalise rows first (cosine similarity). Default true. */
   readonly normalize: boolean;
-  /** Clamp of the logit scale (open_clip's 100), or null for none; the gradient is zero when clamped. */
+  /** Clamp of the logit scale, or null for none; the gradient is zero when clamped. Default 100 (open_clip's). */
   readonly maxLogitScale: number | null;
+  /** Where this worker's rows start in the gathered matrices; an integer >= 0. Default 0. */
   readonly rowOffset: number;
+  /** `mean` (default) divides by the global normaliser 2N (so worker losses add up to the full loss); or `sum`. */
   readonly reduction: 'mean' | 'sum';
 }
 
@@ -34,8 +33,39 @@ const defaults: LocalClipOptions = { normalize: true, maxLogitScale: 100, rowOff
 const checkMaxScale: OptionCheck = (value, argument) => {
   if (value !== null) checkPositiveFinite(value, argument);
 };
-type Name = 'anchors' | 'positives' | 'gatheredAnchors' | 'gatheredPositives' | 'logitScale';
+/**
+ * The names of local CLIP's inputs (exported as `LocalClipInput`).
+ *
+ * @example
+ * const inputs: LossInputs<ReferenceTensor, LocalClipInput> = { anchors, positives, gatheredAnchors, gatheredPositives, logitScale };
+ *
+ * @see [Data-parallel (local) forms](/losses/local-losses)
+ */
+export type Name = 'anchors' | 'positives' | 'gatheredAnchors' | 'gatheredPositives' | 'logitScale';
 
+/**
+ * CLIP for data-parallel training with exact gradients: the local-loss form (as open_clip's `local_loss=True`
+ * with `gather_with_grad`, but with the key gradients returned explicitly).
+ *
+ * Worker k holds image rows `anchors` and text rows `positives` [n_k, D], the all-gathered `gatheredAnchors`,
+ * `gatheredPositives` [N, D] (its own rows at `rowOffset`) and the shared `logitScale`. Local rows
+ * `i`: image-to-text `l_i = -S_ii' + lse_j S_ij'` against all gathered texts, text-to-image likewise against all
+ * gathered images (i' = rowOffset + i). `loss_k = sum_i (l^{i2t}_i + l^{t2i}_i) / (2N)` (`mean`: the global
+ * normaliser) or the plain sum. Worker losses add up to the full-batch loss; the full gradient of worker k's rows
+ * is the local gradient plus the reduce-scattered gathered gradients, and the full gradient of `logitScale` is the
+ * sum (all-reduce) of the workers' `logitScale` gradients.
+ *
+ * Inputs: `anchors`, `positives` [n_k, D], `gatheredAnchors`, `gatheredPositives` [N, D] and `logitScale`, a
+ * scalar [] > 0.
+ * Options: {@link LocalClipOptions} (`normalize` true, `maxLogitScale` 100, `rowOffset` 0, `reduction` `'mean'`).
+ *
+ * @example
+ * const { loss, gradients } = computeLossAndGradients(backend, localClip,
+ *   { anchors, positives, gatheredAnchors, gatheredPositives, logitScale }, { rowOffset });
+ *
+ *
+ * @see [Data-parallel (local) forms](/losses/local-losses)
+ */
 export const localClip: LossDefinition<Name, LocalClipOptions> = {
   name: 'local-clip',
   inputs: ['anchors', 'positives', 'gatheredAnchors', 'gatheredPositives', 'logitScale'],

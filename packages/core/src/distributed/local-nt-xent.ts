@@ -1,3 +1,42 @@
+import type { LossDefinition } from '../loss-definition.js';
+import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
+import { idRange } from '../math/pairing-ids.js';
+import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
+import { similarityCrossEntropyKernel, type SimilarityCrossEntropySaved } from '../math/similarity-cross-entropy.js';
+import { checkBoolean, checkIntegerAtLeast, checkOneOf, checkPositiveFinite, resolveOptions } from '../options.js';
+import { expectGatheredPair, twoRangesColumn } from './gathered-inputs.js';
+import type { L2NormalizeSaved } from '../math/l2-normalize.js';
+
+/**
+ * Options of {@link localNtXent}; every one is optional in a call.
+ *
+ * @example
+ * computeLossAndGradients(backend, localNtXent, inputs, { temperature: 0.5, rowOffset: rank * rowsPerWorker });
+ *
+ * @see [Data-parallel (local) forms](/losses/local-losses)
+ */
+export interface LocalNtXentOptions {
+  /** Divides the cosine similarities. Default 0.5 (as `ntXent`). */
+  readonly temperature: number;
+  /** L2-normalise rows first (cosine similarity). Default true. */
+  readonly normalize: boolean;
+  /** Where this worker's rows start in the gathered matrices; an integer >= 0. Default 0. */
+  readonly rowOffset: number;
+  /** `mean` (default) divides by the global anchor count 2N (so worker losses add up to the full loss); or `sum`. */
+  readonly reduction: 'mean' | 'sum';
+}
+
+const defaults: LocalNtXentOptions = { temperature: 0.5, normalize: true, rowOffset: 0, reduction: 'mean' };
+/**
+ * The names of local NT-Xent's inputs (exported as `LocalNtXentInput`).
+ *
+ * @example
+ * const inputs: LossInputs<ReferenceTensor, LocalNtXentInput> = { anchors, positives, gatheredAnchors, gatheredPositives };
+ *
+ * @see [Data-parallel (local) forms](/losses/local-losses)
+ */
+export type Name = 'anchors' | 'positives' | 'gatheredAnchors' | 'gatheredPositives';
+
 /**
  * NT-Xent for data-parallel training with exact gradients: the local-loss form.
  *
@@ -10,28 +49,17 @@
  * — the caller reduce-scatters (sums across workers, then keeps its own rows of) the gathered gradients and adds
  * them to the local ones. Never all-gather with a function whose backward drops the key gradients: that is the
  * bug reported in pytorch-metric-learning #363 and lightly #1528.
+ *
+ * Inputs: `anchors`, `positives` [n_k, D] (this worker's rows) and `gatheredAnchors`, `gatheredPositives` [N, D].
+ * Options: {@link LocalNtXentOptions} (`temperature` 0.5, `normalize` true, `rowOffset` 0, `reduction` `'mean'`).
+ *
+ * @example
+ * const { loss, gradients } = computeLossAndGradients(backend, localNtXent,
+ *   { anchors, positives, gatheredAnchors, gatheredPositives }, { temperature: 0.5, rowOffset: 2 });
+ *
+ *
+ * @see [Data-parallel (local) forms](/losses/local-losses)
  */
-import type { LossDefinition } from '../loss-definition.js';
-import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
-import { idRange } from '../math/pairing-ids.js';
-import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
-import { similarityCrossEntropyKernel, type SimilarityCrossEntropySaved } from '../math/similarity-cross-entropy.js';
-import { checkBoolean, checkIntegerAtLeast, checkOneOf, checkPositiveFinite, resolveOptions } from '../options.js';
-import { expectGatheredPair, twoRangesColumn } from './gathered-inputs.js';
-import type { L2NormalizeSaved } from '../math/l2-normalize.js';
-
-export interface LocalNtXentOptions {
-  readonly temperature: number;
-  readonly normalize: boolean;
-  /** Where this worker's rows start in the gathered matrices. */
-  readonly rowOffset: number;
-  /** `mean` divides by the global anchor count 2N (so worker losses add up to the full loss); or `sum`. */
-  readonly reduction: 'mean' | 'sum';
-}
-
-const defaults: LocalNtXentOptions = { temperature: 0.5, normalize: true, rowOffset: 0, reduction: 'mean' };
-type Name = 'anchors' | 'positives' | 'gatheredAnchors' | 'gatheredPositives';
-
 export const localNtXent: LossDefinition<Name, LocalNtXentOptions> = {
   name: 'local-nt-xent',
   inputs: ['anchors', 'positives', 'gatheredAnchors', 'gatheredPositives'],

@@ -1,14 +1,3 @@
-/**
- * SupCon for data-parallel training with exact gradients: the local-loss form.
- *
- * Worker k holds `embeddings` [r_k, D] with their `labels` [r_k] (one label per row: repeat the labels of a
- * sample over its views) and the all-gathered `gatheredEmbeddings` [R, D], `gatheredLabels` [R] (its own rows at
- * `rowOffset`). Local rows are anchors against all R gathered rows, with full-batch SupCon's positives (same
- * label, not itself). `mean` divides the local sum by the GLOBAL number of anchors that have a positive, counted
- * from `gatheredLabels` (an [R, R] label comparison), so worker losses add up to the full-batch loss of
- * `supCon` with `views: 1`; `sum` returns the plain local sum. Gradients: local rows directly, gathered rows for
- * the caller to reduce-scatter and add (see `localNtXent`).
- */
 import { ContrastiveInputError, formatShape } from '../errors.js';
 import type { LossDefinition, LossInputs } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
@@ -21,16 +10,60 @@ import type { TensorBackend } from '../tensor-backend.js';
 import { expectIntegerValues, expectRank } from '../validation.js';
 import { expectLocalInGathered } from './gathered-inputs.js';
 
+/**
+ * Options of {@link localSupCon}; every one is optional in a call.
+ *
+ * @example
+ * computeLossAndGradients(backend, localSupCon, inputs, { temperature: 0.07, rowOffset: rank * rowsPerWorker });
+ *
+ * @see [Data-parallel (local) forms](/losses/local-losses)
+ */
 export interface LocalSupConOptions {
+  /** Divides the cosine similarities. Default 0.07 (as `supCon`). */
   readonly temperature: number;
+  /** L2-normalise rows first (cosine similarity). Default true. */
   readonly normalize: boolean;
+  /** Where this worker's rows start in the gathered matrices; an integer >= 0. Default 0. */
   readonly rowOffset: number;
+  /**
+   * `mean` (default) divides by the global number of anchors with a positive (so worker losses add up to the full
+   * loss); `sum` is the plain local sum.
+   */
   readonly reduction: 'mean' | 'sum';
 }
 
 const defaults: LocalSupConOptions = { temperature: 0.07, normalize: true, rowOffset: 0, reduction: 'mean' };
-type Name = 'embeddings' | 'labels' | 'gatheredEmbeddings' | 'gatheredLabels';
+/**
+ * The names of local SupCon's inputs (exported as `LocalSupConInput`).
+ *
+ * @example
+ * const inputs: LossInputs<ReferenceTensor, LocalSupConInput> = { embeddings, labels, gatheredEmbeddings, gatheredLabels };
+ *
+ * @see [Data-parallel (local) forms](/losses/local-losses)
+ */
+export type Name = 'embeddings' | 'labels' | 'gatheredEmbeddings' | 'gatheredLabels';
 
+/**
+ * SupCon for data-parallel training with exact gradients: the local-loss form.
+ *
+ * Worker k holds `embeddings` [r_k, D] with their `labels` [r_k] (one label per row: repeat the labels of a
+ * sample over its views) and the all-gathered `gatheredEmbeddings` [R, D], `gatheredLabels` [R] (its own rows at
+ * `rowOffset`). Local rows are anchors against all R gathered rows, with full-batch SupCon's positives (same
+ * label, not itself). `mean` divides the local sum by the GLOBAL number of anchors that have a positive, counted
+ * from `gatheredLabels` (an [R, R] label comparison), so worker losses add up to the full-batch loss of
+ * `supCon` with `views: 1`; `sum` returns the plain local sum. Gradients: local rows directly, gathered rows for
+ * the caller to reduce-scatter and add (see `localNtXent`).
+ *
+ * Inputs: `embeddings` [r_k, D], `labels` [r_k], `gatheredEmbeddings` [R, D] and `gatheredLabels` [R].
+ * Options: {@link LocalSupConOptions} (`temperature` 0.07, `normalize` true, `rowOffset` 0, `reduction` `'mean'`).
+ *
+ * @example
+ * const { loss, gradients } = computeLossAndGradients(backend, localSupCon,
+ *   { embeddings, labels, gatheredEmbeddings, gatheredLabels }, { temperature: 0.07, rowOffset });
+ *
+ *
+ * @see [Data-parallel (local) forms](/losses/local-losses)
+ */
 export const localSupCon: LossDefinition<Name, LocalSupConOptions> = {
   name: 'local-sup-con',
   inputs: ['embeddings', 'labels', 'gatheredEmbeddings', 'gatheredLabels'],

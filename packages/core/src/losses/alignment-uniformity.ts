@@ -1,26 +1,3 @@
-/**
- * Alignment and uniformity of representations on the hypersphere (Wang and Isola 2020, arXiv:2005.10242),
- * usable both as metrics and as losses (both are scalars with analytic gradients).
- *
- * Alignment forward: `mean_i ||a_i - p_i||^alpha` over the N rows (L2-normalised when `normalize`). The squared
- * distance is summed from the difference itself, `sq_i = sum_d (a_id - p_id)^2` (exact for near-identical rows,
- * where `2 - 2 cos` would cancel to nothing), and `||.||^alpha = exp(alpha/2 log sq)` guarded by `where`, so a zero
- * distance gives 0 (for `alpha = 2` the power is skipped).
- * Alignment backward: `d a_i = (alpha / N) sq_i^(alpha/2 - 1) (a_i - p_i) = -d p_i`, and 0 at a zero distance
- * (PyTorch's subgradient of the norm), then through the normalisation.
- *
- * Uniformity forward: `log mean_{i<j} exp(-t ||z_i - z_j||^2)`, z the rows of `embeddings` (normalised when
- * `normalize`), N >= 2. Squared distances come from one Gram matrix: `sq_ij = ||z_i||^2 + ||z_j||^2 - 2 z_i.z_j`,
- * clamped at 0; for normalised rows this is `2 - 2 cos(z_i, z_j)` (and it stays exact for zero rows, which
- * normalise to zero); with `normalize: false` it is the plain squared Euclidean distance of the raw rows.
- * The value is a max-subtracted log-sum-exp over the strict upper triangle, minus `log(N(N-1)/2)`.
- * Uniformity backward: `W_ij = softmax_{i<j}(-t sq)_ij`, `D = -t W` where `sq_ij > 0` (0 where clamped),
- * `S = D + D^T`: `d z_i = 2 (sum_j S_ij) z_i - 2 (S z)_i`, then through the normalisation.
- *
- * @example
- * const align = computeLoss(backend, alignment, { anchors, positives }, { alpha: 2 });
- * const uniform = computeLoss(backend, uniformity, { embeddings }, { t: 2 });
- */
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maskedRowLogSumExp } from '../math/masked-log-sum-exp.js';
@@ -30,6 +7,14 @@ import { checkBoolean, checkPositiveFinite, resolveOptions } from '../options.js
 import type { TensorBackend } from '../tensor-backend.js';
 import { expectEmbeddingPair, expectEmbeddings } from '../validation.js';
 
+/**
+ * Options of {@link alignment}; every one is optional in a call.
+ *
+ * @example
+ * computeLoss(backend, alignment, { anchors, positives }, { alpha: 1 });
+ *
+ * @see [Alignment](/losses/alignment)
+ */
 export interface AlignmentOptions {
   /** The power of the distance; finite, > 0. Default 2 (the paper's choice). */
   readonly alpha: number;
@@ -37,6 +22,14 @@ export interface AlignmentOptions {
   readonly normalize: boolean;
 }
 
+/**
+ * Options of {@link uniformity}; every one is optional in a call.
+ *
+ * @example
+ * computeLoss(backend, uniformity, { embeddings }, { t: 2, normalize: false });
+ *
+ * @see [Uniformity](/losses/uniformity)
+ */
 export interface UniformityOptions {
   /** The scale of the Gaussian potential `exp(-t ||z_i - z_j||^2)`; finite, > 0. Default 2 (the paper's choice). */
   readonly t: number;
@@ -49,6 +42,26 @@ const uniformityDefaults: UniformityOptions = { t: 2, normalize: true };
 
 type Normalized<T> = { value: T; saved?: L2NormalizeSaved<T> };
 
+/**
+ * Alignment of representations on the hypersphere (Wang and Isola 2020, arXiv:2005.10242), usable both as a
+ * metric and as a loss (a scalar with analytic gradients): the mean distance between positive pairs, to the
+ * power alpha.
+ *
+ * Alignment forward: `mean_i ||a_i - p_i||^alpha` over the N rows (L2-normalised when `normalize`). The squared
+ * distance is summed from the difference itself, `sq_i = sum_d (a_id - p_id)^2` (exact for near-identical rows,
+ * where `2 - 2 cos` would cancel to nothing), and `||.||^alpha = exp(alpha/2 log sq)` guarded by `where`, so a zero
+ * distance gives 0 (for `alpha = 2` the power is skipped).
+ * Alignment backward: `d a_i = (alpha / N) sq_i^(alpha/2 - 1) (a_i - p_i) = -d p_i`, and 0 at a zero distance
+ * (PyTorch's subgradient of the norm), then through the normalisation.
+ *
+ * Inputs: `anchors` and `positives`, [N, D], the two views of N samples.
+ * Options: {@link AlignmentOptions} (`alpha` 2, `normalize` true).
+ *
+ * @example
+ * const align = computeLoss(backend, alignment, { anchors, positives }, { alpha: 2 });
+ *
+ * @see [Alignment](/losses/alignment)
+ */
 export const alignment: LossDefinition<'anchors' | 'positives', AlignmentOptions> = {
   name: 'alignment',
   inputs: ['anchors', 'positives'],
@@ -151,6 +164,26 @@ interface AlignmentSaved<T> {
   squaredForm?: boolean;
 }
 
+/**
+ * Uniformity of representations on the hypersphere (Wang and Isola 2020, arXiv:2005.10242), usable both as a
+ * metric and as a loss (a scalar with analytic gradients): the log of the mean Gaussian potential over all pairs.
+ *
+ * Uniformity forward: `log mean_{i<j} exp(-t ||z_i - z_j||^2)`, z the rows of `embeddings` (normalised when
+ * `normalize`), N >= 2. Squared distances come from one Gram matrix: `sq_ij = ||z_i||^2 + ||z_j||^2 - 2 z_i.z_j`,
+ * clamped at 0; for normalised rows this is `2 - 2 cos(z_i, z_j)` (and it stays exact for zero rows, which
+ * normalise to zero); with `normalize: false` it is the plain squared Euclidean distance of the raw rows.
+ * The value is a max-subtracted log-sum-exp over the strict upper triangle, minus `log(N(N-1)/2)`.
+ * Uniformity backward: `W_ij = softmax_{i<j}(-t sq)_ij`, `D = -t W` where `sq_ij > 0` (0 where clamped),
+ * `S = D + D^T`: `d z_i = 2 (sum_j S_ij) z_i - 2 (S z)_i`, then through the normalisation.
+ *
+ * Inputs: `embeddings`, [N, D] with N >= 2.
+ * Options: {@link UniformityOptions} (`t` 2, `normalize` true).
+ *
+ * @example
+ * const uniform = computeLoss(backend, uniformity, { embeddings }, { t: 2 });
+ *
+ * @see [Uniformity](/losses/uniformity)
+ */
 export const uniformity: LossDefinition<'embeddings', UniformityOptions> = {
   name: 'uniformity',
   inputs: ['embeddings'],

@@ -1,18 +1,3 @@
-/**
- * The CLIP loss (Radford et al. 2021, arXiv:2103.00020), with the conventions of open_clip's `ClipLoss`.
- *
- * Forward: `a = normalize(anchors)` (images), `p = normalize(positives)` (texts), `c = min(logitScale, maxLogitScale)`
- * (no clamp when `maxLogitScale` is null), `S = c a p^T` [N, N]. Row `i` averages both directions:
- *   `l_i = ((-S_ii + log sum_j exp(S_ij)) + (-S_ii + log sum_j exp(S_ji))) / 2`.
- * `logitScale` is the multiplier itself (open_clip's `logit_scale.exp()`), a scalar > 0.
- * Backward: per direction `G_ij = (w_i / 2) (softmax_j(S_i)_j - [i == j])` (and the same over `S^T`), then
- * `d a = c G p`, `d p = c G^T a`, `d c = sum(G * S) / c`, summed over the two directions; `d logitScale = d c`
- * unless `logitScale > maxLogitScale` (clamped: 0, like `torch.clamp`), then through the normalisation.
- *
- * @example
- * const logitScale = backend.fromArray([1 / 0.07], []);
- * const loss = computeLoss(backend, clip, { anchors: images, positives: texts, logitScale });
- */
 import { normalizationGradient, type Magnitude } from '../contract/loss-contract.js';
 import { crossSimilarity } from '../contract/temperature-contract.js';
 import { ContrastiveInputError } from '../errors.js';
@@ -26,6 +11,14 @@ import { checkBoolean, checkReduction, describe, resolveOptions, type OptionChec
 import type { TensorBackend } from '../tensor-backend.js';
 import { expectEmbeddingPair, expectRank } from '../validation.js';
 
+/**
+ * Options of {@link clip}; every one is optional in a call (the default applies).
+ *
+ * @example
+ * computeLoss(backend, clip, { anchors, positives, logitScale }, { maxLogitScale: null });
+ *
+ * @see [CLIP](/losses/clip)
+ */
 export interface ClipOptions {
   /** L2-normalise rows first (cosine similarity). Default true. */
   readonly normalize: boolean;
@@ -52,6 +45,26 @@ interface ClipSaved<T> {
   rows: number;
 }
 
+/**
+ * The CLIP loss (Radford et al. 2021, arXiv:2103.00020), with the conventions of open_clip's `ClipLoss`.
+ *
+ * Forward: `a = normalize(anchors)` (images), `p = normalize(positives)` (texts), `c = min(logitScale, maxLogitScale)`
+ * (no clamp when `maxLogitScale` is null), `S = c a p^T` [N, N]. Row `i` averages both directions:
+ *   `l_i = ((-S_ii + log sum_j exp(S_ij)) + (-S_ii + log sum_j exp(S_ji))) / 2`.
+ * `logitScale` is the multiplier itself (open_clip's `logit_scale.exp()`), a scalar > 0.
+ * Backward: per direction `G_ij = (w_i / 2) (softmax_j(S_i)_j - [i == j])` (and the same over `S^T`), then
+ * `d a = c G p`, `d p = c G^T a`, `d c = sum(G * S) / c`, summed over the two directions; `d logitScale = d c`
+ * unless `logitScale > maxLogitScale` (clamped: 0, like `torch.clamp`), then through the normalisation.
+ *
+ * Inputs: `anchors` (images) and `positives` (texts), [N, D]; `logitScale`, a scalar [] > 0.
+ * Options: {@link ClipOptions} (`normalize` true, `maxLogitScale` 100, `reduction` `'mean'`).
+ *
+ * @example
+ * const logitScale = backend.fromArray([1 / 0.07], []);
+ * const loss = computeLoss(backend, clip, { anchors: images, positives: texts, logitScale });
+ *
+ * @see [CLIP](/losses/clip)
+ */
 export const clip: LossDefinition<'anchors' | 'positives' | 'logitScale', ClipOptions> = {
   name: 'clip',
   inputs: ['anchors', 'positives', 'logitScale'],

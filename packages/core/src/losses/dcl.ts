@@ -1,19 +1,3 @@
-/**
- * Decoupled contrastive learning, unweighted (Yeh et al. 2022, arXiv:2110.06848): NT-Xent without the positive in
- * the denominator.
- *
- * Forward: `z = [anchors; positives]` (2N rows, L2-normalised when `normalize`), `S = z z^T / temperature`,
- * positive of row `i` is `p(i) = (i + N) mod 2N`:
- *   `l_i = -S_{i,p(i)} + log sum_{k != i, k != p(i)} exp(S_ik)`.
- * `symmetric: true` (default): all 2N rows are anchors, [2N]; `symmetric: false`: only the N rows of `anchors`, [N].
- * N >= 2 (with N = 1 the denominator is empty).
- * Backward: `G_ik = w_i (softmax_{k != i, p(i)}(S_i)_k - [k == p(i)])`; symmetric: `d z = (G + G^T) z / temperature`;
- * one-directional (anchors = the first N rows of z, keys = all 2N): `d z = [G z / temperature; 0] + G^T z_a / temperature`.
- * Then through the normalisation.
- *
- * @example
- * const loss = computeLoss(backend, dcl, { anchors, positives }, { temperature: 0.1 });
- */
 import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
@@ -24,6 +8,14 @@ import { similarityCrossEntropyKernel, type SimilarityCrossEntropySaved } from '
 import { checkBoolean, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
 import { expectEmbeddingPair } from '../validation.js';
 
+/**
+ * Options of {@link dcl}; every one is optional in a call (the default applies).
+ *
+ * @example
+ * computeLoss(backend, dcl, { anchors, positives }, { temperature: 0.1, symmetric: false });
+ *
+ * @see [DCL](/losses/dcl)
+ */
 export interface DclOptions {
   /** Divides the cosine similarities. Default 0.1. */
   readonly temperature: number;
@@ -44,6 +36,27 @@ interface DclSaved<T> {
   dimension: number;
 }
 
+/**
+ * Decoupled contrastive learning, unweighted (Yeh et al. 2022, arXiv:2110.06848): NT-Xent without the positive in
+ * the denominator.
+ *
+ * Forward: `z = [anchors; positives]` (2N rows, L2-normalised when `normalize`), `S = z z^T / temperature`,
+ * positive of row `i` is `p(i) = (i + N) mod 2N`:
+ *   `l_i = -S_{i,p(i)} + log sum_{k != i, k != p(i)} exp(S_ik)`.
+ * `symmetric: true` (default): all 2N rows are anchors, [2N]; `symmetric: false`: only the N rows of `anchors`, [N].
+ * N >= 2 (with N = 1 the denominator is empty).
+ * Backward: `G_ik = w_i (softmax_{k != i, p(i)}(S_i)_k - [k == p(i)])`; symmetric: `d z = (G + G^T) z / temperature`;
+ * one-directional (anchors = the first N rows of z, keys = all 2N): `d z = [G z / temperature; 0] + G^T z_a / temperature`.
+ * Then through the normalisation.
+ *
+ * Inputs: `anchors` and `positives`, [N, D] (N >= 2), the two views of N samples.
+ * Options: {@link DclOptions} (`temperature` 0.1, `symmetric` true, `normalize` true, `reduction` `'mean'`).
+ *
+ * @example
+ * const loss = computeLoss(backend, dcl, { anchors, positives }, { temperature: 0.1 });
+ *
+ * @see [DCL](/losses/dcl)
+ */
 export const dcl: LossDefinition<'anchors' | 'positives', DclOptions> = {
   name: 'dcl',
   inputs: ['anchors', 'positives'],

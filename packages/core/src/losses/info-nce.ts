@@ -1,20 +1,3 @@
-/**
- * InfoNCE with the conventions of info-nce-pytorch: in-batch negatives, or explicit unpaired / paired negatives.
- *
- * Forward (`a`, `p`, `n` L2-normalised along the last axis when `normalize`):
- * - no `negatives`: `S = a p^T / temperature`, `l_i = -S_ii + log sum_j exp(S_ij)`; with `symmetric: true` the rows
- *   are `(l_i + l'_i) / 2`, `l'` from `S^T` (positives as anchors);
- * - `negatives` [M, D] (unpaired, e.g. a MoCo queue): `x_i = [a_i.p_i, a_i.n_1, ..., a_i.n_M] / temperature`;
- * - `negatives` [N, M, D] (paired): `x_i = [a_i.p_i, a_i.n_{i,1}, ..., a_i.n_{i,M}] / temperature`;
- *   then `l_i = -x_i0 + log sum_j exp(x_ij)`. Per-row [N].
- * Backward: `G_ij = w_i (softmax(x_i)_j - [j == 0]) / temperature` (in-batch: over `S`), then
- * `d a_i = G_i0 p_i + sum_m G_im n_m` (paired: `n_{i,m}`), `d p_i = G_i0 a_i`, `d n_m = sum_i G_im a_i`
- * (paired: `d n_{i,m} = G_im a_i`), then through the normalisation.
- * Paper: Oord et al. 2018, Representation Learning with Contrastive Predictive Coding (arXiv:1807.03748).
- *
- * @example
- * const loss = computeLoss(backend, infoNce, { anchors: queries, positives: keys, negatives: queue }, { temperature: 0.07 });
- */
 import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import { ContrastiveInputError, formatShape } from '../errors.js';
 import type { LossDefinition } from '../loss-definition.js';
@@ -32,6 +15,14 @@ import { checkBoolean, checkPositiveFinite, checkReduction, resolveOptions, type
 import type { Shape, TensorBackend } from '../tensor-backend.js';
 import { expectDimension, expectEmbeddingPair } from '../validation.js';
 
+/**
+ * Options of {@link infoNce}; every one is optional in a call (the default applies).
+ *
+ * @example
+ * computeLoss(backend, infoNce, { anchors, positives }, { temperature: 0.07, symmetric: true });
+ *
+ * @see [InfoNCE](/losses/info-nce)
+ */
 export interface InfoNceOptions {
   /** Divides the similarities. Default 0.1. */
   readonly temperature: number;
@@ -78,6 +69,28 @@ function normalizeNegatives<T>(b: TensorBackend<T>, negatives: T, normalize: boo
   return { value: b.reshape(flat.value, shape), ...(flat.saved ? { saved: flat.saved } : {}), shape };
 }
 
+/**
+ * InfoNCE with the conventions of info-nce-pytorch: in-batch negatives, or explicit unpaired / paired negatives.
+ *
+ * Forward (`a`, `p`, `n` L2-normalised along the last axis when `normalize`):
+ * - no `negatives`: `S = a p^T / temperature`, `l_i = -S_ii + log sum_j exp(S_ij)`; with `symmetric: true` the rows
+ *   are `(l_i + l'_i) / 2`, `l'` from `S^T` (positives as anchors);
+ * - `negatives` [M, D] (unpaired, e.g. a MoCo queue): `x_i = [a_i.p_i, a_i.n_1, ..., a_i.n_M] / temperature`;
+ * - `negatives` [N, M, D] (paired): `x_i = [a_i.p_i, a_i.n_{i,1}, ..., a_i.n_{i,M}] / temperature`;
+ *   then `l_i = -x_i0 + log sum_j exp(x_ij)`. Per-row [N].
+ * Backward: `G_ij = w_i (softmax(x_i)_j - [j == 0]) / temperature` (in-batch: over `S`), then
+ * `d a_i = G_i0 p_i + sum_m G_im n_m` (paired: `n_{i,m}`), `d p_i = G_i0 a_i`, `d n_m = sum_i G_im a_i`
+ * (paired: `d n_{i,m} = G_im a_i`), then through the normalisation.
+ * Paper: Oord et al. 2018, Representation Learning with Contrastive Predictive Coding (arXiv:1807.03748).
+ *
+ * Inputs: `anchors` and `positives`, [N, D]; optional `negatives`, [M, D] (unpaired) or [N, M, D] (paired).
+ * Options: {@link InfoNceOptions} (`temperature` 0.1, `normalize` true, `symmetric` false, `reduction` `'mean'`).
+ *
+ * @example
+ * const loss = computeLoss(backend, infoNce, { anchors: queries, positives: keys, negatives: queue }, { temperature: 0.07 });
+ *
+ * @see [InfoNCE](/losses/info-nce)
+ */
 export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', InfoNceOptions> = {
   name: 'info-nce',
   inputs: ['anchors', 'positives', 'negatives'],

@@ -1,15 +1,3 @@
-/**
- * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR (Chen et al. 2020, arXiv:2002.05709).
- *
- * Forward: stack `z = [anchors; positives]` (2N rows, L2-normalised when `normalize`), `s = z z^T / temperature`.
- * Every row `i` is an anchor; its positive is the other view of the same sample, `p(i) = (i + N) mod 2N`:
- *   `l_i = -s_{i,p(i)} + log sum_{k != i} exp(s_ik)`, and the loss reduces the 2N values `l_i`.
- * Backward: `G = softmax_{k != i}(s) - onehot(p(i))` (times the reduction weight of row i), and since `s` is
- * symmetric, `dz = (G + G^T) z / temperature`, one [2N, 2N] x [2N, D] product; then through the normalisation.
- *
- * @example
- * const loss = computeLoss(backend, ntXent, { anchors, positives }, { temperature: 0.5 });
- */
 import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
@@ -19,6 +7,14 @@ import { similarityCrossEntropyKernel } from '../math/similarity-cross-entropy.j
 import { checkBoolean, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
 import { expectEmbeddingPair } from '../validation.js';
 
+/**
+ * Options of {@link ntXent}; every one is optional in a call (the default applies).
+ *
+ * @example
+ * computeLoss(backend, ntXent, { anchors, positives }, { temperature: 0.1, reduction: 'none' });
+ *
+ * @see [NT-Xent](/losses/nt-xent)
+ */
 export interface NtXentOptions {
   /** Divides the cosine similarities. Default 0.5 (SimCLR's best on ImageNet with large batches). */
   readonly temperature: number;
@@ -30,6 +26,23 @@ export interface NtXentOptions {
 
 const defaults: NtXentOptions = { temperature: 0.5, normalize: true, reduction: 'mean' };
 
+/**
+ * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR (Chen et al. 2020, arXiv:2002.05709).
+ *
+ * Forward: stack `z = [anchors; positives]` (2N rows, L2-normalised when `normalize`), `s = z z^T / temperature`.
+ * Every row `i` is an anchor; its positive is the other view of the same sample, `p(i) = (i + N) mod 2N`:
+ *   `l_i = -s_{i,p(i)} + log sum_{k != i} exp(s_ik)`, and the loss reduces the 2N values `l_i`.
+ * Backward: `G = softmax_{k != i}(s) - onehot(p(i))` (times the reduction weight of row i), and since `s` is
+ * symmetric, `dz = (G + G^T) z / temperature`, one [2N, 2N] x [2N, D] product; then through the normalisation.
+ *
+ * Inputs: `anchors` and `positives`, [N, D], the two views of N samples. Options: {@link NtXentOptions}
+ * (`temperature` 0.5, `normalize` true, `reduction` `'mean'`).
+ *
+ * @example
+ * const loss = computeLoss(backend, ntXent, { anchors, positives }, { temperature: 0.5 });
+ *
+ * @see [NT-Xent](/losses/nt-xent)
+ */
 export const ntXent: LossDefinition<'anchors' | 'positives', NtXentOptions> = {
   name: 'nt-xent',
   inputs: ['anchors', 'positives'],

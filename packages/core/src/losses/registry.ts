@@ -1,7 +1,3 @@
-/**
- * Every loss by its fixture name, for tools that iterate over all of them (conformance, examples, benchmarks).
- * A plain object built from imports: importing it registers nothing anywhere.
- */
 import { alignment, uniformity } from './alignment-uniformity.js';
 import { clip } from './clip.js';
 import { contrastiveLoss } from './contrastive-loss.js';
@@ -13,6 +9,15 @@ import { simclrInfoNce } from './simclr-info-nce.js';
 import { supCon } from './sup-con.js';
 import { tripletMargin } from './triplet-margin.js';
 
+/**
+ * Every loss by its fixture name, for tools that iterate over all of them (conformance, examples, benchmarks).
+ * A plain object built from imports: importing it registers nothing anywhere.
+ *
+ * @example
+ * for (const [key, loss] of Object.entries(losses)) console.log(key, loss.name, loss.inputs);
+ *
+ * @see [Loss definitions](/architecture/loss-definitions)
+ */
 export const losses = {
   contrastiveLoss,
   simclrInfoNce,
@@ -27,4 +32,13 @@ export const losses = {
   uniformity,
 } as const;
 
+/**
+ * The key of a loss in {@link losses} (the export name, e.g. `'ntXent'`).
+ *
+ * @example
+ * const name: LossName = 'ntXent';
+ * const loss = losses[name];
+ *
+ * @see [Loss definitions](/architecture/loss-definitions)
+ */
 export type LossName = keyof typeof losses;

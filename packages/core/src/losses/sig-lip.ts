@@ -1,3 +1,41 @@
+import { normalizationGradient, type Magnitude } from '../contract/loss-contract.js';
+import { crossSimilarity } from '../contract/temperature-contract.js';
+import type { LossDefinition } from '../loss-definition.js';
+import type { L2NormalizeSaved } from '../math/l2-normalize.js';
+import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
+import { idRange } from '../math/pairing-ids.js';
+import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
+import { checkBoolean, checkReduction, resolveOptions, type Reduction } from '../options.js';
+import type { TensorBackend } from '../tensor-backend.js';
+import { expectEmbeddingPair, expectRank } from '../validation.js';
+
+/**
+ * Options of {@link sigLip}; every one is optional in a call (the default applies).
+ *
+ * @example
+ * computeLoss(backend, sigLip, { anchors, positives, logTemperature, bias }, { reduction: 'sum' });
+ *
+ * @see [SigLIP](/losses/sig-lip)
+ */
+export interface SigLipOptions {
+  /** L2-normalise rows first (cosine similarity). Default true. */
+  readonly normalize: boolean;
+  /** `mean` over the N rows (default), `sum`, or `none` ([N]). */
+  readonly reduction: Reduction;
+}
+
+const defaults: SigLipOptions = { normalize: true, reduction: 'mean' };
+
+/**
+ * The names of SigLIP's inputs: the two embedding matrices and the two learned scalars.
+ *
+ * @example
+ * const inputs: LossInputs<ReferenceTensor, SigLipInput> = { anchors, positives, logTemperature, bias };
+ *
+ * @see [SigLIP](/losses/sig-lip)
+ */
+export type SigLipInput = 'anchors' | 'positives' | 'logTemperature' | 'bias';
+
 /**
  * SigLIP, the pairwise sigmoid loss for language-image pre-training (Zhai et al. 2023, arXiv:2303.15343).
  *
@@ -11,33 +49,16 @@
  * `d a = t G p`, `d p = t G^T a` (then through the normalisation), `d bias = sum_ij G_ij` and
  * `d logTemperature = t sum_ij G_ij (a_i.p_j)`.
  *
+ * Inputs: `anchors` and `positives`, [N, D]; `logTemperature` and `bias`, scalars [] (learned).
+ * Options: {@link SigLipOptions} (`normalize` true, `reduction` `'mean'`).
+ *
  * @example
  * const loss = computeLoss(backend, sigLip, {
  *   anchors, positives, logTemperature: backend.fill([], Math.log(10)), bias: backend.fill([], -10),
  * });
+ *
+ * @see [SigLIP](/losses/sig-lip)
  */
-import { normalizationGradient, type Magnitude } from '../contract/loss-contract.js';
-import { crossSimilarity } from '../contract/temperature-contract.js';
-import type { LossDefinition } from '../loss-definition.js';
-import type { L2NormalizeSaved } from '../math/l2-normalize.js';
-import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
-import { idRange } from '../math/pairing-ids.js';
-import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
-import { checkBoolean, checkReduction, resolveOptions, type Reduction } from '../options.js';
-import type { TensorBackend } from '../tensor-backend.js';
-import { expectEmbeddingPair, expectRank } from '../validation.js';
-
-export interface SigLipOptions {
-  /** L2-normalise rows first (cosine similarity). Default true. */
-  readonly normalize: boolean;
-  /** `mean` over the N rows (default), `sum`, or `none` ([N]). */
-  readonly reduction: Reduction;
-}
-
-const defaults: SigLipOptions = { normalize: true, reduction: 'mean' };
-
-type SigLipInput = 'anchors' | 'positives' | 'logTemperature' | 'bias';
-
 export const sigLip: LossDefinition<SigLipInput, SigLipOptions> = {
   name: 'sig-lip',
   inputs: ['anchors', 'positives', 'logTemperature', 'bias'],

@@ -1,20 +1,3 @@
-/**
- * The SimCLR repository's `info_nce_loss(features)` (the origin document), generalised to V views, and its logits.
- *
- * Forward: rows are view-major (`r = v * B + b`), `f = normalize(embeddings)`, `S = f f^T / temperature` [VB, VB].
- * - `positives: 'all'` (default): `l_r = -mean_{p in P(r)} S_rp + log sum_{c != r} exp(S_rc)`, `P(r)` the V-1 other
- *   views of sample `b` (SupCon's L_out form);
- * - `positives: 'first'`: `l_r = -S_{r,p1(r)} + log sum_{c != r} exp(S_rc)`, `p1(r)` the lowest-index other view
- *   (the original's cross-entropy with label 0: for V > 2 the other positives count as negatives).
- * For V = 2 both are NT-Xent. Per-row values [VB].
- * Backward: `G_rc = w_r (softmax_{c != r}(S_r)_c - [c in P(r)] / |P(r)|)`, `d f = (G + G^T) f / temperature`,
- * then through the normalisation.
- * Paper: Chen et al. 2020, SimCLR (arXiv:2002.05709); multi-positive form: Khosla et al. 2020 (arXiv:2004.11362).
- *
- * @example
- * const loss = computeLoss(backend, simclrInfoNce, { embeddings }, { views: 2, temperature: 0.07 });
- * const { logits, labels } = simclrInfoNceLogits(backend, { embeddings }, { views: 2 });
- */
 import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
@@ -34,6 +17,14 @@ import {
 import type { TensorBackend } from '../tensor-backend.js';
 import { expectFiniteValues, expectViewMajorEmbeddings } from '../validation.js';
 
+/**
+ * Options of {@link simclrInfoNce}; every one is optional in a call (the default applies).
+ *
+ * @example
+ * computeLoss(backend, simclrInfoNce, { embeddings }, { views: 4, positives: 'first' });
+ *
+ * @see [SimCLR info_nce_loss](/losses/simclr-info-nce)
+ */
 export interface SimclrInfoNceOptions {
   /** Number of views V (row blocks of `embeddings`). Default 2. */
   readonly views: number;
@@ -47,9 +38,20 @@ export interface SimclrInfoNceOptions {
   readonly reduction: Reduction;
 }
 
+/**
+ * Options of {@link simclrInfoNceLogits}; every one is optional in a call (the default applies).
+ *
+ * @example
+ * simclrInfoNceLogits(backend, { embeddings }, { views: 3, temperature: 0.1 });
+ *
+ * @see [SimCLR info_nce_loss](/losses/simclr-info-nce)
+ */
 export interface SimclrInfoNceLogitsOptions {
+  /** Number of views V (row blocks of `embeddings`). Default 2. */
   readonly views: number;
+  /** Divides the cosine similarities. Default 0.07 (the SimCLR repository's). */
   readonly temperature: number;
+  /** L2-normalise rows first (cosine similarity). Default true. */
   readonly normalize: boolean;
 }
 
@@ -69,6 +71,29 @@ function firstPositiveRows<T>(b: TensorBackend<T>, rows: number, batchSize: numb
   return b.fromArray(values, [rows, 1]);
 }
 
+/**
+ * The SimCLR repository's `info_nce_loss(features)` (the origin document), generalised to V views, and its logits.
+ *
+ * Forward: rows are view-major (`r = v * B + b`), `f = normalize(embeddings)`, `S = f f^T / temperature` [VB, VB].
+ * - `positives: 'all'` (default): `l_r = -mean_{p in P(r)} S_rp + log sum_{c != r} exp(S_rc)`, `P(r)` the V-1 other
+ *   views of sample `b` (SupCon's L_out form);
+ * - `positives: 'first'`: `l_r = -S_{r,p1(r)} + log sum_{c != r} exp(S_rc)`, `p1(r)` the lowest-index other view
+ *   (the original's cross-entropy with label 0: for V > 2 the other positives count as negatives).
+ * For V = 2 both are NT-Xent. Per-row values [VB].
+ * Backward: `G_rc = w_r (softmax_{c != r}(S_r)_c - [c in P(r)] / |P(r)|)`, `d f = (G + G^T) f / temperature`,
+ * then through the normalisation.
+ * Paper: Chen et al. 2020, SimCLR (arXiv:2002.05709); multi-positive form: Khosla et al. 2020 (arXiv:2004.11362).
+ *
+ * Inputs: `embeddings`, [V * B, D], the V views of B samples stacked view-major.
+ * Options: {@link SimclrInfoNceOptions} (`views` 2, `temperature` 0.07, `positives` `'all'`, `normalize` true,
+ * `reduction` `'mean'`).
+ *
+ * @example
+ * const loss = computeLoss(backend, simclrInfoNce, { embeddings }, { views: 2, temperature: 0.07 });
+ * const { logits, labels } = simclrInfoNceLogits(backend, { embeddings }, { views: 2 });
+ *
+ * @see [SimCLR info_nce_loss](/losses/simclr-info-nce)
+ */
 export const simclrInfoNce: LossDefinition<'embeddings', SimclrInfoNceOptions> = {
   name: 'simclr-info-nce',
   inputs: ['embeddings'],
@@ -131,14 +156,28 @@ function logitColumns(rows: number, batchSize: number): Int32Array {
  * column `r`, the V-1 positives first, then the negatives, each in ascending column order) and `labels`, VB
  * zeros. Forward only; validates like `simclrInfoNce`. The caller owns (and disposes) `logits`.
  *
+ * @param backend - The tensor backend that holds `embeddings` and computes the logits.
+ * @param inputs - `embeddings`, [V * B, D], the V views of B samples stacked view-major.
+ * @param options - {@link SimclrInfoNceLogitsOptions}: `views` (default 2), `temperature` (default 0.07),
+ * `normalize` (default true).
+ * @returns `logits` [VB, VB-1], a backend tensor, and `labels`, VB zeros on the host.
+ * @throws ContrastiveInputError for a bad backend, input, shape, value or option.
+ *
  * @example
  * const { logits, labels } = simclrInfoNceLogits(backend, { embeddings }, { views: 2, temperature: 0.07 });
+ *
+ * @see [SimCLR info_nce_loss](/losses/simclr-info-nce)
  */
 export function simclrInfoNceLogits<T>(
   backend: TensorBackend<T>,
   inputs: { readonly embeddings?: T },
   options?: Partial<SimclrInfoNceLogitsOptions>,
-): { logits: T; labels: Int32Array } {
+): {
+  /** [VB, VB-1] the logits, positives first; the caller disposes it. */
+  logits: T;
+  /** VB zeros on the host (the class of the first positive). */
+  labels: Int32Array;
+} {
   const resolved = resolveOptions(logitsDefaults, options, commonChecks);
   const [rows] = expectViewMajorEmbeddings(backend, inputs.embeddings, resolved.views) as [number, number];
   expectFiniteValues(backend, inputs.embeddings!, 'embeddings');

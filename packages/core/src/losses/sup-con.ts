@@ -1,17 +1,3 @@
-/**
- * Supervised contrastive loss, the L_out form (Khosla et al. 2020, arXiv:2004.11362).
- *
- * Forward: rows are view-major (`r = v * B + b`) and take the label `labels[r mod B]`; `z = normalize(embeddings)`,
- * `S = z z^T / temperature`, `P(i)` = rows `j != i` with the same label:
- *   `l_i = -mean_{p in P(i)} S_ip + log sum_{k != i} exp(S_ik)` when `P(i)` is non-empty, else `l_i = 0`.
- * `mean` divides the sum of rows by the number of anchors with a positive (at least 1, so a batch without any
- * positive has loss 0 and zero gradients); `none` gives [VB] with zeros at anchors without a positive.
- * Backward: `G_ik = w_i (softmax_{k != i}(S_i)_k - [k in P(i)] / |P(i)|)` (rows without a positive: 0),
- * `d z = (G + G^T) z / temperature`, then through the normalisation. Labels get no gradient.
- *
- * @example
- * const loss = computeLoss(backend, supCon, { embeddings, labels }, { views: 2, temperature: 0.07 });
- */
 import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import { ContrastiveInputError, formatShape } from '../errors.js';
 import type { LossDefinition } from '../loss-definition.js';
@@ -23,6 +9,14 @@ import { similarityCrossEntropyKernel, type SimilarityCrossEntropySaved } from '
 import { checkBoolean, checkIntegerAtLeast, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
 import { expectRank, expectViewMajorEmbeddings } from '../validation.js';
 
+/**
+ * Options of {@link supCon}; every one is optional in a call (the default applies).
+ *
+ * @example
+ * computeLoss(backend, supCon, { embeddings, labels }, { views: 2, temperature: 0.1 });
+ *
+ * @see [SupCon](/losses/sup-con)
+ */
 export interface SupConOptions {
   /** Number of views V (row blocks of `embeddings`, each of B rows). Default 1. */
   readonly views: number;
@@ -43,6 +37,25 @@ interface SupConSaved<T> {
   anchorCount: T;
 }
 
+/**
+ * Supervised contrastive loss, the L_out form (Khosla et al. 2020, arXiv:2004.11362).
+ *
+ * Forward: rows are view-major (`r = v * B + b`) and take the label `labels[r mod B]`; `z = normalize(embeddings)`,
+ * `S = z z^T / temperature`, `P(i)` = rows `j != i` with the same label:
+ *   `l_i = -mean_{p in P(i)} S_ip + log sum_{k != i} exp(S_ik)` when `P(i)` is non-empty, else `l_i = 0`.
+ * `mean` divides the sum of rows by the number of anchors with a positive (at least 1, so a batch without any
+ * positive has loss 0 and zero gradients); `none` gives [VB] with zeros at anchors without a positive.
+ * Backward: `G_ik = w_i (softmax_{k != i}(S_i)_k - [k in P(i)] / |P(i)|)` (rows without a positive: 0),
+ * `d z = (G + G^T) z / temperature`, then through the normalisation. Labels get no gradient.
+ *
+ * Inputs: `embeddings`, [V * B, D] view-major, and `labels`, [B], integer class ids (no gradient).
+ * Options: {@link SupConOptions} (`views` 1, `temperature` 0.07, `normalize` true, `reduction` `'mean'`).
+ *
+ * @example
+ * const loss = computeLoss(backend, supCon, { embeddings, labels }, { views: 2, temperature: 0.07 });
+ *
+ * @see [SupCon](/losses/sup-con)
+ */
 export const supCon: LossDefinition<'embeddings' | 'labels', SupConOptions> = {
   name: 'sup-con',
   inputs: ['embeddings', 'labels'],

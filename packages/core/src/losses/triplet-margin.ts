@@ -1,3 +1,43 @@
+import type { Magnitude } from '../contract/loss-contract.js';
+import type { LossDefinition } from '../loss-definition.js';
+import { l2NormalizeBackward, l2NormalizeForward, type L2NormalizeSaved } from '../math/l2-normalize.js';
+import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
+import { checkNonNegativeFinite, checkOneOf, checkReduction, resolveOptions, type Reduction } from '../options.js';
+import type { TensorBackend } from '../tensor-backend.js';
+import { expectEmbeddingPair, expectRank, expectSameShape } from '../validation.js';
+
+/**
+ * How `tripletMargin` measures distance: `'euclidean'` (`||u - v + 1e-6||`) or `'cosine'` (`1 - cos(u, v)`).
+ *
+ * @example
+ * const distance: TripletDistance = 'cosine';
+ *
+ * @see [Triplet margin](/losses/triplet-margin)
+ */
+export type TripletDistance = 'euclidean' | 'cosine';
+
+/**
+ * Options of {@link tripletMargin}; every one is optional in a call (the default applies).
+ *
+ * @example
+ * computeLoss(backend, tripletMargin, { anchors, positives, negatives }, { margin: 0.2, distance: 'cosine' });
+ *
+ * @see [Triplet margin](/losses/triplet-margin)
+ */
+export interface TripletMarginOptions {
+  /** How far the negative must be beyond the positive; finite, >= 0. Default 1 (PyTorch's default). */
+  readonly margin: number;
+  /** `euclidean` (default, `||u - v + 1e-6||`, no normalisation) or `cosine` (`1 - cos(u, v)`). */
+  readonly distance: TripletDistance;
+  /** `mean` over the N triplets (default), `sum`, or `none` ([N]). */
+  readonly reduction: Reduction;
+}
+
+/** PyTorch's `pairwise_distance` eps, added to every component of the difference. */
+const pairwiseDistanceEpsilon = 1e-6;
+
+const defaults: TripletMarginOptions = { margin: 1, distance: 'euclidean', reduction: 'mean' };
+
 /**
  * Triplet margin loss (Schroff et al. 2015, FaceNet, arXiv:1503.03832), with the conventions of
  * `torch.nn.functional.triplet_margin_loss`.
@@ -14,33 +54,14 @@
  * - cosine, on normalised rows `a^, p^, n^`: `d a^ = w (n^ - p^)`, `d p^ = -w a^`, `d n^ = w a^`, then through
  *   the normalisation.
  *
+ * Inputs: `anchors`, `positives` and `negatives`, [N, D], one triplet per row.
+ * Options: {@link TripletMarginOptions} (`margin` 1, `distance` `'euclidean'`, `reduction` `'mean'`).
+ *
  * @example
  * const loss = computeLoss(backend, tripletMargin, { anchors, positives, negatives }, { margin: 0.5 });
+ *
+ * @see [Triplet margin](/losses/triplet-margin)
  */
-import type { Magnitude } from '../contract/loss-contract.js';
-import type { LossDefinition } from '../loss-definition.js';
-import { l2NormalizeBackward, l2NormalizeForward, type L2NormalizeSaved } from '../math/l2-normalize.js';
-import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
-import { checkNonNegativeFinite, checkOneOf, checkReduction, resolveOptions, type Reduction } from '../options.js';
-import type { TensorBackend } from '../tensor-backend.js';
-import { expectEmbeddingPair, expectRank, expectSameShape } from '../validation.js';
-
-export type TripletDistance = 'euclidean' | 'cosine';
-
-export interface TripletMarginOptions {
-  /** How far the negative must be beyond the positive; finite, >= 0. Default 1 (PyTorch's default). */
-  readonly margin: number;
-  /** `euclidean` (default, `||u - v + 1e-6||`, no normalisation) or `cosine` (`1 - cos(u, v)`). */
-  readonly distance: TripletDistance;
-  /** `mean` over the N triplets (default), `sum`, or `none` ([N]). */
-  readonly reduction: Reduction;
-}
-
-/** PyTorch's `pairwise_distance` eps, added to every component of the difference. */
-const pairwiseDistanceEpsilon = 1e-6;
-
-const defaults: TripletMarginOptions = { margin: 1, distance: 'euclidean', reduction: 'mean' };
-
 export const tripletMargin: LossDefinition<'anchors' | 'positives' | 'negatives', TripletMarginOptions> = {
   name: 'triplet-margin',
   inputs: ['anchors', 'positives', 'negatives'],

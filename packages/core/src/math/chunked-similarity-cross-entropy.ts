@@ -17,6 +17,13 @@ import {
  * the forward keeps only per-row statistics (log-sum-exp, positive counts); the backward recomputes each block's
  * logits. Extra memory is O(blockRows x m + (n + m) x D) instead of O(n x m). Same math as the composed kernel;
  * every block runs in its own scope, so at most one block's intermediates are alive at a time.
+ *
+ * @param blockRows - Anchor rows per block, an integer >= 1.
+ *
+ * @example
+ * const backend = { ...base, fused: { similarityCrossEntropy: chunkedSimilarityCrossEntropy(1024) } };
+ *
+ * @see [Guarantees](/guides/guarantees)
  */
 export function chunkedSimilarityCrossEntropy<T>(blockRows: number): SimilarityCrossEntropy<T> {
   return {
@@ -105,9 +112,16 @@ function accumulate<T>(b: TensorBackend<T>, total: T | undefined, part: T): T {
  * (NT-Xent, SimCLR, SupCon, CLIP, DCL, in-batch InfoNCE, the origin contrastive loss) then needs
  * O(blockRows x N) extra memory instead of O(N^2). Everything else is the wrapped backend's.
  *
+ * @param backend - The backend to wrap.
+ * @param options - `blockRows`: anchor rows per block, an integer >= 1 (no default).
+ * @returns The same backend with a chunked `similarityCrossEntropy`.
+ * @throws ContrastiveInputError for a bad backend or `blockRows`.
+ *
  * @example
  * const chunked = withChunking(createReferenceBackend(), { blockRows: 1024 });
  * const loss = computeLoss(chunked, ntXent, { anchors, positives });
+ *
+ * @see [Guarantees](/guides/guarantees)
  */
 export function withChunking<T>(backend: TensorBackend<T>, options: { readonly blockRows: number }): TensorBackend<T> {
   checkBackend(backend);

@@ -1,16 +1,3 @@
-/**
- * The self-similarity cross-entropy (NT-Xent, SimCLR's n-view InfoNCE) on rows of norm at most 1, with one
- * constant shift instead of row maxima (decision 0004). Core holds the O(n k D) math; a backend supplies the
- * two passes over the [n, n] matrix (`ConstantShiftPasses`) in whatever form is fastest for it (one graph node
- * each, in-place zeroing, row blocks), and uses the result as its fused `similarityCrossEntropy`.
- *
- * With `s = scale z z^T` and `c = scale`, `|s_ij| <= c`, so `E = exp(s - c)` never overflows and is symmetric.
- * Forward: `rest_i = sum_j E'_ij` where `E'` is `E` with each row's excluded keys and positives set to 0; the
- * positives' logits come from gathered rows; `l_i = log1p(rest_i / e_ip)` when the single positive dominates
- * (digits kept near zero loss), else `log(R_i) + c - mean_p s_ip` with `R_i = rest_i + sum_p e_ip`.
- * Backward: `(G + G^T) z = [E' (u_i + u_j)] z + sum_p (e_ip (u_i + u_p) - (w_i + w_p) / k) z_p`, `u = w / R`.
- * It applies when every `exp` argument (>= -2c) stays a normal float32: `2c <= 80`.
- */
 import { composedWorkingMatrices } from '../contract/working-set.js';
 import {
   composedSimilarityCrossEntropy,
@@ -21,22 +8,56 @@ import {
 } from './similarity-cross-entropy.js';
 import { symmetricPairing, type SymmetricPairing } from './symmetric-pairing.js';
 
-/** Largest `scale` for which `exp(-2 scale)` is a normal float32 with room to spare. */
+/**
+ * Largest `scale` for which `exp(-2 scale)` is a normal float32 with room to spare.
+ *
+ * @see [Decision 0004: constant shift](/contributing/decisions/0004-constant-shift-symmetric-kernel)
+ *
+ * @example
+ * const applies = 1 / temperature <= maximumConstantShift; // temperature >= 0.025
+ *
+ */
 export const maximumConstantShift = 40;
 
+/**
+ * What the constant-shift passes are given: the pairing structure and the scale (the shift `c`).
+ *
+ * @example
+ * const plan: ConstantShiftPlan = { pairing: symmetricPairing(hostPairing)!, scale: 1 / temperature };
+ *
+ * @see [Decision 0004: constant shift](/contributing/decisions/0004-constant-shift-symmetric-kernel)
+ */
 export interface ConstantShiftPlan {
+  /** The excluded keys and positives of every row, as index tables. */
   readonly pairing: SymmetricPairing;
+  /** The similarity scale `c` (`1 / temperature`), also the constant shift. */
   readonly scale: number;
 }
 
-/** The backend's part: the passes over the [n, n] exponentials, and reading values known before the run. */
+/**
+ * The backend's part: the passes over the [n, n] exponentials, and reading values known before the run.
+ *
+ * @see [Decision 0004: constant shift](/contributing/decisions/0004-constant-shift-symmetric-kernel)
+ *
+ * @example
+ * const passes: ConstantShiftPasses<T> = { knownValues, gatherRows, restSums, symmetricProduct };
+ *
+ */
 export interface ConstantShiftPasses<T> {
   /** The values of a tensor fixed before the computation runs (constants, host data), else `undefined`. */
   knownValues(x: T): ArrayLike<number> | undefined;
   /** `x[rows[i], :]` for a [n, w] tensor. */
   gatherRows(x: T, rows: Int32Array): T;
   /** `rest = E' 1` ([n, 1]) and whatever the backward needs from this pass (`E'` itself, or nothing). */
-  restSums(z: T, plan: ConstantShiftPlan): { rest: T; state: unknown };
+  restSums(
+    z: T,
+    plan: ConstantShiftPlan,
+  ): {
+    /** [n, 1] the row sums of `E'`. */
+    rest: T;
+    /** Whatever `symmetricProduct` needs from this pass. */
+    state: unknown;
+  };
   /** `[E' (u_i + u_j)] z` ([n, D]) for `u` [n, 1]. */
   symmetricProduct(z: T, plan: ConstantShiftPlan, u: T, state: unknown): T;
   /** Matrices of [n, n] the passes keep alive at once, for the resource guard. Default 3. */
@@ -66,7 +87,28 @@ function planFor<T>(passes: ConstantShiftPasses<T>, inputs: SimilarityCrossEntro
   return pairing && { pairing, scale };
 }
 
-/** A fused `similarityCrossEntropy` that takes the constant-shift path when it applies, else the composed one. */
+/**
+ * The self-similarity cross-entropy (NT-Xent, SimCLR's n-view InfoNCE) on rows of norm at most 1, with one
+ * constant shift instead of row maxima (decision 0004). Core holds the O(n k D) math; a backend supplies the
+ * two passes over the [n, n] matrix (`ConstantShiftPasses`) in whatever form is fastest for it (one graph node
+ * each, in-place zeroing, row blocks), and uses the result as its fused `similarityCrossEntropy`.
+ *
+ * With `s = scale z z^T` and `c = scale`, `|s_ij| <= c`, so `E = exp(s - c)` never overflows and is symmetric.
+ * Forward: `rest_i = sum_j E'_ij` where `E'` is `E` with each row's excluded keys and positives set to 0; the
+ * positives' logits come from gathered rows; `l_i = log1p(rest_i / e_ip)` when the single positive dominates
+ * (digits kept near zero loss), else `log(R_i) + c - mean_p s_ip` with `R_i = rest_i + sum_p e_ip`.
+ * Backward: `(G + G^T) z = [E' (u_i + u_j)] z + sum_p (e_ip (u_i + u_p) - (w_i + w_p) / k) z_p`, `u = w / R`.
+ * It applies when every `exp` argument (>= -2c) stays a normal float32: `2c <= 80`.
+ *
+ * Returns a fused `similarityCrossEntropy` that takes the constant-shift path when it applies, else the composed one.
+ *
+ * @param passes - The backend's two passes over the [n, n] exponentials, and its `knownValues`.
+ *
+ * @example
+ * const backend = { ...base, fused: { similarityCrossEntropy: constantShiftSimilarityCrossEntropy(myPasses) } };
+ *
+ * @see [Decision 0004: constant shift](/contributing/decisions/0004-constant-shift-symmetric-kernel)
+ */
 export function constantShiftSimilarityCrossEntropy<T>(passes: ConstantShiftPasses<T>): SimilarityCrossEntropy<T> {
   const composed = composedSimilarityCrossEntropy<T>();
   return {

@@ -5,8 +5,28 @@ import type { TensorBackend } from '../tensor-backend.js';
  * `lse = max + log1p(rest)` where `rest` sums `exp(x - max)` over every masked entry but one copy of the maximum,
  * so `rest` is exact when one entry dominates and tiny losses keep their digits. Every row needs at least one
  * masked entry (callers validate that). Masked-out entries never reach `exp` results (selected away by `where`).
+ *
+ * @param b - The tensor backend.
+ * @param x - [n, m] the values.
+ * @param mask - [n, m] (or broadcastable) mask from `equal`/`greater`: the entries to sum.
+ *
+ * @example
+ * const { logSumExp } = maskedRowLogSumExp(b, logits, b.greater(positiveWeight, b.fill([], -1)));
+ *
+ * @see [Decision 0002: log1p log-sum-exp](/contributing/decisions/0002-log1p-log-sum-exp)
  */
-export function maskedRowLogSumExp<T>(b: TensorBackend<T>, x: T, mask: T): { logSumExp: T; rowMax: T; log1pRest: T } {
+export function maskedRowLogSumExp<T>(
+  b: TensorBackend<T>,
+  x: T,
+  mask: T,
+): {
+  /** [n, 1] `max + log1p(rest)`. */
+  logSumExp: T;
+  /** [n, 1] the row maxima over the mask. */
+  rowMax: T;
+  /** [n, 1] `log1p(rest)`. */
+  log1pRest: T;
+} {
   const { masked: _masked, ...result } = rowLogSumExpOfMasked(b, b.where(mask, x, b.fill([], -Infinity)));
   return result;
 }

@@ -9,15 +9,40 @@ import { rowLogSumExpOfMasked } from './masked-log-sum-exp.js';
  * - the denominator holds every key that is not excluded, minus the positives when `positivesInDenominator`
  *   is false (the decoupled form).
  * Id tensors are [n, 1] for anchors and [1, m] for keys; use ids that never match to exclude nothing.
+ *
+ * @example
+ * // NT-Xent over z = [anchors; positives] (2N rows): exclude self, positive = the other view of the sample.
+ * const pairing = {
+ *   anchorIds: b.fromArray(ids, [2 * n, 1]), keyIds: b.fromArray(ids, [1, 2 * n]),
+ *   anchorGroups: b.fromArray(samples, [2 * n, 1]), keyGroups: b.fromArray(samples, [1, 2 * n]),
+ *   positivesInDenominator: true,
+ * };
+ *
+ * @see [Decision 0001: pairing by ids](/contributing/decisions/0001-pairing-by-ids)
  */
 export interface Pairing<T> {
+  /** [n, 1] anchor ids; key `j` is excluded from anchor `i`'s row when the ids are equal. */
   readonly anchorIds: T;
+  /** [1, m] key ids, compared with `anchorIds`. */
   readonly keyIds: T;
+  /** [n, 1] anchor groups; a key of the same group (not excluded) is a positive. */
   readonly anchorGroups: T;
+  /** [1, m] key groups, compared with `anchorGroups`. */
   readonly keyGroups: T;
+  /** Whether the positives are part of the denominator (false: the decoupled form, as DCL). */
   readonly positivesInDenominator: boolean;
 }
 
+/**
+ * The inputs of a {@link SimilarityCrossEntropy} kernel.
+ *
+ * @example
+ * const inputs: SimilarityCrossEntropyInputs<T> = {
+ *   anchors: z, keys: z, scale: b.fill([], 1 / temperature), pairing, keysAreAnchors: true, learnableScale: false,
+ * };
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ */
 export interface SimilarityCrossEntropyInputs<T> {
   /** [n, D] */
   readonly anchors: T;
@@ -25,7 +50,9 @@ export interface SimilarityCrossEntropyInputs<T> {
   readonly keys: T;
   /** Scalar multiplier of the similarities (1 / temperature, or CLIP's logit scale). */
   readonly scale: T;
+  /** Which keys are positives and which form each denominator. */
   readonly pairing: Pairing<T>;
+  /** True when the keys are the anchors themselves (self-similarity, as NT-Xent); `keys` is then ignored. */
   readonly keysAreAnchors: boolean;
   /** Whether the backward returns the gradient of `scale` (CLIP's learnable logit scale). */
   readonly learnableScale: boolean;
@@ -37,8 +64,17 @@ export interface SimilarityCrossEntropyInputs<T> {
   readonly rowNormsAtMostOne?: boolean;
 }
 
-/** What the forward keeps for the backward. Fused kernels may keep only per-row statistics. */
+/**
+ * What the forward keeps for the backward. Fused kernels may keep only per-row statistics.
+ *
+ * @example
+ * const { saved } = kernel.forward(backend, inputs);
+ * const gradients = kernel.backward(backend, saved, rowWeights);
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ */
 export interface SimilarityCrossEntropySaved<T> {
+  /** The forward's inputs. */
   readonly inputs: SimilarityCrossEntropyInputs<T>;
   /** [n, 1] log of the denominator, `log sum_{j in den(i)} exp(s_ij)`. */
   readonly logSumExp: T;
@@ -46,7 +82,16 @@ export interface SimilarityCrossEntropySaved<T> {
   readonly extra: unknown;
 }
 
+/**
+ * What a {@link SimilarityCrossEntropy} kernel's backward returns.
+ *
+ * @example
+ * const { anchors: dAnchors, keys: dKeys } = kernel.backward(backend, saved, rowWeights);
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ */
 export interface SimilarityCrossEntropyGradients<T> {
+  /** [n, D], the gradient of the anchors. */
   readonly anchors: T;
   /** Absent when `keysAreAnchors` (its contribution is folded into `anchors`). */
   readonly keys?: T;
@@ -59,13 +104,27 @@ export interface SimilarityCrossEntropyGradients<T> {
  * `s = scale * anchors @ keys^T`; anchors without a positive get `l_i = 0` and no gradient.
  * Backward, for upstream weights `w_i`: `G_ij = w_i (softmax_den(s)_ij - [j in pos(i)] / |pos(i)|)`,
  * `d anchors = scale G keys`, `d keys = scale G^T anchors`, `d scale = sum(G * s) / scale`.
+ * The fused kernel `TensorBackend.fused.similarityCrossEntropy` implements it; {@link composedSimilarityCrossEntropy}
+ * is the reference.
+ *
+ * @example
+ * const kernel = similarityCrossEntropyKernel(backend);
+ * const { rowLosses, saved } = kernel.forward(backend, inputs);
+ * const { anchors: dAnchors } = kernel.backward(backend, saved, backend.fill(backend.shape(rowLosses), 1));
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
  */
 export interface SimilarityCrossEntropy<T> {
+  /** Per-anchor losses and what the backward needs. */
   forward(backend: TensorBackend<T>, inputs: SimilarityCrossEntropyInputs<T>): {
+    /** [n, 1] the losses `l_i` (0 for anchors without a positive). */
     rowLosses: T;
+    /** [n, 1] `|pos(i)|`, the positives of each anchor. */
     positiveCounts: T;
+    /** What the backward needs. */
     saved: SimilarityCrossEntropySaved<T>;
   };
+  /** The gradients for the row weights `rowWeights` ([n, 1], the upstream of each `l_i`). */
   backward(backend: TensorBackend<T>, saved: SimilarityCrossEntropySaved<T>, rowWeights: T): SimilarityCrossEntropyGradients<T>;
   /**
    * How many matrices of the similarity's size (`rows x columns`) this kernel keeps alive at once, for the
@@ -74,13 +133,26 @@ export interface SimilarityCrossEntropy<T> {
   workingMatrices?(set: WorkingSetQuery): number;
 }
 
-/** What `workingMatrices` is asked about. */
+/**
+ * What `workingMatrices` is asked about.
+ *
+ * @example
+ * const kernel = { ...myKernel, workingMatrices: (set: WorkingSetQuery) => (set.constantShift ? 3 : 16) };
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ */
 export interface WorkingSetQuery {
+  /** Rows of the similarity matrix (anchors). */
   readonly rows: number;
+  /** Columns of the similarity matrix (keys). */
   readonly columns: number;
+  /** True when the keys are the anchors themselves. */
   readonly selfSimilarity: boolean;
+  /** Whether rows are L2-normalised first. */
   readonly normalized: boolean;
+  /** The similarity scale when known from options (`1 / temperature`). */
   readonly scale?: number;
+  /** Whether the constant-shift criteria hold (normalised self-similarity, scale at most `maximumConstantShift`). */
   readonly constantShift: boolean;
 }
 
@@ -97,20 +169,42 @@ function masks<T>(b: TensorBackend<T>, pairing: Pairing<T>) {
   return { positiveWeight, excluded };
 }
 
-/** Everything one block of anchor rows needs, computed from the inputs (the logits are [rows, m]). */
+/**
+ * Everything one block of anchor rows needs, computed from the inputs (the logits are [rows, m]).
+ *
+ * @example
+ * const block = similarityBlockForward(b, anchorRows, keys, scale, pairing);
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ */
 export interface SimilarityBlock<T> {
+  /** [rows, m] `scale * anchors @ keys^T`. */
   readonly logits: T;
   /** The logits with every key outside the denominator set to `-Infinity` (so `exp` zeroes it exactly). */
   readonly maskedLogits: T;
+  /** [rows, m] 1 for a positive, else 0. */
   readonly positiveWeight: T;
+  /** [rows, 1] the positive counts, at least 1 (a safe divisor). */
   readonly safeCounts: T;
+  /** [rows, 1] 1 for rows with a positive, else 0. */
   readonly hasPositive: T;
+  /** [rows, 1] log of each denominator. */
   readonly logSumExp: T;
+  /** [rows, 1] the losses `l_i`. */
   readonly rowLosses: T;
+  /** [rows, 1] the positive counts `|pos(i)|`. */
   readonly positiveCounts: T;
 }
 
-/** Forward of one block of anchors against all keys: logits, masks and per-row statistics. */
+/**
+ * Forward of one block of anchors against all keys: logits, masks and per-row statistics.
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ *
+ * @example
+ * const block = similarityBlockForward(b, b.slice(anchors, [first, 0], [rows, d]), keys, scale, blockPairing);
+ *
+ */
 export function similarityBlockForward<T>(b: TensorBackend<T>, anchors: T, keys: T, scale: T, pairing: Pairing<T>): SimilarityBlock<T> {
   const logits = b.matmul(b.mul(anchors, scale), keys, { transposeB: true });
   const rows = b.shape(logits)[0]!;
@@ -130,7 +224,15 @@ export function similarityBlockForward<T>(b: TensorBackend<T>, anchors: T, keys:
   return { logits, maskedLogits, positiveWeight, safeCounts, hasPositive, logSumExp, rowLosses, positiveCounts };
 }
 
-/** `G = w (softmax_den(s) - positives / |positives|)` for one block; rows without a positive get zeros. */
+/**
+ * `G = w (softmax_den(s) - positives / |positives|)` for one block; rows without a positive get zeros.
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ *
+ * @example
+ * const g = similarityBlockGradient(b, block, block.logSumExp, rowWeights);
+ *
+ */
 export function similarityBlockGradient<T>(b: TensorBackend<T>, block: SimilarityBlock<T>, logSumExp: T, rowWeights: T): T {
   const zero = b.fill([], 0);
   // exp(-inf) = 0: keys outside the denominator get an exact zero without a `where` pass.
@@ -141,7 +243,15 @@ export function similarityBlockGradient<T>(b: TensorBackend<T>, block: Similarit
   return b.mul(b.sub(softmax, b.div(block.positiveWeight, block.safeCounts)), weights);
 }
 
-/** The composed reference: builds the whole [n, m] similarity matrix with primitives. */
+/**
+ * The composed reference: builds the whole [n, m] similarity matrix with primitives.
+ *
+ * @example
+ * const kernel = composedSimilarityCrossEntropy<ReferenceTensor>(); // the reference a fused kernel must match
+ * const { rowLosses } = kernel.forward(backend, inputs);
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ */
 export function composedSimilarityCrossEntropy<T>(): SimilarityCrossEntropy<T> {
   return {
     forward(b, inputs) {
@@ -161,7 +271,15 @@ export function composedSimilarityCrossEntropy<T>(): SimilarityCrossEntropy<T> {
   };
 }
 
-/** Chains a gradient `G` with respect to the scaled similarities into anchors, keys and scale. */
+/**
+ * Chains a gradient `G` with respect to the scaled similarities into anchors, keys and scale.
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ *
+ * @example
+ * const { anchors: dAnchors } = similarityGradients(b, inputs, g, logits);
+ *
+ */
 export function similarityGradients<T>(
   b: TensorBackend<T>,
   inputs: SimilarityCrossEntropyInputs<T>,
@@ -181,7 +299,14 @@ export function similarityGradients<T>(
   return scaleGrad ? { anchors, keys, scale: scaleGrad } : { anchors, keys };
 }
 
-/** The backend's fused override when it has one, else the composed reference. */
+/**
+ * The backend's fused override when it has one, else the composed reference.
+ *
+ * @example
+ * const kernel = similarityCrossEntropyKernel(backend); // backend.fused?.similarityCrossEntropy or the composed one
+ *
+ * @see [Tensor interface](/architecture/tensor-interface)
+ */
 export function similarityCrossEntropyKernel<T>(backend: TensorBackend<T>): SimilarityCrossEntropy<T> {
   return backend.fused?.similarityCrossEntropy ?? composedSimilarityCrossEntropy<T>();
 }

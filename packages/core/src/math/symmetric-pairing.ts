@@ -1,17 +1,29 @@
-/**
- * The structure of a self-similarity pairing (keys are the anchors), from id tables whose values are known before
- * the computation runs: which keys each row excludes and which keys are its positives, as index tables. The
- * constant-shift kernel needs the same number of excluded keys and of positives on every row; any other pairing
- * returns `undefined` and the composed kernel runs.
- */
 import type { Pairing } from './similarity-cross-entropy.js';
 
-type Values = ArrayLike<number>;
+/**
+ * Id table values known on the host (exported as `PairingValues`).
+ *
+ * @example
+ * const ids: PairingValues = Int32Array.from([0, 1, 2, 3]);
+ *
+ * @see [Decision 0001: pairing by ids](/contributing/decisions/0001-pairing-by-ids)
+ */
+export type Values = ArrayLike<number>;
 
+/**
+ * The index tables of a symmetric pairing, from {@link symmetricPairing}.
+ *
+ * @example
+ * const { rows, excludedPerRow, positives } = symmetricPairing(hostPairing)!;
+ *
+ * @see [Decision 0004: constant shift](/contributing/decisions/0004-constant-shift-symmetric-kernel)
+ */
 export interface SymmetricPairing {
+  /** The number of rows (anchors, which are also the keys). */
   readonly rows: number;
   /** [rows, excludedPerRow + positivesPerRow] column indices: the excluded keys, then the positives. */
   readonly zeroedColumns: Int32Array;
+  /** How many keys each row excludes (itself, and any duplicates). */
   readonly excludedPerRow: number;
   /** Positive `t` of row `i` is `positives[t][i]`. */
   readonly positives: readonly Int32Array[];
@@ -34,6 +46,20 @@ function rowsByValue(values: Values): Map<number, number[]> {
   return rows;
 }
 
+/**
+ * The structure of a self-similarity pairing (keys are the anchors), from id tables whose values are known before
+ * the computation runs: which keys each row excludes and which keys are its positives, as index tables. The
+ * constant-shift kernel needs the same number of excluded keys and of positives on every row; any other pairing
+ * returns `undefined` and the composed kernel runs.
+ *
+ * @param pairing - The pairing, its id tables given as host values.
+ * @returns The index tables, or `undefined` when the pairing is not symmetric or rows differ in counts.
+ *
+ * @example
+ * const structure = symmetricPairing({ anchorIds: ids, keyIds: ids, anchorGroups: samples, keyGroups: samples, positivesInDenominator: true });
+ *
+ * @see [Decision 0004: constant shift](/contributing/decisions/0004-constant-shift-symmetric-kernel)
+ */
 export function symmetricPairing(pairing: Pairing<Values>): SymmetricPairing | undefined {
   const { anchorIds, keyIds, anchorGroups, keyGroups } = pairing;
   if (!pairing.positivesInDenominator) return undefined;

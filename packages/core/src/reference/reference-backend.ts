@@ -12,13 +12,12 @@ export { ReferenceTensor };
 const isReferenceTensor = (value: unknown): value is ReferenceTensor => value instanceof ReferenceTensor;
 
 /**
- * The float64 reference backend: plain `Float64Array`s on the CPU, no dependencies. It is the embedded default
- * and the oracle against which the conformance suite checks every other backend.
+ * Options of {@link createReferenceBackend}.
  *
  * @example
- * const backend = createReferenceBackend();
- * const x = backend.fromArray([1, 2, 3, 4], [2, 2]);
- * const total = backend.sum(x, 1, false); // [3, 7]
+ * const backend = createReferenceBackend({ memoryBudgetBytes: 8 * 2 ** 30, checkValues: 'off' });
+ *
+ * @see [Reference backend](/backends/reference)
  */
 export interface ReferenceBackendOptions {
   /**
@@ -30,6 +29,21 @@ export interface ReferenceBackendOptions {
   readonly checkValues?: 'on' | 'off';
 }
 
+/**
+ * The float64 reference backend: plain `Float64Array`s on the CPU, no dependencies. It is the embedded default
+ * and the oracle against which the conformance suite checks every other backend.
+ *
+ * @param options - {@link ReferenceBackendOptions}: `memoryBudgetBytes` (default 2 GiB), `checkValues`
+ * (default `'on'`).
+ * @returns A `TensorBackend` over `ReferenceTensor`s (`capabilities.precision` `float64`, host-readable).
+ *
+ * @example
+ * const backend = createReferenceBackend();
+ * const x = backend.fromArray([1, 2, 3, 4], [2, 2]);
+ * const total = backend.sum(x, 1, false); // [3, 7]
+ *
+ * @see [Reference backend](/backends/reference)
+ */
 export function createReferenceBackend(options: ReferenceBackendOptions = {}): TensorBackend<ReferenceTensor> {
   checkMemoryBudget(options.memoryBudgetBytes);
   checkValuesOption(options.checkValues);
