@@ -13,7 +13,7 @@ export { ContrastiveInputError, ContrastiveResourceError, formatBytes, formatSha
 export { checkDeviceRead, flagOutputs } from './contract/device-check.js';
 export type { DeviceCandidate } from './contract/device-check.js';
 export { checkLossCall } from './loss-definition.js';
-export { checkBackend, checkLoss } from './contract/check-call.js';
+export { checkBackend, checkLoss, checkUpstreamValues } from './contract/check-call.js';
 export { checkHostCall } from './contract/check-host-call.js';
 export type { HostCallTarget, HostValues } from './contract/check-host-call.js';
 export { precisionLimits } from './contract/precision-limits.js';

@@ -1,7 +1,6 @@
 import type { TensorBackend } from './tensor-backend.js';
-import { checkBackend, checkCall, checkInputsObject, checkLoss, checkTensor, hostValues, type CheckedCall } from './contract/check-call.js';
+import { checkBackend, checkCall, checkInputsObject, checkLoss, checkTensor, checkUpstreamValues, hostValues, type CheckedCall } from './contract/check-call.js';
 import { flagOutputs, type DeviceCandidate } from './contract/device-check.js';
-import { checkKnownValues } from './contract/input-facts.js';
 import type { LossContract } from './contract/loss-contract.js';
 import { collectTensors } from './reference/tensor-tracker.js';
 import { expectSameShape } from './validation.js';
@@ -164,7 +163,7 @@ export function computeLossAndGradients<T, I extends string, O extends object>(
   const deviceChecked = [...checked.deviceChecked];
   if (upstream !== undefined) {
     checkTensor(backend, upstream, 'upstream', 'embeddings');
-    if (backend.capabilities.checkValues !== 'off') checkUpstreamValues(backend, upstream, deviceChecked);
+    if (backend.capabilities.checkValues !== 'off') checkUpstream(backend, upstream, checked.gradientScale, deviceChecked);
   }
   return backend.scope(() => {
     const forward = loss.forward(backend, inputs, resolved);
@@ -221,10 +220,10 @@ function prepareCall<T, I extends string, O extends object>(
   return { resolved, checked: checkCall(backend, loss, inputs, resolved) };
 }
 
-/** Upstream values like an input's: on the host when known, else flagged on the device. */
-function checkUpstreamValues<T>(backend: TensorBackend<T>, upstream: T, deviceChecked: DeviceCandidate<T>[]): void {
+/** Upstream values like an input's (on the host when known, else flagged on the device), and their magnitude. */
+function checkUpstream<T>(backend: TensorBackend<T>, upstream: T, gradientScale: number, deviceChecked: DeviceCandidate<T>[]): void {
   const values = hostValues(backend, upstream);
-  if (values) checkKnownValues(values, backend.shape(upstream), 'embeddings', 'upstream', backend.capabilities.precision);
+  if (values) checkUpstreamValues(values, backend.shape(upstream), backend.capabilities.precision, gradientScale);
   else deviceChecked.push(['upstream', upstream]);
 }
 

@@ -1,5 +1,5 @@
 import {
-  checkKnownValues,
+  checkUpstreamValues,
   collectTensors,
   ContrastiveInputError,
   flagOutputs,
@@ -18,6 +18,8 @@ export interface CheckedLossCall<I extends string, O extends object> {
   readonly inputs: LossInputs<Tensor, I>;
   readonly options: O;
   readonly deviceChecked: readonly DeviceCandidate<Tensor>[];
+  /** See core's `CheckedCall.gradientScale`: bounds the upstream gradient's magnitude. Default 1. */
+  readonly gradientScale?: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export function customGradLoss<I extends string, O extends object>(
   call: CheckedLossCall<I, O>,
 ): Tensor {
   const { inputs, options, deviceChecked } = call;
+  const gradientScale = call.gradientScale ?? 1;
   const flagged = (loss: Tensor) => flagOutputs(backend, deviceChecked, { loss }).loss!;
   const gradientNames = definition.gradientInputs.filter((name) => inputs[name] !== undefined);
   if (gradientNames.length === 0) return flagged(definition.forward(backend, inputs, options).loss);
@@ -64,7 +67,7 @@ export function customGradLoss<I extends string, O extends object>(
           // Its values, where the backend knows them on the host (a NaN dy would turn every gradient into NaN);
           // on GPU backends the gradients then carry the NaN, as dy does.
           const known = backend.capabilities.checkValues === 'off' ? undefined : backend.knownValues?.(upstream);
-          if (known) checkKnownValues(known, upstream.shape, 'embeddings', 'upstream', backend.capabilities.precision);
+          if (known) checkUpstreamValues(known, upstream.shape, backend.capabilities.precision, gradientScale);
           const replacements = new Map(savedTensors.map((tensor, i) => [tensor, copies[i]!]));
           const restored = replaceTensors(saved, replacements, backend.isTensor) as object;
           const gradients = definition.backward(backend, restored, upstream, options);

@@ -55,7 +55,7 @@ export function fusedSimilarityCrossEntropy(
       const keyMeta = b.concat([keyIds, keyGroups], 1);
       b.dispose(keyIds);
       b.dispose(keyGroups);
-      const stats = context.allocate([n, 5]);
+      const stats = context.allocate([n, 6]);
       const bindings = [anchors, keys, inputs.scale, anchorMeta, keyMeta, stats];
       for (const [begin, end] of tiles(m, n, dimension)) {
         runner.run(similarityForwardTileShader, [n, m, dimension, begin, end, pairing.positivesInDenominator ? 1 : 0], bindings, Math.ceil(n / 4));

@@ -94,6 +94,12 @@ export function registerBadInputContract<T>(registry: CaseRegistry<T>, definitio
       const upstream = b.fill([], Number.NaN);
       return { upstream, owned: [upstream] };
     });
+    bad('upstream/too-large', 'upstream', (b) => {
+      // Finite in the precision, but twice the largest magnitude the math keeps room for (4e31 in float32):
+      // every gradient would be at least that.
+      const upstream = b.fill([], 2 * precisionLimits[b.capabilities.precision].intermediate);
+      return { upstream, owned: [upstream] };
+    });
     bad('misuse/null-inputs', 'inputs', () => ({ inputs: null as unknown as Record<string, unknown> }));
     bad('misuse/null-backend', 'backend', () => ({ callBackend: null }));
     registerValueRules(registry, definition, base.inputs, bad);

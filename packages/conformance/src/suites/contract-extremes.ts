@@ -27,6 +27,8 @@ interface Extreme {
   readonly zeroFirstRow?: boolean;
   /** Makes row 0 of `positives` equal to row 0 of `anchors` plus this much in its first element. */
   readonly nearIdenticalPair?: number;
+  /** Makes every row of every embedding input the same (1, 2, 3, ...): all similarities tie. */
+  readonly identicalRows?: boolean;
   /** Replaces scalar inputs by name. */
   readonly scalars?: Readonly<Record<string, number>>;
 }
@@ -38,6 +40,9 @@ function extremesFor(definition: AnyLossDefinition): Extreme[] {
     for (const temperature of [1e-39, 1e-30, 1e-6, 1e30]) list.push({ id: `temperature-${temperature}`, options: { temperature } });
     // A zero row divides the gradient by the normalisation's clamp (1e-12): 1 / temperature of 1e27 overflows.
     list.push({ id: 'zero-row-temperature-1e-27', zeroFirstRow: true, options: { temperature: 1e-27 } });
+    // Ties at a tiny temperature: the loss is a log of a count (log 3 for SupCon with 4 rows of one class); the
+    // mean over several positives must not cancel the 1e6-sized logits against each other first.
+    list.push({ id: 'identical-rows-temperature-1e-6', identicalRows: true, options: { temperature: 1e-6 } });
   }
   if (definition.inputs.includes('anchors') && definition.inputs.includes('positives') && 'normalize' in defaults) {
     list.push({ id: 'rows-1e-30-against-1e38-unnormalized', inputScales: { anchors: 1e-30, positives: 1e38, negatives: 1e38 }, options: { normalize: false } });
@@ -55,7 +60,11 @@ function extremesFor(definition: AnyLossDefinition): Extreme[] {
     list.push({ id: 'zero-row-logit-scale-1e27', zeroFirstRow: true, scalars: { logitScale: 1e27 }, options: { maxLogitScale: null } });
     list.push({ id: 'logit-scale-1e-45-denormal', scalars: { logitScale: 1e-45 } });
   }
-  if (definition.inputs.includes('logTemperature')) list.push({ id: 'zero-row-log-temperature-62', zeroFirstRow: true, scalars: { logTemperature: 62 } });
+  if (definition.inputs.includes('logTemperature')) {
+    list.push({ id: 'zero-row-log-temperature-62', zeroFirstRow: true, scalars: { logTemperature: 62 } });
+    // Unscaled similarities of 1e40 overflow float32 even though exp(-69) scales the logits down to 1e10.
+    list.push({ id: 'rows-1e20-unnormalized-log-temperature--69', rowScale: 1e20, scalars: { logTemperature: -69 }, options: { normalize: false } });
+  }
   if ('alpha' in defaults) {
     list.push({ id: 'alpha-1000', options: { alpha: 1000 } });
     for (const alpha of [0.1, 1e-10]) list.push({ id: `alpha-${alpha}-near-identical-pair`, nearIdenticalPair: 3e-23, options: { alpha } });
@@ -75,7 +84,7 @@ function applyExtreme(definition: AnyLossDefinition, inputs: HostInputs, extreme
       if (role(name) !== 'embeddings' || tensor.shape.length < 2) return [name, tensor];
       const width = tensor.shape[tensor.shape.length - 1]!;
       const factor = extreme.inputScales?.[name] ?? extreme.rowScale ?? 1;
-      const values = tensor.values.map((v, i) => (extreme.zeroFirstRow && i < width ? 0 : v * factor));
+      const values = tensor.values.map((v, i) => (extreme.identicalRows ? (i % width) + 1 : extreme.zeroFirstRow && i < width ? 0 : v * factor));
       return [name, { shape: tensor.shape, values }];
     }),
   );

@@ -8,7 +8,7 @@
 import { ContrastiveInputError } from '../errors.js';
 import type { LossDefinition, LossInputs } from '../loss-definition.js';
 import { describe } from '../options.js';
-import type { Shape, TensorBackend } from '../tensor-backend.js';
+import type { FloatPrecision, Shape, TensorBackend } from '../tensor-backend.js';
 import { checkKnownValues } from './input-facts.js';
 import type { InputFacts, InputRole, LossContract } from './loss-contract.js';
 import { formatLimit, precisionLimits } from './precision-limits.js';
@@ -99,6 +99,21 @@ export function hostValues<T>(backend: TensorBackend<T>, x: T): ArrayLike<number
 export interface CheckedCall<T> {
   /** Inputs whose values live on a device only: flagged in the computation (`flagOutputs`). */
   readonly deviceChecked: readonly DeviceCandidate<T>[];
+  /**
+   * The largest magnitude the call's math reaches per unit of upstream gradient (at least 1): an `upstream` of
+   * magnitude u makes gradients of about u times this, which must stay representable too.
+   */
+  readonly gradientScale: number;
+}
+
+/** An upstream gradient known on the host: finite in the precision, and small enough for the call's math. */
+export function checkUpstreamValues(values: ArrayLike<number>, shape: Shape, precision: FloatPrecision, gradientScale: number): void {
+  const { maxAbs } = checkKnownValues(values, shape, 'embeddings', 'upstream', precision);
+  const limit = precisionLimits[precision].intermediate;
+  if (maxAbs * gradientScale > limit) {
+    const expected = `max |upstream| times the loss's largest scale (${formatLimit(gradientScale)}) at most ${formatLimit(limit)} in ${precision}`;
+    throw new ContrastiveInputError('upstream', expected, `max |upstream| ${formatLimit(maxAbs)}`);
+  }
 }
 
 /** Everything before the forward: tensors, shapes (the loss's `validate`), values, magnitudes, memory. */
@@ -128,7 +143,9 @@ export function checkCall<T, I extends string, O extends object>(
     const values = Object.fromEntries(present.map((name) => [name, { values: hostValues(backend, inputs[name]!)!, shape: backend.shape(inputs[name]!) }]));
     magnitudes.push(...contract.valueMagnitudes(options, values as { [K in I]?: { values: ArrayLike<number>; shape: Shape } }));
   }
+  let gradientScale = 1;
   for (const magnitude of magnitudes) {
+    if (!magnitude.limit) gradientScale = Math.max(gradientScale, magnitude.value);
     const bound = magnitude.limit?.(precisionLimits[precision]) ?? limit;
     if (!(magnitude.value <= bound)) {
       const expected = `${magnitude.quantity} at most ${formatLimit(bound)} in ${precision}`;
@@ -137,5 +154,5 @@ export function checkCall<T, I extends string, O extends object>(
   }
   const shapes = Object.fromEntries(present.map((name) => [name, backend.shape(inputs[name]!)])) as { [K in I]?: Shape };
   checkWorkingSet(backend, loss.name, contract?.workingSet?.(shapes, options));
-  return { deviceChecked };
+  return { deviceChecked, gradientScale };
 }

@@ -78,6 +78,8 @@ export const sigLip: LossDefinition<SigLipInput, SigLipOptions> = {
       result.push({ argument: 'logTemperature', quantity: 'the largest logit, exp(logTemperature) |a| |p| + |bias|', value: scale * norms + bias });
       if (options.normalize) return [...result, ...normalizationGradient({ argument: 'logTemperature', value: scale }, [facts.anchors, facts.positives])];
       result.push({ argument: 'logTemperature', quantity: 'the largest gradient, exp(logTemperature) times the largest row norm', value: scale * Math.max(a, p) });
+      // The similarities a.p are formed before the scale (its gradient needs them unscaled).
+      result.push({ argument: a >= p ? 'anchors' : 'positives', quantity: 'the largest similarity |a| |p| (normalize: false)', value: a * p });
       return result;
     },
     // logits, labels, u, softplus parts, sigmoid, gradient and its transpose: about 12 [N, N] matrices.

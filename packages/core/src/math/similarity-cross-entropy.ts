@@ -213,12 +213,15 @@ export function similarityBlockForward<T>(b: TensorBackend<T>, anchors: T, keys:
   const zero = b.fill([], 0);
   const hasPositive = b.greater(counts, zero);
   const safeCounts = b.maximum(counts, b.fill([], 1));
-  // The logits are finite, so weighting by 0/1 selects the positives exactly (one pass, no `where`).
-  const positiveMean = b.div(b.sum(b.mul(logits, positiveWeight), 1, true), safeCounts);
   const maskedLogits = b.where(excluded, b.fill([], -Infinity), logits);
   const { logSumExp, rowMax, log1pRest } = rowLogSumExpOfMasked(b, maskedLogits);
-  // (max - mean positive) + log1p(rest): exact zero plus a small log1p when the positive dominates.
-  const rowValues = b.add(b.sub(rowMax, positiveMean), log1pRest);
+  // mean_p (max - s_ip), each gap formed before the mean: at temperature 1e-6 the logits are ~1e6 and averaging
+  // them first would cancel away the digits of the (small) gaps. Weighting by 0/1 selects the positives exactly
+  // (the gaps are finite: an empty denominator's -Infinity max is replaced by 0, and its row has loss 0 anyway).
+  const finiteMax = b.where(b.greater(rowMax, b.fill([], -Infinity)), rowMax, zero);
+  const positiveGap = b.div(b.sum(b.mul(b.sub(finiteMax, logits), positiveWeight), 1, true), safeCounts);
+  // mean gap + log1p(rest): exact zero plus a small log1p when the positive dominates.
+  const rowValues = b.add(b.add(positiveGap, b.sub(rowMax, finiteMax)), log1pRest);
   const rowLosses = b.reshape(b.where(hasPositive, rowValues, zero), [rows]);
   const positiveCounts = b.reshape(counts, [rows]);
   return { logits, maskedLogits, positiveWeight, safeCounts, hasPositive, logSumExp, rowLosses, positiveCounts };

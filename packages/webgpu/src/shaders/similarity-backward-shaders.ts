@@ -16,7 +16,7 @@ ${storage(4, 'rowInfo', 'read_write')}
 ${entryPoint}
   let i = index;
   if (i >= p(0u)) { return; }
-  let positiveCount = stats[5u * i + 4u];
+  let positiveCount = stats[6u * i + 4u];
   let weight = select(0.0, rowWeights[i], positiveCount > 0.0);
   rowInfo[3u * i] = logSumExp[i];
   rowInfo[3u * i + 1u] = weight;

@@ -47,8 +47,10 @@ fn isPositive(i: u32, j: u32) -> bool { return anchorMeta[2u * i + 1u] == keyMet
 
 /**
  * One key tile of the forward: per anchor row, an online log-sum-exp over the denominator in the exact form
- * `max + log1p(rest)`: `stats` [n, 5] carries (max, copies of the max, sum of exp(s - max) over the others,
- * sum of positive logits, positive count) from tile to tile. One thread per 4 anchor rows; no [n, m] value is
+ * `max + log1p(rest)`: `stats` [n, 6] carries (max, copies of the max, sum of exp(s - max) over the others,
+ * sum of positive logits minus the first positive's, positive count, the first positive's logit) from tile to
+ * tile. The positives are summed relative to the first one: at temperature 1e-6 the logits are ~1e6 and a plain
+ * sum would cancel away the gaps' digits. One thread per 4 anchor rows; no [n, m] value is
  * ever stored.
  */
 export const similarityForwardTileShader: KernelSource = {
@@ -56,10 +58,11 @@ export const similarityForwardTileShader: KernelSource = {
   code: () => `${prelude}
 ${similarityBindings}
 ${storage(6, 'stats', 'read_write')}
-struct RowState { best: f32, copies: f32, rest: f32, positiveSum: f32, positiveCount: f32 }
+struct RowState { best: f32, copies: f32, rest: f32, positiveSum: f32, positiveCount: f32, positiveRef: f32 }
 fn accumulate(state: ptr<function, RowState>, s: f32, positive: bool) {
   if (positive) {
-    (*state).positiveSum += s;
+    if ((*state).positiveCount == 0.0) { (*state).positiveRef = s; }
+    (*state).positiveSum += s - (*state).positiveRef;
     (*state).positiveCount += 1.0;
     if (p(5u) == 0u) { return; }
   }
@@ -83,11 +86,11 @@ ${entryPoint}
   let scale = scaleValue[0];
   var states: array<RowState, 4>;
   for (var r = 0u; r < rows; r++) {
-    let at = 5u * (i0 + r);
+    let at = 6u * (i0 + r);
     if (begin > 0u) {
-      states[r] = RowState(stats[at], stats[at + 1u], stats[at + 2u], stats[at + 3u], stats[at + 4u]);
+      states[r] = RowState(stats[at], stats[at + 1u], stats[at + 2u], stats[at + 3u], stats[at + 4u], stats[at + 5u]);
     } else {
-      states[r] = RowState(0.0, 0.0, 0.0, 0.0, 0.0);
+      states[r] = RowState(0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     }
   }
   for (var j = begin; j < end; j += 4u) {
@@ -101,13 +104,14 @@ ${entryPoint}
     }
   }
   for (var r = 0u; r < rows; r++) {
-    let at = 5u * (i0 + r);
+    let at = 6u * (i0 + r);
     let state = states[r];
     stats[at] = state.best;
     stats[at + 1u] = state.copies;
     stats[at + 2u] = state.rest;
     stats[at + 3u] = state.positiveSum;
     stats[at + 4u] = state.positiveCount;
+    stats[at + 5u] = state.positiveRef;
   }
 }`,
 };
@@ -126,12 +130,13 @@ ${storage(4, 'logSumExp', 'read_write')}
 ${entryPoint}
   let i = index;
   if (i >= p(0u)) { return; }
-  let copies = stats[5u * i + 1u];
-  let best = select(negativeInfinity(), stats[5u * i], copies > 0.0);
-  let log1pRest = log1pPrecise(stats[5u * i + 2u] + (copies - 1.0));
-  let positiveCount = stats[5u * i + 4u];
-  let positiveMean = stats[5u * i + 3u] / max(positiveCount, 1.0);
-  rowLosses[i] = select(0.0, (best - positiveMean) + log1pRest, positiveCount > 0.0);
+  let copies = stats[6u * i + 1u];
+  let best = select(negativeInfinity(), stats[6u * i], copies > 0.0);
+  let log1pRest = log1pPrecise(stats[6u * i + 2u] + (copies - 1.0));
+  let positiveCount = stats[6u * i + 4u];
+  // max - mean positive = (max - first positive) - mean (positive - first positive): no 1e6-sized cancellation.
+  let positiveGap = (best - stats[6u * i + 5u]) - stats[6u * i + 3u] / max(positiveCount, 1.0);
+  rowLosses[i] = select(0.0, positiveGap + log1pRest, positiveCount > 0.0);
   positiveCounts[i] = positiveCount;
   logSumExp[i] = best + log1pRest;
 }`,
