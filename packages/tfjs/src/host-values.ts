@@ -4,6 +4,12 @@ import type { TfjsModule } from './tfjs-precision.js';
 /** tfjs backends whose tensors are host memory, so reading values is a copy, not a GPU readback. */
 export const hostBackends: ReadonlySet<string> = new Set(['cpu', 'wasm', 'tensorflow']);
 
+/**
+ * On GPU backends, fills up to this many values report their constant to core's checks; a larger fill is left to
+ * the device check rather than building a host array of its size.
+ */
+export const largestKnownFill = 65536;
+
 const numericTypes = new Set(['float32', 'int32']);
 
 /**

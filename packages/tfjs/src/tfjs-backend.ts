@@ -2,7 +2,7 @@ import { checkDeviceRead, ContrastiveInputError, specificationVersion, type Back
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { accurateLog1p, accurateLog1pBackends } from './accurate-log1p.js';
 import { constantShiftKernel } from './constant-shift-kernel.js';
-import { hostBackends, hostKnownValues } from './host-values.js';
+import { hostBackends, hostKnownValues, largestKnownFill } from './host-values.js';
 import { defaultTfjsMemoryBudgetBytes } from './memory-budget.js';
 import { flatTakeAlongAxisIndices } from './take-along-axis.js';
 import { adapterFill, detectPrecision, type TfjsModule } from './tfjs-precision.js';
@@ -44,7 +44,8 @@ export interface TfjsBackendOptions {
  * - `scope` is `tf.tidy`; `liveCount` counts the tensors this adapter created that are not disposed yet.
  * - Contract hooks: `dtype` and `isDisposed` are the tensor's own, so core rejects bool, int32 (except labels) and
  *   string inputs and disposed tensors by argument name before any kernel runs; `knownValues` reads host backends
- *   (cpu, wasm, tensorflow); on webgl and webgpu values are checked on the device and `read` names a non-finite
+ *   (cpu, wasm, tensorflow) and, on webgl and webgpu, returns what `fromArray` was given or a small `fill`'s
+ *   constant; other values there are checked on the device and `read` names a non-finite
  *   input (`checkDeviceRead`).
  *
  * @param tf - The TensorFlow.js module (`import * as tf from '@tensorflow/tfjs'`), with the backend to use active.
@@ -67,7 +68,7 @@ export function createTfjsBackend(tf: TfjsModule, options: TfjsBackendOptions = 
     throw new ContrastiveInputError('options.memoryBudgetBytes', 'a number of bytes > 0', String(budget));
   }
   const created = new Set<Tensor>();
-  const fromArrayValues = new WeakMap<Tensor, Float32Array>();
+  const knownOnHost = new WeakMap<Tensor, Float32Array>();
   let sincePrune = 0;
   const prune = () => {
     for (const tensor of created) if (tensor.isDisposed) created.delete(tensor);
@@ -103,10 +104,17 @@ export function createTfjsBackend(tf: TfjsModule, options: TfjsBackendOptions = 
       const data = Float32Array.from(values);
       const tensor = track(tf.tensor(data, [...shape], 'float32'));
       // On GPU backends the host copy lets core check these values on the host (labels, scales, magnitudes).
-      if (!hostBackends.has(tf.getBackend())) fromArrayValues.set(tensor, data);
+      if (!hostBackends.has(tf.getBackend())) knownOnHost.set(tensor, data);
       return tensor;
     },
-    fill: (shape, value) => track(adapterFill(tf, shape, value)),
+    fill(shape, value) {
+      const tensor = track(adapterFill(tf, shape, value));
+      // A small fill's constant is known too (scales, temperatures, an upstream gradient): checked on the host.
+      if (!hostBackends.has(tf.getBackend()) && tensor.size <= largestKnownFill) {
+        knownOnHost.set(tensor, new Float32Array(tensor.size).fill(value));
+      }
+      return tensor;
+    },
 
     shape: (x) => x.shape,
     reshape: (x, shape) => track(tf.reshape(x, [...shape])),
@@ -162,7 +170,7 @@ export function createTfjsBackend(tf: TfjsModule, options: TfjsBackendOptions = 
 
     dtype: (x) => x.dtype,
     isDisposed: (x) => x.isDisposed,
-    knownValues: (x) => hostKnownValues(tf, x) ?? (x.isDisposed ? undefined : fromArrayValues.get(x)),
+    knownValues: (x) => hostKnownValues(tf, x) ?? (x.isDisposed ? undefined : knownOnHost.get(x)),
   };
   return backend;
 }
