@@ -3,7 +3,7 @@
  * scratch project in the OS temp folder (`package.json` with `"type": "module"`, `node_modules` links to the real
  * packages) and run in a child `node` process: `.mjs`/`.js` with plain node, `.ts` through tsx. The
  * `--conditions=@contrastive/source` flag makes the workspace packages resolve to their TypeScript sources, so no
- * build is needed. (packages/webgpu has its own variant that also forces garbage collections.)
+ * build is needed. (packages/webgpu adds forced garbage collections on top: `packages/webgpu/test/readme-examples.ts`.)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

@@ -1,33 +1,30 @@
 /**
- * Test support: runs the TypeScript examples of README.md the way a reader runs them, each in its own plain `node`
- * process inside a scratch project (`package.json` with `"type": "module"`, and `node_modules` links to this
- * package, `@contrastive/core` and `webgpu`). `tsx` strips the types; the `@contrastive/source` condition makes
- * the packages resolve to their TypeScript sources, so no build is needed (tests run before `build` in CI).
- * `--expose-gc` and forced collections after each top-level statement prove that no step lets Dawn's `GPU`
- * object be collected while in use (which aborts Node, exit 134).
+ * Test support, on top of the root `readme-snippets.shared.ts` (scratch project, child `node`, tsx, type-check):
+ * what the WebGPU README examples need beyond it. `--expose-gc` and forced collections after each top-level
+ * statement prove that no step lets Dawn's `GPU` object be collected while in use (which aborts Node, exit 134);
+ * browser examples get `navigator.gpu` from Dawn.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import {
+  fencedBlocks,
+  installed,
+  nodeArgs,
+  readText,
+  scratchProject as sharedScratchProject,
+  writeReaderTsconfig,
+  type ScratchProject,
+} from '../../../readme-snippets.shared.ts';
+
+export { runNode } from '../../../readme-snippets.shared.ts';
 
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The fenced ```ts blocks of a markdown file, in order, with the heading they stand under. */
+/** The fenced ```ts blocks of README.md, in order, with the heading they stand under. */
 export function typeScriptBlocks(markdown: string): { heading: string; code: string }[] {
-  const blocks: { heading: string; code: string }[] = [];
-  let heading = '';
-  const lines = markdown.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.startsWith('#')) heading = lines[i]!.replace(/^#+\s*/, '');
-    if (lines[i]!.trim() !== '```ts') continue;
-    const end = lines.indexOf('```', i + 1);
-    if (end < 0) throw new Error(`README.md: the block at line ${i + 1} is not closed`);
-    blocks.push({ heading, code: lines.slice(i + 1, end).join('\n') });
-    i = end;
-  }
-  return blocks;
+  return fencedBlocks(markdown)
+    .filter((block) => block.language === 'ts')
+    .map(({ heading, code }) => ({ heading, code }));
 }
 
 /** Collects garbage three times, with a turn of the event loop after each (Dawn's finalizers run asynchronously). */
@@ -83,85 +80,23 @@ function withoutStringsAndComments(line: string): string {
 
 export const finishedMarker = 'readme example finished';
 
-/** The installed copy of `name` seen from this package (walking up `node_modules` folders, as Node does). */
-function installed(name: string): string {
-  for (let directory = packageRoot; ; directory = dirname(directory)) {
-    const candidate = join(directory, 'node_modules', name);
-    if (existsSync(candidate)) return realpathSync(candidate);
-    if (dirname(directory) === directory) throw new Error(`${name} is not installed (run pnpm install)`);
-  }
-}
-
 /** A scratch project that depends on this package as a reader's project would; `remove()` deletes it. */
-export function scratchProject(): { directory: string; write(name: string, source: string): string; remove(): void } {
-  const directory = mkdtempSync(join(tmpdir(), 'contrastive-webgpu-readme-'));
-  writeFileSync(join(directory, 'package.json'), JSON.stringify({ private: true, type: 'module' }));
-  const links: Record<string, string> = {
-    '@contrastive/webgpu': realpathSync(packageRoot),
-    '@contrastive/core': installed('@contrastive/core'),
-    webgpu: installed('webgpu'),
-    '@webgpu/types': installed('@webgpu/types'),
-    '@types/node': installed('@types/node'),
-  };
-  for (const [name, target] of Object.entries(links)) {
-    mkdirSync(dirname(join(directory, 'node_modules', name)), { recursive: true });
-    symlinkSync(target, join(directory, 'node_modules', name), 'dir');
-  }
-  writeFileSync(join(directory, 'tsconfig.json'), JSON.stringify(readerTsconfig, null, 2));
-  return {
-    directory,
-    write(name, source) {
-      writeFileSync(join(directory, name), source);
-      return name;
-    },
-    remove: () => rmSync(directory, { recursive: true, force: true }),
-  };
-}
-
-/** What a reader's TypeScript project would use, plus the source condition (the packages are not built). */
-const readerTsconfig = {
-  compilerOptions: {
-    target: 'ES2022',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    customConditions: ['@contrastive/source'],
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-    types: ['node', '@webgpu/types'],
-  },
-  include: ['*.ts'],
-};
-
-export interface ChildResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly output: string;
-}
-
-/** Runs `node ...args` in `cwd` (no NODE_OPTIONS of the test runner), killed after `timeoutMs`. */
-export function runNode(args: readonly string[], cwd: string, timeoutMs: number): Promise<ChildResult> {
-  const env = { ...process.env };
-  delete env['NODE_OPTIONS'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, output }));
-  });
+export function scratchProject(): ScratchProject {
+  const links: Record<string, string> = { '@contrastive/webgpu': packageRoot };
+  for (const name of ['@contrastive/core', 'webgpu', '@webgpu/types', '@types/node']) links[name] = installed(name, packageRoot);
+  const project = sharedScratchProject('contrastive-webgpu-readme', links);
+  writeReaderTsconfig(project, { lib: ['ES2023', 'DOM'], types: ['node', '@webgpu/types'] });
+  return project;
 }
 
 /** `node` arguments that run a TypeScript file as an ESM program with collectable garbage. */
 export function typeScriptNodeArgs(file: string): string[] {
-  const tsx = pathToFileURL(join(installed('tsx'), 'dist', 'loader.mjs')).href;
-  return ['--expose-gc', '--conditions=@contrastive/source', '--import', tsx, file];
+  return ['--expose-gc', ...nodeArgs(file, packageRoot)];
 }
 
 /** `node` arguments that type-check the scratch project with TypeScript's `tsc`. */
 export function typeCheckArgs(): string[] {
-  return [join(installed('typescript'), 'bin', 'tsc'), '-p', 'tsconfig.json'];
+  return [join(installed('typescript', packageRoot), 'bin', 'tsc'), '-p', 'tsconfig.json'];
 }
 
-export const readme = (): string => readFileSync(join(packageRoot, 'README.md'), 'utf8');
+export const readme = (): string => readText(join(packageRoot, 'README.md'));
