@@ -1,97 +1,64 @@
 #!/usr/bin/env node
 /**
- * `contrastive-conformance`: runs one backend on a fixture directory without vitest and prints one summary line
- * per loss, then `N passed, M failed`; exits with 1 when a case fails and 2 on a usage error.
+ * `contrastive-conformance`: runs the whole conformance suite (the same cases as `describeConformance`) on one
+ * backend, in vitest, and prints the failures, one line per part of the suite, then `N passed, M failed` (and
+ * `, K skipped`). When a primitive fails, it says so first and counts the follow-on failures instead of listing
+ * them. Exit code 0 when nothing failed, 1 when a case failed, 2 on a usage or loading error.
  *
- *   contrastive-conformance --backend reference --fixtures ./my-cases
  *   contrastive-conformance --backend-module ./my-backend.ts --backend-export createMyBackend
+ *   contrastive-conformance --backend reference --fixtures ./my-cases --cases nt-xent/
+ *
+ * The module may be TypeScript or JavaScript (vitest loads it); relative paths start at `--cwd` (default: the
+ * working directory). In this repository, `pnpm conformance ...` runs this file from source with `--cwd` set to
+ * the directory pnpm was started in.
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { createReferenceBackend, type TensorBackend } from '@contrastive/core';
-import { bundledFixturesDirectory } from './load-fixtures.js';
-import { runFixtures, type FixtureResult } from './run-fixtures.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { formatReport } from './cli/format-report.js';
+import { CliUsageError, parseArguments, usage, type CliArguments } from './cli/parse-arguments.js';
+import { moduleSpecifier, runSuite, type SuiteRequest } from './cli/run-suite.js';
 
-const usage = `usage: contrastive-conformance [--backend reference | --backend-module <path-or-package> [--backend-export <factory>]] [--fixtures <directory>]`;
+export { formatReport, parseArguments };
 
-export interface CliArguments {
-  readonly backend?: string;
-  readonly backendModule?: string;
-  readonly backendExport: string;
-  readonly fixtures?: string;
-}
+/** This package's entry point next to this file: `src/index.ts` when run from source, `dist/index.js` when built. */
+const conformanceEntry = new URL(import.meta.url.endsWith('.ts') ? './index.ts' : './index.js', import.meta.url).href;
 
-/** Parses `--name value` pairs; throws an `Error` whose message is shown with the usage line. */
-export function parseArguments(argv: readonly string[]): CliArguments {
-  const values: Record<string, string> = {};
-  if (argv[0] === '--') argv = argv.slice(1); // `pnpm run cli -- ...` passes the separator through
-  const known = ['--backend', '--backend-module', '--backend-export', '--fixtures'];
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i]!, argv[i + 1]];
-    if (!known.includes(flag)) throw new Error(`unknown argument ${flag}`);
-    if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value`);
-    values[flag] = value;
-  }
-  if (values['--backend'] !== undefined && values['--backend-module'] !== undefined) {
-    throw new Error('give --backend or --backend-module, not both');
-  }
-  if (values['--backend'] !== undefined && values['--backend'] !== 'reference') {
-    throw new Error(`unknown built-in backend "${values['--backend']}" (built in: reference; others through --backend-module)`);
-  }
+function suiteRequest(args: CliArguments): SuiteRequest {
+  const cwd = resolve(args.cwd ?? process.cwd());
+  const backendModule = args.backendModule === undefined ? import.meta.resolve('@contrastive/core') : moduleSpecifier(args.backendModule, cwd);
+  const backendExport = args.backendModule === undefined ? 'createReferenceBackend' : args.backendExport;
   return {
-    backend: values['--backend'],
-    backendModule: values['--backend-module'],
-    backendExport: values['--backend-export'] ?? 'default',
-    fixtures: values['--fixtures'],
+    backendModule,
+    backendExport,
+    name: args.backendModule === undefined ? 'reference' : backendExport,
+    conformanceEntry,
+    cwd,
+    ...(args.fixtures === undefined ? {} : { fixturesDirectory: resolve(cwd, args.fixtures) }),
+    ...(args.cases === undefined ? {} : { cases: args.cases }),
   };
-}
-
-async function createBackend(args: CliArguments): Promise<TensorBackend<unknown>> {
-  if (args.backendModule === undefined) return createReferenceBackend();
-  const specifier = /^[./]/.test(args.backendModule) ? pathToFileURL(resolve(args.backendModule)).href : args.backendModule;
-  const module = (await import(specifier)) as Record<string, unknown>;
-  const factory = module[args.backendExport];
-  if (typeof factory !== 'function') throw new Error(`${args.backendModule} has no function export "${args.backendExport}"`);
-  return (await factory()) as TensorBackend<unknown>;
-}
-
-/** One line per loss (`nt-xent  12 passed, 0 failed`), each failed case with its mismatches, then the total. */
-export function formatSummary(results: readonly FixtureResult[]): string[] {
-  const losses = [...new Set(results.map((r) => r.loss))];
-  const width = Math.max(0, ...losses.map((loss) => loss.length));
-  const lines: string[] = [];
-  for (const loss of losses) {
-    const cases = results.filter((r) => r.loss === loss);
-    const failed = cases.filter((r) => !r.passed);
-    lines.push(`${loss.padEnd(width)}  ${cases.length - failed.length} passed, ${failed.length} failed`);
-    for (const result of failed) lines.push(`  FAIL ${result.id}`, ...result.failures.map((f) => `    ${f}`));
-  }
-  const failedCount = results.filter((r) => !r.passed).length;
-  lines.push(`${results.length - failedCount} passed, ${failedCount} failed`);
-  return lines;
 }
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: readonly string[], print: (line: string) => void = console.log): Promise<number> {
-  let args: CliArguments;
+  let request: SuiteRequest;
   try {
-    args = parseArguments(argv);
+    request = suiteRequest(parseArguments(argv));
   } catch (error) {
-    print(`${(error as Error).message}\n${usage}`);
+    if (!(error instanceof CliUsageError)) throw error;
+    print(`${error.message}\n${usage}`);
     return 2;
   }
-  try {
-    const backend = await createBackend(args);
-    const directory = args.fixtures ?? (await bundledFixturesDirectory());
-    print(`backend ${backend.name} (${backend.capabilities.precision}), fixtures ${directory}`);
-    const results = await runFixtures(backend, directory);
-    formatSummary(results).forEach((line) => print(line));
-    return results.every((r) => r.passed) ? 0 : 1;
-  } catch (error) {
-    print(`error: ${error instanceof Error ? error.message : String(error)}`);
+  const shown = request.backendModule.startsWith('file:') ? fileURLToPath(request.backendModule) : request.backendModule;
+  print(`conformance of ${request.backendExport} from ${shown}${request.fixturesDirectory ? `, fixtures ${request.fixturesDirectory}` : ''}`);
+  const outcome = await runSuite(request);
+  formatReport(outcome).forEach((line) => print(line));
+  if (outcome.cases.length === 0 && outcome.errors.length === 0) {
+    print('error: no case ran');
     return 2;
   }
+  if (outcome.errors.length > 0) return outcome.cases.length === 0 ? 2 : 1;
+  return outcome.cases.some((c) => c.state === 'failed') ? 1 : 0;
 }
 
 // Run only when executed (directly or through the bin link), not when imported by tests.
@@ -99,7 +66,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathS
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      console.error(error instanceof Error ? error.stack ?? error.message : error);
+      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(2);
     },
   );

@@ -47,6 +47,8 @@ export { expectFiniteValuesAsync } from './validation.js';
 export { createReferenceBackend, ReferenceTensor } from './reference/reference-backend.js';
 export type { ReferenceBackendOptions } from './reference/reference-backend.js';
 export { TensorTracker, collectTensors } from './reference/tensor-tracker.js';
+export * as rowMajor from './reference/row-major.js';
+export type { HostArray, RowMajorValues } from './reference/row-major.js';
 export { ntXent } from './losses/nt-xent.js';
 export type { NtXentOptions } from './losses/nt-xent.js';
 export { contrastiveLoss } from './losses/contrastive-loss.js';

@@ -1,11 +1,25 @@
 import type { Shape } from '../tensor-backend.js';
 import { broadcastShapes, sizeOf, stridesOf } from './shape-utils.js';
+import type { HostArray } from './reference-kernels.js';
 
-/** Elementwise `f(a, b)` with NumPy broadcasting over row-major Float64Arrays. */
+/**
+ * Elementwise `f(a, b)` with NumPy broadcasting over row-major values, computed and returned in float64.
+ *
+ * @param a - The first operand's values.
+ * @param aShape - Its shape.
+ * @param b - The second operand's values.
+ * @param bShape - Its shape.
+ * @param f - The scalar operation.
+ * @returns The values and the broadcast shape.
+ *
+ * @example
+ * const { data, shape } = rowMajor.broadcastBinary(Float32Array.from([1, 2]), [2, 1], Float32Array.from([10, 20, 30]), [3], (x, y) => x * y);
+ * // data: [10, 20, 30, 20, 40, 60], shape: [2, 3]
+ */
 export function broadcastBinary(
-  a: Float64Array,
+  a: HostArray,
   aShape: Shape,
-  b: Float64Array,
+  b: HostArray,
   bShape: Shape,
   f: (x: number, y: number) => number,
 ): { data: Float64Array; shape: number[] } {

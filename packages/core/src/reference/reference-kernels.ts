@@ -1,9 +1,43 @@
 import type { Shape, StaticIndices } from '../tensor-backend.js';
 import { normalizeAxis, sizeOf, splitAroundAxis } from './shape-utils.js';
 
-type Values = { data: Float64Array; shape: number[] };
+/**
+ * Row-major values a kernel reads: float32 or float64.
+ *
+ * @example
+ * const values: HostArray = Float32Array.from([1, 2, 3, 4]);
+ */
+export type HostArray = Float32Array | Float64Array;
 
-export function reduce(data: Float64Array, shape: Shape, axis: number, keepDims: boolean, kind: 'sum' | 'max'): Values {
+/**
+ * What every kernel returns: float64 values, row-major, and their shape. A float32 backend rounds them with
+ * `Float32Array.from(data)`.
+ *
+ * @example
+ * const { data, shape }: RowMajorValues = rowMajor.reduce(Float32Array.from([1, 2, 3, 4]), [2, 2], 0, true, 'max');
+ * // data: Float64Array [3, 4], shape: [1, 2]
+ */
+export interface RowMajorValues {
+  /** The values, row-major. */
+  data: Float64Array;
+  /** The shape. */
+  shape: number[];
+}
+type Values = RowMajorValues;
+
+/**
+ * Sum or maximum along one axis (NaN propagates through the maximum; the maximum of an empty axis is -Infinity).
+ *
+ * @param data - The values, row-major.
+ * @param shape - Their shape.
+ * @param axis - The axis (negative counts from the end).
+ * @param keepDims - Keep the reduced axis with extent 1.
+ * @param kind - `'sum'` or `'max'`.
+ *
+ * @example
+ * rowMajor.reduce(Float32Array.from([1, 2, 3, 4]), [2, 2], 1, false, 'sum'); // { data: [3, 7], shape: [2] }
+ */
+export function reduce(data: HostArray, shape: Shape, axis: number, keepDims: boolean, kind: 'sum' | 'max'): Values {
   const resolved = normalizeAxis(axis, shape.length);
   const [outer, extent, inner] = splitAroundAxis(shape, resolved);
   const out = new Float64Array(outer * inner).fill(kind === 'sum' ? 0 : -Infinity);
@@ -26,8 +60,19 @@ function maxPropagatingNaN(a: number, b: number): number {
   return Number.isNaN(b) || b > a ? b : a;
 }
 
-/** Rank-2 matmul with transpose flags, i-k-j loop order over row-major data. */
-export function matmul(a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, transposeA: boolean, transposeB: boolean): Values {
+/**
+ * Rank-2 matrix product with transpose flags, i-k-j loop order over row-major data; no zero is skipped, so
+ * `0 * Infinity` stays NaN as in every BLAS.
+ *
+ * @param a - The left operand's values; `aShape` its [rows, columns].
+ * @param b - The right operand's values; `bShape` its [rows, columns].
+ * @param transposeA - Multiply by the transpose of `a`.
+ * @param transposeB - Multiply by the transpose of `b`.
+ *
+ * @example
+ * rowMajor.matmul(Float32Array.from([1, 2, 3, 4]), [2, 2], Float32Array.from([1, 0, 0, 1]), [2, 2], false, true); // [1, 2, 3, 4], [2, 2]
+ */
+export function matmul(a: HostArray, aShape: Shape, b: HostArray, bShape: Shape, transposeA: boolean, transposeB: boolean): Values {
   if (aShape.length !== 2 || bShape.length !== 2) throw new Error('matmul expects rank-2 tensors');
   const [aRows, aCols] = aShape as [number, number];
   const [bRows, bCols] = bShape as [number, number];
@@ -51,13 +96,34 @@ export function matmul(a: Float64Array, aShape: Shape, b: Float64Array, bShape: 
   return { data: out, shape: [n, m] };
 }
 
-export function transpose2d(data: Float64Array, rows: number, cols: number): Float64Array {
+/**
+ * The transpose of a row-major [rows, cols] matrix.
+ *
+ * @param data - The values.
+ * @param rows - The number of rows.
+ * @param cols - The number of columns.
+ *
+ * @example
+ * rowMajor.transpose2d(Float64Array.from([1, 2, 3, 4, 5, 6]), 2, 3); // [1, 4, 2, 5, 3, 6]
+ */
+export function transpose2d(data: HostArray, rows: number, cols: number): Float64Array {
   const out = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j]!;
   return out;
 }
 
-export function slice(data: Float64Array, shape: Shape, begin: Shape, size: Shape): Values {
+/**
+ * The block of `size` starting at `begin` (one entry per axis each).
+ *
+ * @param data - The values, row-major.
+ * @param shape - Their shape.
+ * @param begin - The first index along each axis.
+ * @param size - The extent taken along each axis.
+ *
+ * @example
+ * rowMajor.slice(Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3], [0, 1], [2, 2]); // [2, 3, 5, 6], [2, 2]
+ */
+export function slice(data: HostArray, shape: Shape, begin: Shape, size: Shape): Values {
   const rank = shape.length;
   const outShape = [...size];
   const out = new Float64Array(sizeOf(outShape));
@@ -75,7 +141,16 @@ export function slice(data: Float64Array, shape: Shape, begin: Shape, size: Shap
   return { data: out, shape: outShape };
 }
 
-export function concat(parts: readonly Values[], axis: number): Values {
+/**
+ * Joins tensors along `axis` (every other extent equal).
+ *
+ * @param parts - The values and shapes, in order.
+ * @param axis - The axis (negative counts from the end).
+ *
+ * @example
+ * rowMajor.concat([{ data: Float64Array.from([1, 2]), shape: [1, 2] }, { data: Float64Array.from([3, 4]), shape: [1, 2] }], 0); // [1, 2, 3, 4], [2, 2]
+ */
+export function concat(parts: readonly { readonly data: HostArray; readonly shape: Shape }[], axis: number): Values {
   const first = parts[0]!;
   const resolved = normalizeAxis(axis, first.shape.length);
   const total = parts.reduce((acc, part) => acc + part.shape[resolved]!, 0);
@@ -93,7 +168,19 @@ export function concat(parts: readonly Values[], axis: number): Values {
   return { data: out, shape };
 }
 
-export function takeAlongAxis(data: Float64Array, shape: Shape, indices: StaticIndices, axis: number): Values {
+/**
+ * Picks elements along `axis` by a constant index table (as `numpy.take_along_axis`); throws an `Error` on an
+ * index out of range.
+ *
+ * @param data - The values, row-major.
+ * @param shape - Their shape.
+ * @param indices - The index table; its shape is the output's.
+ * @param axis - The axis (negative counts from the end).
+ *
+ * @example
+ * rowMajor.takeAlongAxis(Float64Array.from([1, 2, 3, 4]), [2, 2], { values: Int32Array.from([1, 0]), shape: [2, 1] }, 1); // [2, 3], [2, 1]
+ */
+export function takeAlongAxis(data: HostArray, shape: Shape, indices: StaticIndices, axis: number): Values {
   const resolved = normalizeAxis(axis, shape.length);
   const [outer, extent, inner] = splitAroundAxis(shape, resolved);
   const [, picked] = splitAroundAxis(indices.shape, resolved);
