@@ -89,3 +89,5 @@ export { constantShiftSimilarityCrossEntropy, maximumConstantShift } from './mat
 export type { ConstantShiftPasses, ConstantShiftPlan } from './math/constant-shift-similarity-cross-entropy.js';
 export { symmetricPairing } from './math/symmetric-pairing.js';
 export type { SymmetricPairing, Values as PairingValues } from './math/symmetric-pairing.js';
+export { createNegativeQueue } from './training/negative-queue.js';
+export type { NegativeQueue, NegativeQueueOptions } from './training/negative-queue.js';

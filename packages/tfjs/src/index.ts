@@ -24,3 +24,9 @@ export {
 export { simclrInfoNceLogits, topKAccuracy } from './metrics.js';
 export { layersLoss } from './layers-loss.js';
 export type { AnyTfjsLoss, LayersLossFunction } from './layers-loss.js';
+export { cachedGradients, cachedGradientStep } from './training/cached-gradients.js';
+export type { CachedGradients } from './training/cached-gradients.js';
+export type { CachedGradientOptions } from './training/cached-gradient-options.js';
+export type { Encoder, EncoderModel } from './training/encoder.js';
+export { momentumUpdate } from './training/momentum-update.js';
+export type { LayerWeight, MomentumWeights } from './training/momentum-update.js';
