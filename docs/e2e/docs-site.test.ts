@@ -86,6 +86,11 @@ describe('documentation site in headless Chromium', () => {
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)) - 0.1);
     expect(await page.textContent('[data-testid="live-training-knn"]')).toMatch(/before training/);
+    // Stopping ends training; the few-label table follows: 1, 5 and 10 labels per digit, three columns each.
+    await page.waitForSelector('[data-testid="live-training-few-label"]', { timeout: 60_000 });
+    const cells = await page.locator('[data-testid="live-training-few-label"] tbody tr').evaluateAll((rows) => rows.map((row) => Array.from(row.children, (cell) => cell.textContent?.trim())));
+    expect(cells.map((row) => row[0])).toEqual(['1', '5', '10']);
+    for (const row of cells) for (const cell of row.slice(1)) expect(cell).toMatch(/^\d+\.\d% ± \d+\.\d$/);
     await page.locator('[data-testid="live-training"]').screenshot({ path: `${results}live-training-webgl.png` });
   });
 

@@ -4,8 +4,9 @@
  */
 import { ContrastiveInputError } from '@contrastive/core';
 import { parseDemoArgs, usage } from './cli.js';
+import { formatFewLabelTable } from './few-label-table.js';
 import { createProgressReporter } from './progress.js';
-import { defaultModelSizes as sizes, runDemo } from './run-demo.js';
+import { defaultModelSizes as sizes, runDemo, type DemoResult } from './run-demo.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseDemoArgs(argv);
@@ -20,17 +21,19 @@ async function main(argv: readonly string[]): Promise<number> {
   const percent = (value: number) => `${(100 * value).toFixed(1)}%`.padStart(6);
   process.stdout.write(
     [
-      `Trained ${result.stepLosses.length} steps in ${result.trainingSeconds.toFixed(1)} s (${Math.round(result.samplesPerSecond)} samples/s); final epoch loss ${result.epochMeans.at(-1)!.toFixed(4)}.`,
-      `k-NN accuracy (k=5, cosine) on the ${result.testCount} test digits (neighbours: the ${result.trainCount} training digits):`,
-      `  learned embedding  ${percent(result.accuracies.learned)}  (encoder output h, ${sizes.encoder.at(-1)}-D, before the head)`,
-      `  random encoder     ${percent(result.accuracies.random)}  (the same h before training)`,
-      `  raw pixels         ${percent(result.accuracies.pixels)}`,
-      `Report: ${result.reportPath}`,
+      `Trained ${result.stepLosses.length} steps in ${result.trainingSeconds.toFixed(1)} s (${Math.round(result.samplesPerSecond)} samples/s); mean loss over the last epoch ${result.epochMeans.at(-1)!.toFixed(4)} (the progress line shows the last step's).`,
+      `Test accuracy (%) on the ${result.testCount} held-out digits with few labelled training digits: mean ± sd over ${fewLabelDraws(result)} random draws of the labelled set;`,
+      `k-NN: cosine, k = min(5, labels per class); probe: logistic regression. h = the encoder's ${sizes.encoder.at(-1)}-D output, learned or at its random init.`,
+      ...formatFewLabelTable(result.fewLabel),
+      `k-NN (k=5) with all ${result.trainCount} training labels: learned h ${percent(result.accuracies.learned)}, random h ${percent(result.accuracies.random)}, raw pixels ${percent(result.accuracies.pixels)}.`,
+      `Evaluation took ${result.evaluationSeconds.toFixed(1)} s. Report: ${result.reportPath}  Summary: ${result.summaryPath}`,
       '',
     ].join('\n'),
   );
   return 0;
 }
+
+const fewLabelDraws = (result: DemoResult) => Math.max(...result.fewLabel.map((row) => row.draws));
 
 main(process.argv.slice(2)).then(
   (code) => {

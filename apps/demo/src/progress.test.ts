@@ -5,7 +5,7 @@ const at = (epoch: number, step: number) => ({ epoch, epochs: 2, step, stepsPerE
 
 describe('progress', () => {
   it('formats the epoch, a bar of the steps done, the loss and samples per second', () => {
-    expect(formatProgress(at(2, 1), 8)).toBe('epoch 2/2 [#####...] 5/8 steps  loss 1.2346  2,346 samples/s');
+    expect(formatProgress(at(2, 1), 8)).toBe('epoch 2/2 [#####...] 5/8 steps  last-step loss 1.2346  2,346 samples/s');
   });
 
   it('writes one plain line per epoch when the stream is not a terminal', () => {

@@ -1,6 +1,7 @@
 /**
  * Training progress on a stream (stderr): on a terminal, one line redrawn in place with a bar, the epoch, the
- * loss and samples per second; otherwise (CI logs, pipes) one plain line at the end of every epoch.
+ * loss of the last step (one batch, so it is noisy; the final summary quotes the last epoch's mean) and samples
+ * per second; otherwise (CI logs, pipes) one plain line at the end of every epoch.
  */
 import type { TrainingProgress } from './train.js';
 
@@ -17,14 +18,14 @@ export interface ProgressReporter {
   finish(): void;
 }
 
-/** One progress line: `epoch 3/30 [#####.....] 12/30 steps  loss 4.1234  2,345 samples/s`. */
+/** One progress line: `epoch 3/30 [#####.....] 12/30 steps  last-step loss 4.1234  2,345 samples/s`. */
 export function formatProgress(progress: TrainingProgress, barWidth = 20): string {
   const totalSteps = progress.epochs * progress.stepsPerEpoch;
   const done = (progress.epoch - 1) * progress.stepsPerEpoch + progress.step;
   const filled = Math.round((barWidth * done) / totalSteps);
   const bar = '#'.repeat(filled) + '.'.repeat(barWidth - filled);
   const rate = Math.round(progress.samplesPerSecond).toLocaleString('en-US');
-  return `epoch ${progress.epoch}/${progress.epochs} [${bar}] ${done}/${totalSteps} steps  loss ${progress.loss.toFixed(4)}  ${rate} samples/s`;
+  return `epoch ${progress.epoch}/${progress.epochs} [${bar}] ${done}/${totalSteps} steps  last-step loss ${progress.loss.toFixed(4)}  ${rate} samples/s`;
 }
 
 export function createProgressReporter(stream: ProgressStream, minIntervalMs = 100): ProgressReporter {

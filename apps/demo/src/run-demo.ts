@@ -2,19 +2,23 @@
  * The whole demo as one function: load and split the digits (training, validation, test), initialise the encoder
  * and projection head, train, then measure k-NN accuracy of the representation `h` (before the head) of the trained
  * and of the untrained encoder and of the raw pixels, on the test split (or, when tuning, the validation split),
- * and write the report.
+ * with all training labels and with few (`few-label.ts`: k-NN and a linear probe at 1, 5, 10 and all labels per
+ * class), and write the report and `summary.json` beside it.
  */
 import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { TensorBackend } from '@contrastive/core';
 import { defaultAugmentOptions, type AugmentOptions } from './augment.js';
 import { createDemoBackend } from './backends.js';
 import type { DemoOptions } from './cli.js';
 import { loadDigits, splitDigits, type Digits } from './data.js';
+import { defaultFewLabelSettings, evaluateFewLabels, type FewLabelRow, type FewLabelSettings } from './few-label.js';
 import { knnAccuracy } from './knn.js';
 import { createModel, flattenModel, modelForward, type Model, type ModelSizes } from './model.js';
 import { pca } from './pca.js';
 import { writeReport, type Accuracies } from './report.js';
 import { createRandom } from './random.js';
+import { writeDemoSummary } from './summary.js';
 import { trainEncoder, type TrainingProgress } from './train.js';
 
 /** Encoder 64 pixels -> 256 (ReLU) -> 16-D representation `h`; head 16 -> 64 (ReLU) -> 32-D projection `z`. */
@@ -31,21 +35,30 @@ export interface Experiment {
   readonly sizes: ModelSizes;
   readonly augment: AugmentOptions;
   readonly writeReport: boolean;
+  /** Overrides of the few-label evaluation (tuning leaves out the slow `all` budget); its seed is the run's. */
+  readonly fewLabel: Partial<Omit<FewLabelSettings, 'seed'>>;
 }
 
 export interface DemoResult {
   readonly accuracies: Accuracies;
   readonly stepLosses: readonly number[];
   readonly epochMeans: readonly number[];
+  /** Accuracy against labels per class (see `few-label.ts`). */
+  readonly fewLabel: readonly FewLabelRow[];
   readonly trainingSeconds: number;
+  /** Seconds of the few-label evaluation. */
+  readonly evaluationSeconds: number;
   readonly samplesPerSecond: number;
+  /** The HTML report ('' when not written) and the JSON summary beside it. */
   readonly reportPath: string;
+  readonly summaryPath: string;
   readonly trainCount: number;
   readonly testCount: number;
 }
 
 /** Runs the demo with `options`; `onProgress` sees every training step. */
 export async function runDemo(options: DemoOptions, onProgress?: (progress: TrainingProgress) => void, experiment: Partial<Experiment> = {}): Promise<DemoResult> {
+  const runStart = performance.now();
   const { evaluation = 'test', sizes = defaultModelSizes, augment = defaultAugmentOptions } = experiment;
   const backend = await createDemoBackend(options.backend);
   const random = createRandom(options.seed);
@@ -71,11 +84,26 @@ export async function runDemo(options: DemoOptions, onProgress?: (progress: Trai
     pixels: accuracy(train.images, test.images, 64),
     learnedProjection: accuracy(learnedTrain.projection, learnedTest.projection, sizes.head.at(-1)!),
   };
-  if (experiment.writeReport === false) return { accuracies, stepLosses: training.stepLosses, epochMeans: training.epochMeans, trainingSeconds: training.seconds, samplesPerSecond: training.samplesPerSecond, reportPath: '', trainCount: train.count, testCount: test.count };
+  const evaluationStart = performance.now();
+  const fewLabel = evaluateFewLabels(
+    {
+      learned: { train: learnedTrain.representation, test: learnedTest.representation, dimension },
+      random: { train: randomTrain.representation, test: randomTest.representation, dimension },
+      raw: { train: train.images, test: test.images, dimension: train.width * train.height },
+    },
+    train.labels,
+    test.labels,
+    { ...defaultFewLabelSettings, neighbours: knnNeighbours, ...experiment.fewLabel, seed: options.seed },
+  );
+  const evaluationSeconds = (performance.now() - evaluationStart) / 1000;
+  const result = { accuracies, fewLabel, stepLosses: training.stepLosses, epochMeans: training.epochMeans, trainingSeconds: training.seconds, evaluationSeconds, samplesPerSecond: training.samplesPerSecond, trainCount: train.count, testCount: test.count };
+  if (experiment.writeReport === false) return { ...result, reportPath: '', summaryPath: '' };
+  const shownSettings = reportSettings(options, backend.name, sizes, augment);
   writeReport(options.out, {
     title: `Contrastive digits encoder (${options.loss}, ${backend.name} backend)`,
-    settings: reportSettings(options, backend.name, sizes, augment),
+    settings: shownSettings,
     accuracies,
+    fewLabel,
     k: knnNeighbours,
     trainCount: train.count,
     testCount: test.count,
@@ -88,7 +116,21 @@ export async function runDemo(options: DemoOptions, onProgress?: (progress: Trai
     randomProjection: pca(randomTest.representation, dimension).points,
     testLabels: test.labels,
   });
-  return { accuracies, stepLosses: training.stepLosses, epochMeans: training.epochMeans, trainingSeconds: training.seconds, samplesPerSecond: training.samplesPerSecond, reportPath: options.out, trainCount: train.count, testCount: test.count };
+  const summaryPath = join(dirname(options.out), 'summary.json');
+  writeDemoSummary(summaryPath, {
+    schemaVersion: 1,
+    backend: backend.name,
+    seed: options.seed,
+    seconds: (performance.now() - runStart) / 1000,
+    trainingSeconds: training.seconds,
+    evaluationSeconds,
+    settings: shownSettings,
+    trainCount: train.count,
+    testCount: test.count,
+    finalEpochMeanLoss: training.epochMeans.at(-1)!,
+    fewLabel,
+  });
+  return { ...result, reportPath: options.out, summaryPath };
 }
 
 /** The representation `h` and the projection `z` of every image of `digits`, read back to the host. */

@@ -2,7 +2,9 @@
  * The live training demo: a tiny encoder learns the digits with NT-Xent in the reader's browser. Each step takes
  * `batchSize` training images, makes two augmented views of each, and minimises `ntXent(encode(v1), encode(v2))`
  * with Adam; the gradient is core's analytic backward through `tf.customGrad`. Every `evaluateEvery` steps the
- * held-out images are embedded for the scatter plot and the k-NN accuracy.
+ * held-out images are embedded for the scatter plot and the k-NN accuracy; when training ends (or is stopped),
+ * the few-label evaluation compares the learned encoder, the same encoder before training and the raw pixels with
+ * 1, 5 and 10 labelled training images per digit (`few-label-knn.ts`).
  */
 import { createSeededRandom } from '@contrastive/playground';
 import type { Scalar, Tensor2D } from '@tensorflow/tfjs-core';
@@ -10,6 +12,7 @@ import { augmentDigit } from './digits-augment.js';
 import type { DigitImages } from './digits-data.js';
 import { createDigitsEncoder } from './digits-encoder.js';
 import { leaveOneOutKnnAccuracy, projectPca2d } from './embedding-metrics.js';
+import { fewLabelKnn, type LiveFewLabelRow } from './few-label-knn.js';
 import { loadTfjs, type LiveBackendName } from './tfjs-runtime.js';
 
 export interface TrainingSettings {
@@ -47,9 +50,17 @@ export interface Evaluation {
   readonly knnAccuracy: number;
 }
 
+/** After training (finished or stopped): held-out k-NN accuracy with 1, 5 and 10 labelled images per digit. */
+export interface FewLabelEvaluation {
+  readonly step: number;
+  readonly draws: number;
+  readonly rows: readonly LiveFewLabelRow[];
+}
+
 export interface TrainingCallbacks {
   onStep(progress: TrainingProgress): void;
   onEvaluation(evaluation: Evaluation): void;
+  onFewLabel?(evaluation: FewLabelEvaluation): void;
   /** Polled before each step; return true to stop. */
   shouldStop(): boolean;
 }
@@ -64,6 +75,13 @@ export async function trainDigits(digits: DigitImages, settings: TrainingSetting
   const optimizer = tf.train.adam(settings.learningRate);
   const heldOutImages = tf.tensor2d(digits.images.subarray(trainCount * size), [settings.heldOut, size]);
   const heldOutLabels = digits.labels.subarray(trainCount);
+  const trainImages = tf.tensor2d(digits.images.subarray(0, trainCount * size), [trainCount, size]);
+  const embedAll = async () => {
+    const [train, heldOut] = [encoder.encode(trainImages), encoder.encode(heldOutImages)];
+    const values = { train: await train.data(), heldOut: await heldOut.data(), dimension: 16 };
+    tf.dispose([train, heldOut]);
+    return values;
+  };
   const evaluate = async (step: number) => {
     const embedded = encoder.encode(heldOutImages);
     const values = await embedded.data();
@@ -86,6 +104,7 @@ export async function trainDigits(digits: DigitImages, settings: TrainingSetting
   const losses: number[] = [];
   const started = performance.now();
   try {
+    const randomEncoder = await embedAll(); // the encoder before training, for the few-label comparison
     await evaluate(0);
     for (let step = 1; step <= settings.steps && !callbacks.shouldStop(); step++) {
       const batch = views();
@@ -100,7 +119,14 @@ export async function trainDigits(digits: DigitImages, settings: TrainingSetting
       if (step % settings.evaluateEvery === 0 || step === settings.steps) await evaluate(step);
       await tf.nextFrame();
     }
+    if (callbacks.onFewLabel) {
+      const raw = { train: digits.images.subarray(0, trainCount * size), heldOut: digits.images.subarray(trainCount * size), dimension: size };
+      const draws = 5;
+      const rows = fewLabelKnn({ learned: await embedAll(), random: randomEncoder, raw }, digits.labels.subarray(0, trainCount), heldOutLabels, [1, 5, 10], draws, createSeededRandom(7));
+      callbacks.onFewLabel({ step: losses.length, draws, rows });
+    }
   } finally {
+    trainImages.dispose();
     optimizer.dispose();
     encoder.dispose();
     heldOutImages.dispose();
