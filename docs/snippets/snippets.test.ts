@@ -23,7 +23,7 @@ function numbersIn(values: unknown[]): number[] {
 
 describe('documentation snippets', () => {
   it('there is one snippet per loss page', () => {
-    expect(lossSnippets.length).toBe(13);
+    expect(lossSnippets.length).toBe(14);
   });
 
   it.each([...lossSnippets.map((name) => `./losses/${name}`), ...nodeSnippets.map((name) => `./${name}`)])(

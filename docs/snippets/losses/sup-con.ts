@@ -6,3 +6,7 @@ const embeddings = backend.fromArray([1, 0, 0.9, 0.1, 0, 1, 1, 0.1, 0.8, 0.2, 0.
 const labels = backend.fromArray([0, 0, 1], [3]);
 const loss = computeLoss(backend, supCon, { embeddings, labels }, { views: 2, temperature: 0.07 });
 console.log(await backend.read(loss));
+
+// SupContrast's SupConLoss(temperature=0.1): rows times 0.1 / 0.07 and the mean over every anchor.
+const asSupContrast = { views: 2, temperature: 0.1, baseTemperature: 0.07, meanOver: 'all-anchors' } as const;
+console.log(await backend.read(computeLoss(backend, supCon, { embeddings, labels }, asSupContrast)));

@@ -47,6 +47,35 @@ def triplet_margin_cases(spec, rng):
         ]
     entries.append(('cosine-large-scale', 'cosine, rows scaled by 1e20', adv('large-scale'), 'random', 5, 8,
                     1e20, COSINE))
+    # eps and swap (PyTorch's triplet_margin_loss options); appended so that the cases above keep their inputs.
+    exact, swap = {'eps': 0}, {'swap': True}
+    entries += [
+        ('euclidean-eps0-n6-d8', 'eps 0: the exact euclidean distance', RANDOM + ('eps',), 'random', 6, 8, 1.0,
+         exact),
+        ('euclidean-eps0.25-n6-d8-none', 'eps 0.25 added to every component, per-row values', RANDOM + ('eps',),
+         'random', 6, 8, 1.0, {'eps': 0.25, 'reduction': 'none'}),
+        ('euclidean-swap-n8-d8', 'swap: negatives near the positives, so d(p, n) < d(a, n) in some rows',
+         RANDOM + ('swap',), 'negative-near-positive', 8, 8, 1.0, swap),
+        ('euclidean-swap-eps0-n8-d8-sum', 'swap and eps 0, sum', RANDOM + ('swap', 'eps'),
+         'negative-near-positive', 8, 8, 1.0, {**swap, **exact, 'reduction': 'sum'}),
+        ('cosine-swap-n8-d8-none', 'cosine, swap, margin 0.5, per-row values', RANDOM + ('swap',),
+         'negative-near-positive', 8, 8, 1.0, {**COSINE, **swap, 'margin': 0.5, 'reduction': 'none'}),
+        ('euclidean-swap-n16-d16', 'swap, 16 triplets, dimension 16', RANDOM + ('swap',), 'negative-near-positive',
+         16, 16, 1.0, {**swap, 'margin': 2}),
+        ('euclidean-eps0-positive-equals-anchor', 'eps 0, positive equals anchor: d(a, p) exactly 0, gradient 0 '
+         'through it', adv('identical', 'eps'), 'positive-equals-anchor', 5, 8, 1.0, exact),
+        ('euclidean-eps0-identical', 'eps 0, all three equal: every distance 0, loss = margin, gradients 0',
+         adv('identical', 'eps'), 'identical', 4, 8, 1.0, exact),
+        ('euclidean-swap-positive-equals-anchor', 'swap, positive equals anchor: d(a, n) = d(p, n) exactly, the '
+         'gradient splits in halves (torch.min)', adv('identical', 'swap', 'tie'), 'positive-equals-anchor', 5, 8,
+         1.0, swap),
+        ('cosine-swap-positive-equals-anchor', 'cosine, swap, positive equals anchor: exact ties',
+         adv('identical', 'swap', 'tie'), 'positive-equals-anchor', 5, 8, 1.0, {**COSINE, **swap}),
+        ('euclidean-swap-eps0-zero-row', 'swap, eps 0, anchor row 0 all zeros', adv('zero-row', 'swap', 'eps'),
+         'zero-row', 5, 8, 1.0, {**swap, **exact}),
+        ('euclidean-swap-small-scale', 'swap, eps 0, rows scaled by 1e-20', adv('small-scale', 'swap', 'eps'),
+         'negative-near-positive', 5, 8, 1e-20, {**swap, **exact}),
+    ]
     cases = []
     for what, description, tags, kind, n, d, scale, options in entries:
         inputs = triplet_inputs(rng, kind, n, d, scale)
@@ -61,6 +90,9 @@ def triplet_inputs(rng, kind, n, d, scale):
     elif kind == 'identical':
         anchors = rng.matrix(n, d, 'random', scale)
         positives, negatives = anchors.clone(), anchors.clone()
+    elif kind == 'negative-near-positive':
+        anchors, positives = rng.pair(n, d, 'random', scale)
+        negatives = positives + 0.7 * rng.matrix(n, d, 'random', scale)
     else:
         anchors, positives = rng.pair(n, d, 'identical' if kind == 'positive-equals-anchor' else kind, scale)
         negatives = rng.matrix(n, d, 'duplicate-rows' if kind == 'duplicate-rows' else 'random', scale)

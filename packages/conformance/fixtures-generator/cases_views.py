@@ -144,6 +144,37 @@ def sup_con_cases(spec, rng):
         ('multi-view-low-temperature', '4 views of labels [0, 1, 0], temperature 0.01',
          adv('multi-view', 'low-temperature'), 'random', [0, 1, 0], 4, 8, 1.0, LOW),
     ]
+    # baseTemperature and meanOver (SupContrast's base_temperature and its mean over every anchor); appended so
+    # that the cases above keep their inputs.
+    supcontrast = {'temperature': 0.1, 'baseTemperature': 0.07, 'meanOver': 'all-anchors'}
+    entries += [
+        ('base-temperature-b4-v2-d8', '2 views, temperature 0.1, baseTemperature 0.07 (rows times 0.1 / 0.07)',
+         RANDOM + ('base-temperature',), 'random', [0, 1, 0, 2], 2, 8, 1.0,
+         {'temperature': 0.1, 'baseTemperature': 0.07}),
+        ('base-temperature-b8-v1-d8-none', '1 view, temperature 0.5, baseTemperature 0.07, per-row values',
+         RANDOM + ('base-temperature',), 'random', repeated, 1, 8, 1.0,
+         {'temperature': 0.5, 'baseTemperature': 0.07, 'reduction': 'none'}),
+        ('base-temperature-equal', 'baseTemperature equal to the temperature 0.2: the default value',
+         RANDOM + ('base-temperature',), 'random', repeated, 1, 8, 1.0, {'temperature': 0.2, 'baseTemperature': 0.2}),
+        ('all-anchors-b6-v1-d8', "meanOver 'all-anchors', labels [0, 1, 1, 2, 3, 3]: rows 0 and 3 count as 0",
+         RANDOM + ('mean-over',), 'random', [0, 1, 1, 2, 3, 3], 1, 8, 1.0, {'meanOver': 'all-anchors'}),
+        ('supcontrast-b4-v1-d8', "SupContrast's SupConLoss(temperature=0.1): baseTemperature 0.07, meanOver "
+         "'all-anchors', labels [7, 8, 7, 9]", RANDOM + ('base-temperature', 'mean-over'), 'random', [7, 8, 7, 9], 1,
+         8, 1.0, supcontrast),
+        ('supcontrast-b4-v2-d8', "SupContrast's SupConLoss(temperature=0.1), 2 views, labels [0, 1, 0, 2]",
+         RANDOM + ('base-temperature', 'mean-over'), 'random', [0, 1, 0, 2], 2, 8, 1.0, supcontrast),
+        ('supcontrast-b3-v3-d8', "SupContrast's SupConLoss(temperature=0.1), 3 views, labels [5, 5, 9]",
+         RANDOM + ('base-temperature', 'mean-over', 'multi-view'), 'random', [5, 5, 9], 3, 8, 1.0, supcontrast),
+        ('all-anchors-no-positives', "meanOver 'all-anchors', all labels distinct: loss 0",
+         adv('no-positives', 'mean-over'), 'random', [0, 1, 2, 3], 1, 8, 1.0, {'meanOver': 'all-anchors'}),
+        ('base-temperature-low-temperature', 'temperature 0.01, baseTemperature 0.07 (factor 1/7)',
+         adv('low-temperature', 'base-temperature'), 'random', repeated, 1, 8, 1.0,
+         {**LOW, 'baseTemperature': 0.07, 'meanOver': 'all-anchors'}),
+        ('base-temperature-factor-100', 'temperature 1, baseTemperature 0.01: every row times 100',
+         adv('base-temperature'), 'random', repeated, 1, 8, 1.0, {'temperature': 1, 'baseTemperature': 0.01}),
+        ('base-temperature-collapsed', 'every row the same vector, temperature 0.1, baseTemperature 0.07',
+         adv('collapsed', 'base-temperature'), 'collapsed', [0, 1, 0, 1, 2, 2], 1, 8, 1.0, supcontrast),
+    ]
     cases = []
     for what, description, tags, kind, labels, views, d, scale, options in entries:
         embeddings = view_major(rng, len(labels), views, d, kind, scale)

@@ -40,11 +40,13 @@ D = {'contrastive-loss': {'temperature': 0.1, 'symmetric': False, 'reduction': '
  'simclr-info-nce-logits': {'views': 2, 'temperature': 0.07, 'normalize': True},
  'nt-xent': {'temperature': 0.5, 'normalize': True, 'reduction': 'mean'},
  'info-nce': {'temperature': 0.1, 'normalize': True, 'symmetric': False, 'reduction': 'mean'},
- 'sup-con': {'views': 1, 'temperature': 0.07, 'normalize': True, 'reduction': 'mean'},
+ 'sup-con': {'views': 1, 'temperature': 0.07, 'normalize': True, 'baseTemperature': None, 'reduction': 'mean',
+             'meanOver': 'anchors-with-positives'},
  'clip': {'normalize': True, 'maxLogitScale': 100, 'reduction': 'mean'},
  'dcl': {'temperature': 0.1, 'symmetric': True, 'normalize': True, 'reduction': 'mean'},
  'sig-lip': {'normalize': True, 'reduction': 'mean'},
- 'triplet-margin': {'margin': 1, 'distance': 'euclidean', 'reduction': 'mean'},
+ 'triplet-margin': {'margin': 1, 'distance': 'euclidean', 'eps': 1e-6, 'swap': False, 'reduction': 'mean'},
+ 'hcl': {'temperature': 0.5, 'beta': 1, 'tauPlus': 0.1, 'normalize': True, 'reduction': 'mean'},
  'alignment': {'alpha': 2, 'normalize': True}, 'uniformity': {'t': 2, 'normalize': True},
  'top-k-accuracy': {'k': 1, 'normalize': True}}
 
@@ -74,6 +76,8 @@ def compute(loss, I, o):
                 if not P: rows.append(0.0); continue
                 cnt += 1
                 rows.append(-math.fsum(s[i][p] for p in P) / len(P) + lse([s[i][k] for k in range(R) if k != i]))
+            if o['baseTemperature'] is not None: rows = [r * o['temperature'] / o['baseTemperature'] for r in rows]
+            if o['reduction'] == 'mean' and o['meanOver'] == 'all-anchors': return math.fsum(rows) / R
             if o['reduction'] == 'mean': return math.fsum(rows) / cnt if cnt else 0.0
             return reduce(rows, o['reduction'])
         B = R // V; rows = []
@@ -116,10 +120,21 @@ def compute(loss, I, o):
                        for i in range(N)], o['reduction'])
     if loss == 'triplet-margin':
         def d(u, v):
-            if o['distance'] == 'euclidean': return math.sqrt(math.fsum((x - y + 1e-6) ** 2 for x, y in zip(u, v)))
+            if o['distance'] == 'euclidean': return math.sqrt(math.fsum((x - y + o['eps']) ** 2 for x, y in zip(u, v)))
             return 1 - dot(normalize(u), normalize(v))
-        return reduce([max(d(a, p) - d(a, n) + o['margin'], 0.0) for a, p, n in
+        def neg(a, p, n): return min(d(a, n), d(p, n)) if o['swap'] else d(a, n)
+        return reduce([max(d(a, p) - neg(a, p, n) + o['margin'], 0.0) for a, p, n in
                        zip(I['anchors'], I['positives'], I['negatives'])], o['reduction'])
+    if loss == 'hcl':
+        z = norm_all(I['anchors'] + I['positives'], o['normalize']); R = len(z); M = R - 2; T = o['temperature']
+        s = sim(z, z, T); rows = []
+        for i in range(R):
+            p = (i + R // 2) % R; neg = [s[i][k] for k in range(R) if k != i and k != p]
+            log_r = math.log(M) + lse([(1 + o['beta']) * v for v in neg]) - lse([o['beta'] * v for v in neg])
+            debiased = math.exp(log_r) - o['tauPlus'] * M * math.exp(s[i][p])
+            ng = max(debiased, (1 - o['tauPlus']) * M * math.exp(-1 / T)) / (1 - o['tauPlus'])
+            rows.append(math.log1p(ng * math.exp(-s[i][p])))
+        return reduce(rows, o['reduction'])
     if loss == 'alignment':
         a = norm_all(I['anchors'], o['normalize']); p = norm_all(I['positives'], o['normalize'])
         return math.fsum(math.sqrt(math.fsum((x - y) ** 2 for x, y in zip(u, v))) ** o['alpha'] for u, v in zip(a, p)) / len(a)
@@ -175,9 +190,9 @@ for f in sorted(glob.glob(os.path.join(directory, '*.json'))):
                 if 'small-scale' in tg: continue
                 shp = c['inputs'][name]['shape']; w = shp[-1] if shp else 1
                 row = vals[(idx // w) * w:(idx // w + 1) * w]
-                if len(shp) >= 2 and all(v == 0 for v in row): h = 1e-16
+                if loss == 'triplet-margin' and o['distance'] == 'euclidean' and 'large-scale' not in tg: h = 1e-9
+                elif len(shp) >= 2 and all(v == 0 for v in row): h = 1e-16
                 elif 'large-scale' in tg: h = 1e-6 * abs(vals[idx])
-                elif loss == 'triplet-margin' and o['distance'] == 'euclidean': h = 1e-9
                 else: h = 1e-6
                 def at(delta):
                     inp = json.loads(json.dumps(c['inputs'])); inp[name]['values'][idx] += delta

@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
+from cases_hard_negatives import hcl_cases  # noqa: E402
 from cases_metrics import alignment_cases, top_k_accuracy_cases, triplet_margin_cases, uniformity_cases  # noqa
 from cases_pairwise import (clip_cases, contrastive_loss_cases, dcl_cases, info_nce_cases,  # noqa: E402
                             nt_xent_cases, sig_lip_cases)
@@ -42,6 +43,7 @@ CASES = {
     'dcl': dcl_cases,
     'sig-lip': sig_lip_cases,
     'triplet-margin': triplet_margin_cases,
+    'hcl': hcl_cases,
     'alignment': alignment_cases,
     'uniformity': uniformity_cases,
     'top-k-accuracy': top_k_accuracy_cases,

@@ -118,9 +118,11 @@ def info_nce(anchors, positives, negatives, temperature, normalize, symmetric, r
     return reduce_rows(F.cross_entropy(logits, labels, reduction='none'), reduction)
 
 
-def sup_con(embeddings, labels, views, temperature, normalize, reduction):
+def sup_con(embeddings, labels, views, temperature, normalize, reduction, base_temperature=None,
+            mean_over='anchors-with-positives'):
     """Contract section 5 (Khosla et al. 2020, eq. 2, L_out^sup). Anchors without a positive contribute 0 and
-    are left out of the mean."""
+    are left out of the mean ('anchors-with-positives') or counted in it ('all-anchors', SupContrast). Every row
+    is multiplied by temperature / base_temperature (SupContrast's base_temperature; None: 1)."""
     z = maybe_normalize(embeddings, normalize)
     s = z @ z.T / temperature
     total_rows = s.shape[0]
@@ -131,10 +133,32 @@ def sup_con(embeddings, labels, views, temperature, normalize, reduction):
     has_positive = positive_count > 0
     positive_mean = torch.where(positive_mask, s, torch.zeros_like(s)).sum(dim=1) / positive_count.clamp(min=1)
     rows = torch.where(has_positive, -positive_mean + masked_logsumexp(s, ~eye), torch.zeros_like(positive_mean))
-    if reduction == 'mean':
+    if base_temperature is not None:
+        rows = rows * (temperature / base_temperature)
+    if reduction == 'mean' and mean_over == 'anchors-with-positives':
         anchors_with_positive = int(has_positive.sum())
         return rows.sum() / anchors_with_positive if anchors_with_positive > 0 else rows.sum() * 0
+    assert mean_over in ('anchors-with-positives', 'all-anchors'), mean_over
     return reduce_rows(rows, reduction)
+
+
+def sup_con_supcontrast_convention(embeddings, labels, views, temperature, base_temperature):
+    """A second statement in the SupContrast repository's conventions (contrast_mode 'all'): per anchor the mean
+    over its positives of the log-probability s_ip - log sum_{k != i} exp(s_ik) (max-shifted, positives counted
+    at least once), times -(temperature / base_temperature), averaged over all V * B anchors. Embeddings are
+    normalised first (SupContrast expects normalised features)."""
+    z = maybe_normalize(embeddings, True)
+    logits = z @ z.T / temperature
+    logits = logits - logits.max(dim=1, keepdim=True).values.detach()
+    total_rows = logits.shape[0]
+    not_self = 1 - torch.eye(total_rows, dtype=logits.dtype)
+    row_labels = labels.repeat(views)
+    positives = (row_labels[:, None] == row_labels[None, :]).to(logits.dtype) * not_self
+    log_prob = logits - torch.log((torch.exp(logits) * not_self).sum(dim=1, keepdim=True))
+    counts = positives.sum(dim=1)
+    counts = torch.where(counts < 1e-6, torch.ones_like(counts), counts)
+    mean_log_prob_positive = (positives * log_prob).sum(dim=1) / counts
+    return (-(temperature / base_temperature) * mean_log_prob_positive).mean()
 
 
 def clip(anchors, positives, logit_scale, normalize, max_logit_scale, reduction):
@@ -175,3 +199,30 @@ def sig_lip(anchors, positives, log_temperature, bias, normalize, reduction):
     signs = 2 * torch.eye(n, dtype=logits.dtype) - torch.ones(n, n, dtype=logits.dtype)
     rows = -F.logsigmoid(signs * logits).sum(dim=1)
     return reduce_rows(rows, reduction)
+
+
+def hcl(anchors, positives, temperature, beta, tau_plus, normalize, reduction):
+    """HCL (Robinson et al. 2021, "Contrastive Learning with Hard Negative Samples", the 'hard' estimator of their
+    code, two views): rows z = [a; p], negatives of row i are all rows but i and its positive (M = 2N - 2),
+    importance exp(beta s), R = sum(imp * neg) / mean(imp), Ng = max((R - tau_plus M pos) / (1 - tau_plus),
+    M exp(-1 / T)), l = -log(pos / (pos + Ng)). Plain exponentials, as the paper's code (finite in float64 for
+    the cases' temperatures). Returns (reduced rows, the relative gap of the debiased sum to the clamp)."""
+    z = maybe_normalize(torch.cat([anchors, positives], dim=0), normalize)
+    total_rows = z.shape[0]
+    n = total_rows // 2
+    m = total_rows - 2
+    exponentials = torch.exp(z @ z.T / temperature)
+    rows = torch.arange(total_rows)
+    partner = (rows + n) % total_rows
+    keep = ~torch.eye(total_rows, dtype=torch.bool)
+    keep[rows, partner] = False
+    negatives = exponentials[keep].view(total_rows, m)
+    positive = exponentials[rows, partner]
+    importance = negatives ** beta
+    reweighted = (importance * negatives).sum(dim=1) / importance.mean(dim=1)
+    debiased = (-tau_plus * m * positive + reweighted) / (1 - tau_plus)
+    floor = m * math.exp(-1 / temperature)
+    negative_term = torch.where(debiased > floor, debiased, torch.full_like(debiased, floor))
+    values = -torch.log(positive / (positive + negative_term))
+    gap = ((debiased - floor) / floor).detach()
+    return reduce_rows(values, reduction), gap

@@ -93,11 +93,19 @@ def nt_xent_reference(t, o):
 
 def sup_con_reference(t, o):
     embeddings, labels = t['embeddings'], t['labels']
-    value = refs.sup_con(embeddings, labels, o['views'], o['temperature'], o['normalize'], o['reduction'])
+    base, mean_over = o['baseTemperature'], o['meanOver']
+    value = refs.sup_con(embeddings, labels, o['views'], o['temperature'], o['normalize'], o['reduction'], base,
+                         mean_over)
+    factor = 1.0 if base is None else o['temperature'] / base
     if o['views'] >= 2 and len(set(labels.tolist())) == labels.numel():  # SupCon with distinct labels = SimCLR
         simclr = refs.simclr_info_nce(embeddings, o['views'], o['temperature'], 'all', o['normalize'],
                                       o['reduction'])
-        assert_agree('sup-con', value, simclr, [embeddings])
+        assert_agree('sup-con', value, simclr * factor, [embeddings])
+    if o['normalize'] and o['reduction'] == 'mean' and mean_over == 'all-anchors':  # SupContrast's conventions
+        convention = refs.sup_con_supcontrast_convention(embeddings, labels, o['views'], o['temperature'],
+                                                         base if base is not None else o['temperature'])
+        if all_finite(convention, [embeddings]) and float(embeddings.norm(dim=1).min()) >= 1e-12:
+            assert_agree('sup-con (SupContrast conventions)', value, convention, [embeddings])
     return {'loss': value}
 
 
@@ -110,13 +118,28 @@ def clip_reference(t, o):
 
 def triplet_reference(t, o):
     leaves = [t['anchors'], t['positives'], t['negatives']]
-    value, hinge, library = metrics.triplet_margin(*leaves, o['margin'], o['distance'], o['reduction'])
+    value, hinge, library, swap_margins = metrics.triplet_margin(*leaves, o['margin'], o['distance'], o['reduction'],
+                                                                 o['eps'], o['swap'])
     # torch's clamp_min passes the gradient at a hinge input of exactly 0; the contract gives 0 there.
     if not (hinge == 0).any():
         assert_agree('triplet-margin', value, library, leaves)
     else:
         assert close(value, library), 'triplet-margin: torch.nn.functional value differs'
-    return {'loss': value, 'fragile': decision_is_fragile(hinge.tolist(), max(1.0, o['margin']))}
+    fragile = decision_is_fragile(hinge.tolist(), max(1.0, o['margin']))
+    # Under swap, which of d(a, n) and d(p, n) is smaller decides where the gradient goes.
+    fragile = fragile or decision_is_fragile(swap_margins.tolist(), 1.0)
+    return {'loss': value, 'fragile': fragile}
+
+
+def hcl_reference(t, o):
+    anchors, positives = t['anchors'], t['positives']
+    args = (o['temperature'], o['beta'], o['tauPlus'], o['normalize'], o['reduction'])
+    value, gap = refs.hcl(anchors, positives, *args)
+    if o['beta'] == 0 and o['tauPlus'] == 0:  # cross-check: then HCL is NT-Xent
+        assert_agree('hcl', value, refs.nt_xent(anchors, positives, o['temperature'], o['normalize'], o['reduction']),
+                     [anchors, positives])
+    # Whether the clamp is active decides the gradient: refuse a debiased sum within 1e-4 of it.
+    return {'loss': value, 'fragile': decision_is_fragile(gap.tolist(), 1.0)}
 
 
 def top_k_reference(t, o):
@@ -141,7 +164,8 @@ SPECS = [
     LossSpec('info-nce', {'temperature': 0.1, 'normalize': True, 'symmetric': False, 'reduction': 'mean'},
              reduced(refs.info_nce, ['anchors', 'positives', 'negatives'],
                      ['temperature', 'normalize', 'symmetric', 'reduction']), True),
-    LossSpec('sup-con', {'views': 1, 'temperature': 0.07, 'normalize': True, 'reduction': 'mean'},
+    LossSpec('sup-con', {'views': 1, 'temperature': 0.07, 'normalize': True, 'baseTemperature': None,
+                         'reduction': 'mean', 'meanOver': 'anchors-with-positives'},
              sup_con_reference, True),
     LossSpec('clip', {'normalize': True, 'maxLogitScale': 100, 'reduction': 'mean'}, clip_reference, True),
     LossSpec('dcl', {'temperature': 0.1, 'symmetric': True, 'normalize': True, 'reduction': 'mean'},
@@ -150,7 +174,10 @@ SPECS = [
     LossSpec('sig-lip', {'normalize': True, 'reduction': 'mean'},
              reduced(refs.sig_lip, ['anchors', 'positives', 'logTemperature', 'bias'], ['normalize', 'reduction']),
              True),
-    LossSpec('triplet-margin', {'margin': 1, 'distance': 'euclidean', 'reduction': 'mean'}, triplet_reference, True),
+    LossSpec('triplet-margin', {'margin': 1, 'distance': 'euclidean', 'eps': 1e-6, 'swap': False,
+                                'reduction': 'mean'}, triplet_reference, True),
+    LossSpec('hcl', {'temperature': 0.5, 'beta': 1, 'tauPlus': 0.1, 'normalize': True, 'reduction': 'mean'},
+             hcl_reference, True),
     LossSpec('alignment', {'alpha': 2, 'normalize': True},
              reduced(metrics.alignment, ['anchors', 'positives'], ['alpha', 'normalize']), True),
     LossSpec('uniformity', {'t': 2, 'normalize': True},

@@ -11,30 +11,40 @@ import torch.nn.functional as F
 from loss_references import maybe_normalize, reduce_rows
 
 
-def triplet_distance(u, v, distance):
-    """Euclidean: ||u - v + 1e-6||_2 (torch pairwise_distance, the eps of triplet_margin_loss).
+def triplet_distance(u, v, distance, eps=1e-6):
+    """Euclidean: ||u - v + eps||_2 (torch pairwise_distance, the eps of triplet_margin_loss; 0: exact).
     Cosine: 1 - normalize(u).normalize(v)."""
     if distance == 'euclidean':
-        return F.pairwise_distance(u, v, p=2.0, eps=1e-6)
+        return F.pairwise_distance(u, v, p=2.0, eps=eps)
     assert distance == 'cosine'
     return 1 - (maybe_normalize(u, True) * maybe_normalize(v, True)).sum(dim=-1)
 
 
-def triplet_margin(anchors, positives, negatives, margin, distance, reduction):
+def triplet_margin(anchors, positives, negatives, margin, distance, reduction, eps=1e-6, swap=False):
     """Contract section 9 (Schroff et al. 2015; torch.nn.functional.triplet_margin_loss):
-    l_i = max(d(a_i, p_i) - d(a_i, n_i) + margin, 0), gradient 0 where the hinge input is exactly 0.
-    Returns (value, hinge inputs, the torch.nn.functional form of the same value)."""
-    hinge_input = (triplet_distance(anchors, positives, distance)
-                   - triplet_distance(anchors, negatives, distance) + margin)
+    l_i = max(d(a_i, p_i) - d_neg + margin, 0), d_neg = d(a_i, n_i), or min(d(a_i, n_i), d(p_i, n_i)) with swap
+    (Balntas et al. 2016), gradient 0 where the hinge input is exactly 0.
+    Returns (value, hinge inputs, the torch.nn.functional form of the same value, (d(a, n) - d(p, n)) / the larger,
+    under swap)."""
+    positive_distance = triplet_distance(anchors, positives, distance, eps)
+    negative_distance = triplet_distance(anchors, negatives, distance, eps)
+    swap_margins = torch.zeros(0, dtype=anchors.dtype)
+    if swap:
+        swapped = triplet_distance(positives, negatives, distance, eps)
+        larger = torch.max(negative_distance, swapped).detach()
+        gap = (negative_distance - swapped).detach()
+        swap_margins = torch.where(larger > 0, gap / torch.where(larger > 0, larger, torch.ones_like(larger)), gap)
+        negative_distance = torch.min(negative_distance, swapped)
+    hinge_input = positive_distance - negative_distance + margin
     rows = torch.where(hinge_input > 0, hinge_input, torch.zeros_like(hinge_input))
     if distance == 'euclidean':
-        library = F.triplet_margin_loss(anchors, positives, negatives, margin=margin, p=2.0, eps=1e-6,
+        library = F.triplet_margin_loss(anchors, positives, negatives, margin=margin, p=2.0, eps=eps, swap=swap,
                                         reduction=reduction)
     else:
         library = F.triplet_margin_with_distance_loss(
-            anchors, positives, negatives, margin=margin, reduction=reduction,
+            anchors, positives, negatives, margin=margin, swap=swap, reduction=reduction,
             distance_function=lambda u, v: triplet_distance(u, v, 'cosine'))
-    return reduce_rows(rows, reduction), hinge_input.detach(), library
+    return reduce_rows(rows, reduction), hinge_input.detach(), library, swap_margins
 
 
 def alignment(anchors, positives, alpha, normalize):

@@ -92,7 +92,10 @@ export const lossCaseSpecs: Readonly<Record<string, LossCaseSpec>> = {
   },
   'sup-con': {
     randomCase: (random, variant) => {
-      const options = pick([{ views: 2 }, { views: 1, reduction: 'none' }, { views: 2, temperature: 0.5, reduction: 'sum' }], variant);
+      const options = pick(
+        [{ views: 2 }, { views: 1, reduction: 'none', baseTemperature: 0.1 }, { views: 2, temperature: 0.5, baseTemperature: 0.07, meanOver: 'all-anchors' }],
+        variant,
+      );
       const labels = { shape: [batchSize], values: [0, 1, 0, 2] };
       return { inputs: { embeddings: random.gaussianTensor([views(options, 1) * batchSize, dimension]), labels }, options };
     },
@@ -131,13 +134,22 @@ export const lossCaseSpecs: Readonly<Record<string, LossCaseSpec>> = {
   'triplet-margin': {
     randomCase: (random, variant) => ({
       inputs: { ...pair(random), negatives: random.gaussianTensor([batchSize, dimension]) },
-      options: pick([{}, { distance: 'cosine', reduction: 'none' }, { margin: 0.5, reduction: 'sum' }], variant),
+      options: pick([{}, { distance: 'cosine', reduction: 'none', swap: true }, { margin: 0.5, reduction: 'sum', swap: true, eps: 0 }], variant),
     }),
     sampleBlocks: () => ({ anchors: 1, positives: 1, negatives: 1 }),
     rowBlocks: () => 1,
     scaleInvariantOptions: { distance: 'cosine', margin: 4 },
     // Euclidean distances of 5-D Gaussian rows stay far below 10: every hinge is active, away from its kink.
     finiteDifferenceOptions: { margin: 10 },
+  },
+  hcl: {
+    randomCase: (random, variant) => ({
+      inputs: pair(random),
+      options: pick([{}, { beta: 2, reduction: 'none' }, { tauPlus: 0.5, beta: 0, temperature: 0.2, reduction: 'sum' }], variant),
+    }),
+    sampleBlocks: paired,
+    rowBlocks: () => 2,
+    scaleInvariantOptions: {},
   },
   alignment: {
     randomCase: (random, variant) => ({ inputs: pair(random), options: pick([{}, { alpha: 1 }, { normalize: false }], variant) }),

@@ -58,11 +58,13 @@ export type { SimclrInfoNceOptions, SimclrInfoNceLogitsOptions } from './losses/
 export { infoNce } from './losses/info-nce.js';
 export type { InfoNceOptions } from './losses/info-nce.js';
 export { supCon } from './losses/sup-con.js';
-export type { SupConOptions } from './losses/sup-con.js';
+export type { SupConMeanOver, SupConOptions } from './losses/sup-con.js';
 export { clip } from './losses/clip.js';
 export type { ClipOptions } from './losses/clip.js';
 export { dcl } from './losses/dcl.js';
 export type { DclOptions } from './losses/dcl.js';
+export { hcl } from './losses/hcl.js';
+export type { HclOptions } from './losses/hcl.js';
 export { sigLip } from './losses/sig-lip.js';
 export type { SigLipInput, SigLipOptions } from './losses/sig-lip.js';
 export { tripletMargin } from './losses/triplet-margin.js';

@@ -13,6 +13,7 @@ export {
   clip,
   contrastiveLoss,
   dcl,
+  hcl,
   infoNce,
   ntXent,
   sigLip,

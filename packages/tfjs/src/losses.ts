@@ -90,6 +90,17 @@ export const clip = tfjsLoss<[anchors: X, positives: X, logitScale: X], core.Cli
  */
 export const dcl = tfjsLoss<[anchors: X, positives: X], core.DclOptions>(core.dcl);
 /**
+ * HCL, hard negative contrastive learning: negatives reweighted by `exp(beta s)`, debiased by `tauPlus`.
+ * Options: `temperature` 0.5, `beta` 1, `tauPlus` 0.1, `normalize` true, `reduction` `'mean'` or `Reduction.MEAN`.
+ * Returns a tf.Tensor whose gradient is core's analytic backward.
+ *
+ * @example
+ * const loss = hcl(anchors, positives, { beta: 1, tauPlus: 0.1 });
+ *
+ * @see [HCL](/losses/hcl)
+ */
+export const hcl = tfjsLoss<[anchors: X, positives: X], core.HclOptions>(core.hcl);
+/**
  * SigLIP's pairwise sigmoid loss; `logTemperature` and `bias` (scalars) receive gradients.
  * Options: `normalize` true, `reduction` `'mean'` or `Reduction.MEAN`.
  * Returns a tf.Tensor whose gradient is core's analytic backward.

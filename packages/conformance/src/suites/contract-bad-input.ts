@@ -135,7 +135,7 @@ function registerValueRules<T>(
       bad(`scale/underflow/${name}`, name, () => ({}), { ...inputs, [name]: { shape: [], values: [1e-310] } });
     }
   }
-  if (definition.name === 'dcl' || definition.name === 'contrastive-loss') {
+  if (definition.name === 'dcl' || definition.name === 'contrastive-loss' || definition.name === 'hcl') {
     const one = Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, { shape: [1, t.shape[1]!], values: t.values.slice(0, t.shape[1]!) }]));
     bad('no-negatives/anchors', 'anchors', () => ({}), one);
   }

@@ -2,6 +2,7 @@ import { alignment, uniformity } from './alignment-uniformity.js';
 import { clip } from './clip.js';
 import { contrastiveLoss } from './contrastive-loss.js';
 import { dcl } from './dcl.js';
+import { hcl } from './hcl.js';
 import { infoNce } from './info-nce.js';
 import { ntXent } from './nt-xent.js';
 import { sigLip } from './sig-lip.js';
@@ -28,6 +29,7 @@ export const losses = {
   dcl,
   sigLip,
   tripletMargin,
+  hcl,
   alignment,
   uniformity,
 } as const;

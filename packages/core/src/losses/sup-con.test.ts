@@ -95,6 +95,31 @@ describe('supCon', () => {
     expect(lossValues(supCon, inputs, { views: 2, temperature: 0.01 })[0]).toBeCloseTo(Math.log(7), 12);
   });
 
+  it('scales every row by temperature / baseTemperature (SupContrast), and means over all anchors when asked', () => {
+    const inputs = { embeddings: host(embeddings), labels: { values: labels8, shape: [8] } };
+    const expected = definition(embeddings, labels8, 1, 0.2);
+    const factor = 0.2 / 0.07;
+    const rows = lossValues(supCon, inputs, { temperature: 0.2, baseTemperature: 0.07, reduction: 'none' });
+    rows.forEach((v, i) => expect(v).toBeCloseTo(factor * expected.rows[i]!, 12));
+    // labels 2, 0 and 5 are singletons: 5 of the 8 anchors have a positive.
+    const total = expected.rows.reduce((a, v) => a + v, 0);
+    expect(lossValues(supCon, inputs, { temperature: 0.2, baseTemperature: 0.07 })[0]).toBeCloseTo((factor * total) / 5, 12);
+    expect(lossValues(supCon, inputs, { temperature: 0.2, meanOver: 'all-anchors' })[0]).toBeCloseTo(total / 8, 12);
+    const both = { temperature: 0.2, baseTemperature: 0.07, meanOver: 'all-anchors' } as const;
+    expect(lossValues(supCon, inputs, both)[0]).toBeCloseTo((factor * total) / 8, 12);
+    // baseTemperature equal to the temperature is the default (factor 1); meanOver leaves sum alone.
+    expect(lossValues(supCon, inputs, { temperature: 0.2, baseTemperature: 0.2 })[0]).toBeCloseTo(expected.mean, 12);
+    expect(lossValues(supCon, inputs, { temperature: 0.2, meanOver: 'all-anchors', reduction: 'sum' })[0]).toBeCloseTo(total, 12);
+  });
+
+  it('has gradients that agree with central finite differences under baseTemperature and meanOver', () => {
+    const withLabels = (values: number[]) => ({ embeddings: host(embeddings), labels: { values, shape: [values.length] } });
+    expectGradientsMatchFiniteDifferences(supCon, withLabels(labels8), { temperature: 0.3, baseTemperature: 0.07 });
+    expectGradientsMatchFiniteDifferences(supCon, withLabels(labels8), { temperature: 0.3, meanOver: 'all-anchors' });
+    const options = { views: 2, temperature: 0.5, baseTemperature: 1.7, meanOver: 'all-anchors', normalize: false } as const;
+    expectGradientsMatchFiniteDifferences(supCon, withLabels(labels), options);
+  });
+
   describe('rejects bad input, naming the argument and leaking nothing', () => {
     const b = createReferenceBackend();
     const good = () => ({ embeddings: b.fromArray(embeddings.flat(), [8, 3]), labels: b.fromArray(labels8, [8]) });
@@ -112,7 +137,12 @@ describe('supCon', () => {
       ['views 0', good, { views: 0 }, 'options.views'],
       ['temperature not a number', good, { temperature: '0.1' }, 'options.temperature'],
       ['unknown reduction', good, { reduction: 'batchmean' }, 'options.reduction'],
-      ['unknown option', good, { baseTemperature: 0.07 }, 'options.baseTemperature'],
+      ['baseTemperature 0', good, { baseTemperature: 0 }, 'options.baseTemperature'],
+      ['baseTemperature negative', good, { baseTemperature: -0.07 }, 'options.baseTemperature'],
+      ['baseTemperature infinite', good, { baseTemperature: Infinity }, 'options.baseTemperature'],
+      ['baseTemperature a string', good, { baseTemperature: '0.07' }, 'options.baseTemperature'],
+      ['unknown meanOver', good, { meanOver: 'anchors' }, 'options.meanOver'],
+      ['unknown option', good, { base_temperature: 0.07 }, 'options.base_temperature'],
     ];
     it.each(cases)('%s', (_, build, options, argument) => {
       const given = build();

@@ -1,4 +1,5 @@
-import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
+import type { LossContract, Magnitude } from '../contract/loss-contract.js';
+import { selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import { ContrastiveInputError, formatShape } from '../errors.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
@@ -6,8 +7,21 @@ import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.
 import { idRange } from '../math/pairing-ids.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { similarityCrossEntropyKernel, type SimilarityCrossEntropySaved } from '../math/similarity-cross-entropy.js';
-import { checkBoolean, checkIntegerAtLeast, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
+import { checkBoolean, checkIntegerAtLeast, checkOneOf, checkPositiveFinite, checkReduction, describe, resolveOptions, type OptionCheck, type Reduction } from '../options.js';
+import type { TensorBackend } from '../tensor-backend.js';
 import { expectRank, expectViewMajorEmbeddings } from '../validation.js';
+
+/**
+ * Which anchors `reduction: 'mean'` of {@link supCon} averages over: `'anchors-with-positives'` (anchors with at
+ * least one positive; the paper's definition) or `'all-anchors'` (all V * B rows, anchors without a positive counted
+ * as 0: SupContrast's `SupConLoss`).
+ *
+ * @example
+ * const meanOver: SupConMeanOver = 'all-anchors';
+ *
+ * @see [SupCon](/losses/sup-con)
+ */
+export type SupConMeanOver = 'anchors-with-positives' | 'all-anchors';
 
 /**
  * Options of {@link supCon}; every one is optional in a call (the default applies).
@@ -24,11 +38,60 @@ export interface SupConOptions {
   readonly temperature: number;
   /** L2-normalise rows first (cosine similarity). Default true. */
   readonly normalize: boolean;
-  /** `mean` over anchors with a positive (default), `sum`, or `none` ([VB], zeros where no positive). */
+  /**
+   * Every row is multiplied by `temperature / baseTemperature` (SupContrast's `base_temperature`). Default `null`:
+   * the factor is 1. SupContrast's default is 0.07; pass `baseTemperature: 0.07` to match it at any temperature.
+   */
+  readonly baseTemperature: number | null;
+  /** `mean` over the anchors of `meanOver` (default), `sum`, or `none` ([VB], zeros where no positive). */
   readonly reduction: Reduction;
+  /** Which anchors `reduction: 'mean'` divides by. Default `'anchors-with-positives'`. */
+  readonly meanOver: SupConMeanOver;
 }
 
-const defaults: SupConOptions = { views: 1, temperature: 0.07, normalize: true, reduction: 'mean' };
+const defaults: SupConOptions = {
+  views: 1,
+  temperature: 0.07,
+  normalize: true,
+  baseTemperature: null,
+  reduction: 'mean',
+  meanOver: 'anchors-with-positives',
+};
+
+const checkBaseTemperature: OptionCheck = (value, argument) => {
+  if (value === null) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ContrastiveInputError(argument, 'a finite number > 0 or null', describe(value));
+  }
+};
+
+/** `temperature / baseTemperature`, the factor on every row (1 when `baseTemperature` is null). */
+function rowFactor(options: SupConOptions): number {
+  return options.baseTemperature === null ? 1 : options.temperature / options.baseTemperature;
+}
+
+function scaled<T>(b: TensorBackend<T>, x: T, factor: number): T {
+  return factor === 1 ? x : b.mul(x, b.fill([], factor));
+}
+
+const baseContract = temperatureContract<'embeddings' | 'labels', SupConOptions>({ embeddings: 'embeddings', labels: 'labels' }, (shapes, options) =>
+  selfSimilarity(shapes.embeddings![0]!, options),
+);
+
+/** The temperature contract, plus the row factor and the gradient scale `1 / baseTemperature` it leads to. */
+const contract: LossContract<'embeddings' | 'labels', SupConOptions> = {
+  ...baseContract,
+  magnitudes(options, facts) {
+    const result = [...(baseContract.magnitudes?.(options, facts) ?? [])];
+    if (options.baseTemperature === null) return result;
+    const argument = 'options.baseTemperature';
+    const extra: Magnitude[] = [
+      { argument, quantity: 'temperature / baseTemperature', value: rowFactor(options) },
+      { argument, quantity: '1 / baseTemperature (the similarity scale times the row factor)', value: 1 / options.baseTemperature },
+    ];
+    return [...result, ...extra];
+  },
+};
 
 interface SupConSaved<T> {
   kernel: SimilarityCrossEntropySaved<T>;
@@ -43,16 +106,21 @@ interface SupConSaved<T> {
  * Forward: rows are view-major (`r = v * B + b`) and take the label `labels[r mod B]`; `z = normalize(embeddings)`,
  * `S = z z^T / temperature`, `P(i)` = rows `j != i` with the same label:
  *   `l_i = -mean_{p in P(i)} S_ip + log sum_{k != i} exp(S_ik)` when `P(i)` is non-empty, else `l_i = 0`.
- * `mean` divides the sum of rows by the number of anchors with a positive (at least 1, so a batch without any
- * positive has loss 0 and zero gradients); `none` gives [VB] with zeros at anchors without a positive.
- * Backward: `G_ik = w_i (softmax_{k != i}(S_i)_k - [k in P(i)] / |P(i)|)` (rows without a positive: 0),
+ * Every row is then multiplied by `c = temperature / baseTemperature` (SupContrast; `c = 1` when `baseTemperature`
+ * is null, the default). `mean` divides the sum of rows by the number of anchors with a positive (at least 1, so a
+ * batch without any positive has loss 0 and zero gradients), or by V * B with `meanOver: 'all-anchors'`
+ * (SupContrast); `none` gives [VB] with zeros at anchors without a positive.
+ * Backward: `G_ik = c w_i (softmax_{k != i}(S_i)_k - [k in P(i)] / |P(i)|)` (rows without a positive: 0),
  * `d z = (G + G^T) z / temperature`, then through the normalisation. Labels get no gradient.
  *
  * Inputs: `embeddings`, [V * B, D] view-major, and `labels`, [B], integer class ids (no gradient).
- * Options: {@link SupConOptions} (`views` 1, `temperature` 0.07, `normalize` true, `reduction` `'mean'`).
+ * Options: {@link SupConOptions} (`views` 1, `temperature` 0.07, `normalize` true, `baseTemperature` null,
+ * `reduction` `'mean'`, `meanOver` `'anchors-with-positives'`).
  *
  * @example
  * const loss = computeLoss(backend, supCon, { embeddings, labels }, { views: 2, temperature: 0.07 });
+ * // SupContrast's SupConLoss(temperature=0.1) (base_temperature 0.07, mean over all anchors):
+ * const same = computeLoss(backend, supCon, { embeddings, labels }, { views: 2, temperature: 0.1, baseTemperature: 0.07, meanOver: 'all-anchors' });
  *
  * @see [SupCon](/losses/sup-con)
  */
@@ -60,16 +128,16 @@ export const supCon: LossDefinition<'embeddings' | 'labels', SupConOptions> = {
   name: 'sup-con',
   inputs: ['embeddings', 'labels'],
   gradientInputs: ['embeddings'],
-  contract: temperatureContract<'embeddings' | 'labels', SupConOptions>({ embeddings: 'embeddings', labels: 'labels' }, (shapes, options) =>
-    selfSimilarity(shapes.embeddings![0]!, options),
-  ),
+  contract,
   defaults,
   resolveOptions: (options) =>
     resolveOptions(defaults, options, {
       views: checkIntegerAtLeast(1),
       temperature: checkPositiveFinite,
       normalize: checkBoolean,
+      baseTemperature: checkBaseTemperature,
       reduction: checkReduction,
+      meanOver: checkOneOf(['anchors-with-positives', 'all-anchors']),
     }),
   validate(backend, inputs, options) {
     const [rows] = expectViewMajorEmbeddings(backend, inputs.embeddings, options.views);
@@ -99,17 +167,22 @@ export const supCon: LossDefinition<'embeddings' | 'labels', SupConOptions> = {
       learnableScale: false,
       rowNormsAtMostOne: options.normalize,
     });
-    const zero = b.fill([], 0);
-    const hasPositive = b.where(b.greater(result.positiveCounts, zero), b.fill([], 1), zero);
-    const anchorCount = b.maximum(b.sum(hasPositive, 0, false), b.fill([], 1));
-    const loss = reduceRows(b, result.rowLosses, options.reduction, anchorCount);
+    const anchorCount = options.meanOver === 'all-anchors' ? b.fill([], rows) : anchorsWithPositive(b, result.positiveCounts);
+    const loss = reduceRows(b, scaled(b, result.rowLosses, rowFactor(options)), options.reduction, anchorCount);
     const saved: SupConSaved<typeof loss> = { kernel: result.saved, normalized: z.saved, rows, anchorCount };
     return { loss, saved };
   },
   backward(b, saved, upstream, options) {
     const { kernel, normalized, rows, anchorCount } = saved as SupConSaved<typeof upstream>;
-    const weights = reduceRowsBackward(b, upstream, rows, options.reduction, anchorCount);
+    const weights = scaled(b, reduceRowsBackward(b, upstream, rows, options.reduction, anchorCount), rowFactor(options));
     const grads = similarityCrossEntropyKernel(b).backward(b, kernel, weights);
     return { embeddings: maybeNormalizeBackward(b, normalized, grads.anchors) };
   },
 };
+
+/** The number of anchors with at least one positive, at least 1 (a batch without positives has loss 0). */
+function anchorsWithPositive<T>(b: TensorBackend<T>, positiveCounts: T): T {
+  const zero = b.fill([], 0);
+  const hasPositive = b.where(b.greater(positiveCounts, zero), b.fill([], 1), zero);
+  return b.maximum(b.sum(hasPositive, 0, false), b.fill([], 1));
+}
