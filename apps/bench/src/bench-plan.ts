@@ -4,36 +4,43 @@
  * `scope` stays alive until the gradients exist) and a time estimate per engine (matmul rate plus a cost per
  * similarity entry), both deliberately rough; a skipped cell carries the numbers behind its reason.
  */
+import { maximumConstantShift } from '@contrastive/core';
 import type { BenchBackend, BenchLoss, BenchOptions } from './cli-options.js';
-import { similarityRows } from './statistics.js';
+import { cellTemperature } from './loss-specs.js';
+import { similarityEntries, similarityRows } from './statistics.js';
 
 export type LossEngine = 'ort-node' | 'ort-web-wasm' | 'tfjs-wasm' | 'tfjs-cpu' | 'reference';
 export type NaiveVariant = 'origin-contrastive-loss' | 'simclr-info-nce';
 
 export type Cell =
   | {
-      readonly kind: 'loss'; readonly engine: LossEngine; readonly loss: BenchLoss; readonly pairs: number; readonly dimension: number;
+      readonly kind: 'loss'; readonly engine: LossEngine; readonly loss: BenchLoss; readonly pairs: number; readonly dimension: number; readonly temperature: number;
       /** Core's `withChunking` block size (tfjs, wasm ORT cells that cannot fit unchunked). */
       readonly blockRows?: number;
       /** `maxBlockBytes` of @contrastive/onnxruntime's fused kernel, when not its default. */
       readonly maxBlockBytes?: number;
       readonly note?: string;
     }
-  | { readonly kind: 'naive'; readonly variant: NaiveVariant; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number }
-  | { readonly kind: 'pytorch'; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number }
+  | { readonly kind: 'naive'; readonly variant: NaiveVariant; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number; readonly temperature: number }
+  | {
+      /** PyTorch on the same CPU: `tuned` (jemalloc preloaded, retaining memory; the anchor) or `stock` (glibc malloc). */
+      readonly kind: 'pytorch'; readonly allocator: PytorchAllocator; readonly loss: BenchLoss; readonly pairs: number; readonly dimension: number; readonly temperature: number;
+    }
   | {
       /** One loss cell timed with core's call checks on and off, interleaved in one process (two rows). */
       readonly kind: 'checks'; readonly engine: ChecksEngine; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number;
-      readonly note: string;
+      readonly temperature: number; readonly note: string;
     };
 
 export type ChecksEngine = 'ort-node' | 'reference' | 'tfjs-wasm';
+export type PytorchAllocator = 'tuned' | 'stock';
 
 export interface SkippedCell {
   readonly backend: string;
   readonly loss: BenchLoss;
   readonly pairs: number;
   readonly dimension: number;
+  readonly temperature: number;
   readonly reason: string;
 }
 
@@ -73,60 +80,99 @@ export function blockRowsFor(rows: number, bytes: number): number {
 }
 
 /** Matmul flops the implementation performs: unchunked `4 R^2 D` (+2 for CLIP's two gradients and two directions), chunked recomputes. */
-function workFlops(loss: BenchLoss, rows: number, dimension: number, chunked: boolean): number {
-  const unit = 2 * rows * rows * dimension;
+function workFlops(loss: BenchLoss, entries: number, dimension: number, chunked: boolean): number {
+  const unit = 2 * entries * dimension;
   if (loss === 'clip') return chunked ? 8 * unit : 6 * unit;
   return chunked ? 4 * unit : 2 * unit;
 }
 
-export function estimateSeconds(model: EngineModel, loss: BenchLoss, rows: number, dimension: number, chunked: boolean): number {
-  return workFlops(loss, rows, dimension, chunked) / model.flopsPerSecond + rows * rows * model.secondsPerEntry;
+/** Planning estimate of one run over `entries` similarity entries (rows x columns). */
+export function estimateSeconds(model: EngineModel, loss: BenchLoss, entries: number, dimension: number, chunked: boolean): number {
+  return workFlops(loss, entries, dimension, chunked) / model.flopsPerSecond + entries * model.secondsPerEntry;
 }
 
 const fmtGiB = (bytes: number) => `${(bytes / GiB).toFixed(1)} GiB`;
 
+/** What a cell measures: a loss at one size and temperature. */
+export interface CellSubject {
+  readonly loss: BenchLoss;
+  readonly pairs: number;
+  readonly dimension: number;
+  readonly temperature: number;
+}
+
 /** The cells to run for `options`, and every other requested cell with its reason. */
-export function planCells(options: BenchOptions): { cells: Cell[]; skipped: SkippedCell[] } {
+export function planCells(options: Pick<BenchOptions, 'losses' | 'dimensions' | 'sizes' | 'temperatures' | 'backends' | 'budgetSeconds'>): { cells: Cell[]; skipped: SkippedCell[] } {
   const cells: Cell[] = [];
   const skipped: SkippedCell[] = [];
   for (const loss of options.losses) {
+    const temperatures = [...new Set(options.temperatures.map((t) => cellTemperature(loss, t)))];
     for (const dimension of options.dimensions) {
       for (const pairs of options.sizes) {
-        for (const backend of options.backends) planOne(backend, loss, pairs, dimension, options.budgetSeconds, cells, skipped);
+        for (const temperature of temperatures) {
+          for (const backend of options.backends) planOne(backend, { loss, pairs, dimension, temperature }, options.budgetSeconds, cells, skipped);
+        }
       }
     }
   }
   return { cells, skipped };
 }
 
-function planOne(backend: BenchBackend, loss: BenchLoss, pairs: number, dimension: number, budget: number, cells: Cell[], skipped: SkippedCell[]): void {
+/** Live similarity-sized float32 matrices PyTorch's autograd keeps for the logsumexp forms (measured on NT-Xent). */
+const pytorchLiveMatrices = 5;
+/**
+ * Planning factor of PyTorch rows over `engineModels.pytorch`: tuned 1.5 (NT-Xent N = 4096, D = 128 measured 0.57 s
+ * against an estimate of 1.8 s), stock 5 (glibc malloc faults every buffer in again: 6.4-7.7 s measured there).
+ */
+export const pytorchFactor: Readonly<Record<PytorchAllocator, number>> = { tuned: 1.5, stock: 5 };
+
+function planOne(backend: BenchBackend, subject: CellSubject, budget: number, cells: Cell[], skipped: SkippedCell[]): void {
+  const { loss, pairs, dimension } = subject;
   const rows = similarityRows(loss, pairs);
-  const skip = (reason: string): void => void skipped.push({ backend, loss, pairs, dimension, reason });
-  const matrixBytes = liveMatrices * rows * rows * 4;
-  if (backend === 'naive-tfjs-wasm' || backend === 'pytorch') {
-    if (loss !== 'nt-xent') return; // compared on NT-Xent only (the origin document's functions; the PyTorch script)
-    const model = engineModels[backend === 'pytorch' ? 'pytorch' : 'naive'];
-    const seconds = estimateSeconds(model, loss, rows, dimension, false) * 1.5;
-    if (backend === 'pytorch' && 5 * rows * rows * 4 > model.matrixBytes) return skip(`needs ~${fmtGiB(5 * rows * rows * 4)} (5 live ${rows}x${rows} float32 matrices under autograd), over the ${fmtGiB(model.matrixBytes)} a cell may use here`);
-    if (backend === 'naive-tfjs-wasm' && matrixBytes > 4 * model.matrixBytes) return skip(`needs ~${fmtGiB(matrixBytes)} of intermediates, far over the 4 GiB wasm32 heap`);
+  const entries = similarityEntries(loss, pairs);
+  const skip = (reason: string): void => void skipped.push({ backend, ...subject, reason });
+  const matrixBytes = liveMatrices * entries * 4;
+  if (backend === 'pytorch' || backend === 'pytorch-stock') {
+    const model = engineModels.pytorch;
+    const bytes = pytorchLiveMatrices * entries * 4;
+    if (bytes > model.matrixBytes) return skip(`needs ~${fmtGiB(bytes)} (${pytorchLiveMatrices} live ${rows}x${entries / rows} float32 matrices under autograd), over the ${fmtGiB(model.matrixBytes)} a cell may use here`);
+    const allocator: PytorchAllocator = backend === 'pytorch' ? 'tuned' : 'stock';
+    const seconds = estimateSeconds(model, loss, entries, dimension, false) * pytorchFactor[allocator];
     if (seconds > budget) return skip(`estimated ${seconds.toFixed(0)} s per run, over the --budget of ${budget} s`);
-    if (backend === 'pytorch') return void cells.push({ kind: 'pytorch', loss, pairs, dimension });
-    cells.push({ kind: 'naive', variant: 'simclr-info-nce', loss, pairs, dimension });
-    cells.push({ kind: 'naive', variant: 'origin-contrastive-loss', loss, pairs, dimension });
+    return void cells.push({ kind: 'pytorch', allocator, ...subject });
+  }
+  if (backend === 'naive-tfjs-wasm') {
+    if (loss !== 'nt-xent') return; // the origin document's two functions, compared on NT-Xent only
+    const seconds = estimateSeconds(engineModels.naive, loss, entries, dimension, false) * 1.5;
+    if (matrixBytes > 4 * engineModels.naive.matrixBytes) return skip(`needs ~${fmtGiB(matrixBytes)} of intermediates, far over the 4 GiB wasm32 heap`);
+    if (seconds > budget) return skip(`estimated ${seconds.toFixed(0)} s per run, over the --budget of ${budget} s`);
+    cells.push({ kind: 'naive', variant: 'simclr-info-nce', ...subject, loss });
+    cells.push({ kind: 'naive', variant: 'origin-contrastive-loss', ...subject, loss });
     return;
   }
   const model = engineModels[backend];
   if (model.maxPairs && pairs > model.maxPairs[0]) return skip(model.maxPairs[1]);
-  if ((backend === 'ort-node' || backend === 'ort-web-wasm') && loss === 'nt-xent') return planFusedOrt(backend, pairs, dimension, budget, cells, skip);
+  const fused = plannedFused(subject);
+  if ((backend === 'ort-node' || backend === 'ort-web-wasm') && fused) return planFusedOrt(backend, subject, budget, cells, skip);
   // NT-Xent on tfjs host backends takes the adapter's fused kernel: 3 live R x R matrices instead of ~16.
-  const live = loss === 'nt-xent' && (backend === 'tfjs-wasm' || backend === 'tfjs-cpu') ? tfjsFusedLiveMatrices : liveMatrices;
-  const chunked = live * rows * rows * 4 > model.matrixBytes;
+  const live = fused && (backend === 'tfjs-wasm' || backend === 'tfjs-cpu') ? tfjsFusedLiveMatrices : liveMatrices;
+  const chunked = live * entries * 4 > model.matrixBytes;
   if (chunked && (backend === 'ort-node' || matrixBytes > 2 * model.matrixBytes)) return skip(ortChunkedReason(matrixBytes, model.matrixBytes));
-  const seconds = estimateSeconds(live === liveMatrices || chunked ? model : fusedModel(model), loss, rows, dimension, chunked);
+  const seconds = estimateSeconds(live === liveMatrices || chunked ? model : fusedModel(model), loss, entries, dimension, chunked);
   if (seconds > budget) return skip(`estimated ${seconds.toFixed(0)} s per run${chunked ? ' (chunked)' : ''}, over the --budget of ${budget} s`);
-  if (!chunked) return void cells.push({ kind: 'loss', engine: backend, loss, pairs, dimension });
-  const note = `chunked: the unchunked form would need ~${fmtGiB(matrixBytes)} (${liveMatrices} live ${rows}x${rows} float32 matrices), over ${fmtGiB(model.matrixBytes)}`;
-  cells.push({ kind: 'loss', engine: backend, loss, pairs, dimension, blockRows: blockRowsFor(rows, GiB), note });
+  if (!chunked) return void cells.push({ kind: 'loss', engine: backend, ...subject });
+  const note = `chunked: the unchunked form would need ~${fmtGiB(matrixBytes)} (${liveMatrices} live ${rows}x${entries / rows} float32 matrices), over ${fmtGiB(model.matrixBytes)}`;
+  cells.push({ kind: 'loss', engine: backend, ...subject, blockRows: blockRowsFor(rows, GiB), note });
+}
+
+/**
+ * Whether the plan counts on a fused kernel (memory of a few blocks, not ~16 matrices): NT-Xent where core's
+ * constant shift applies (1 / temperature <= maximumConstantShift, T >= 0.025). Other losses and lower temperatures
+ * are planned with the composed form's memory, so a cell that would need tens of GiB is skipped with its reason
+ * instead of being killed for memory; widen this when core's fused paths cover them.
+ */
+export function plannedFused(subject: Pick<CellSubject, 'loss' | 'temperature'>): boolean {
+  return subject.loss === 'nt-xent' && 1 / subject.temperature <= maximumConstantShift;
 }
 
 /** Live R x R float32 matrices of @contrastive/tfjs's fused self-similarity kernel (zeroed E, and two while built). */
@@ -143,16 +189,17 @@ const ortFusedLiveBlocks = 4;
  * NT-Xent on ONNX Runtime takes the fused self-similarity kernel (normalised rows, temperature 0.1): no N x N
  * intermediates beyond a few [block, R] ones, row blocks in an ONNX Loop once R x R exceeds 256 MiB.
  */
-function planFusedOrt(backend: 'ort-node' | 'ort-web-wasm', pairs: number, dimension: number, budget: number, cells: Cell[], skip: (reason: string) => void): void {
+function planFusedOrt(backend: 'ort-node' | 'ort-web-wasm', subject: CellSubject, budget: number, cells: Cell[], skip: (reason: string) => void): void {
   const model = engineModels[backend];
+  const { pairs, dimension } = subject;
   const rows = 2 * pairs;
   const blockRows = ortFusedBlockRows(rows);
   const bytes = ortFusedLiveBlocks * blockRows * rows * 4;
   if (bytes > model.matrixBytes) return skip(`needs ~${fmtGiB(bytes)} (${ortFusedLiveBlocks} live ${blockRows}x${rows} blocks), over ${fmtGiB(model.matrixBytes)}`);
   const blocked = blockRows < rows;
-  const seconds = estimateSeconds(fusedModel(model), 'nt-xent', rows, dimension, blocked);
+  const seconds = estimateSeconds(fusedModel(model), 'nt-xent', rows * rows, dimension, blocked);
   if (seconds > budget) return skip(`estimated ${seconds.toFixed(0)} s per run${blocked ? ` (row blocks of ${blockRows})` : ''}, over the --budget of ${budget} s`);
-  cells.push({ kind: 'loss', engine: backend, loss: 'nt-xent', pairs, dimension, ...(blocked ? { note: `fused kernel in row blocks of ${blockRows} (ONNX Loop, backward recomputes each block)` } : {}) });
+  cells.push({ kind: 'loss', engine: backend, ...subject, ...(blocked ? { note: `fused kernel in row blocks of ${blockRows} (ONNX Loop, backward recomputes each block)` } : {}) });
 }
 
 /** The fused kernel makes ~6 passes over the similarity entries where the composed form makes ~20 (measured at R = 8192). */
@@ -178,11 +225,16 @@ function ortChunkedReason(matrixBytes: number, limit: number): string {
  */
 export const largeMaxBlockBytes = 2 ** 26;
 
-export function largeCell(): Cell {
+/** The `--large` cell's temperature: the first requested one the fused kernel covers, else NT-Xent's default. */
+export function largeTemperature(temperatures: readonly (number | undefined)[]): number {
+  return temperatures.map((t) => cellTemperature('nt-xent', t)).find((temperature) => plannedFused({ loss: 'nt-xent', temperature })) ?? cellTemperature('nt-xent', undefined);
+}
+
+export function largeCell(temperature: number = cellTemperature('nt-xent', undefined)): Cell {
   const rows = 2 * 65536;
   const blockRows = ortFusedBlockRows(rows, largeMaxBlockBytes);
   const note = `--large: fused kernel in row blocks of ${blockRows} (maxBlockBytes 64 MiB, ONNX Loop, backward recomputes each block); one ${rows}x${rows} float32 matrix would be 64 GiB`;
-  return { kind: 'loss', engine: 'ort-node', loss: 'nt-xent', pairs: 65536, dimension: 128, maxBlockBytes: largeMaxBlockBytes, note };
+  return { kind: 'loss', engine: 'ort-node', loss: 'nt-xent', pairs: 65536, dimension: 128, temperature, maxBlockBytes: largeMaxBlockBytes, note };
 }
 
 /**
@@ -197,12 +249,14 @@ export const checksPairs: readonly { readonly engine: ChecksEngine; readonly pai
   { engine: 'tfjs-wasm', pairs: 1024, note: "createTfjsBackend(tf) on tfjs wasm: core reads the inputs with dataSync and scans them; 'off' is a bench-side wrapper setting capabilities.checkValues (the adapter has no option for it)" },
 ];
 export const checksDimension = 128;
+/** The call-check pairs run NT-Xent at temperature 0.1 (as when they were first measured). */
+export const checksTemperature = 0.1;
 
 export function checksCells(options: Pick<BenchOptions, 'checksOnly' | 'backends' | 'losses' | 'sizes' | 'dimensions'>): Cell[] {
   return checksPairs
     .filter((p) => options.backends.includes(p.engine))
     .filter((p) => options.checksOnly || (options.losses.includes('nt-xent') && options.sizes.includes(p.pairs) && options.dimensions.includes(checksDimension)))
-    .map((p) => ({ kind: 'checks', engine: p.engine, loss: 'nt-xent', pairs: p.pairs, dimension: checksDimension, note: p.note }));
+    .map((p) => ({ kind: 'checks', engine: p.engine, loss: 'nt-xent', pairs: p.pairs, dimension: checksDimension, temperature: checksTemperature, note: p.note }));
 }
 
 /** The backend column of a check-pair row: `ort-node runner (checks on)`, `reference (checks off)`. */
@@ -213,7 +267,7 @@ export function checksBackend(engine: ChecksEngine, checks: 'on' | 'off'): strin
 /** A short label for a cell's backend column. */
 export function cellBackend(cell: Cell): string {
   if (cell.kind === 'naive') return `naive-tfjs-wasm (${cell.variant})`;
-  if (cell.kind === 'pytorch') return 'pytorch';
+  if (cell.kind === 'pytorch') return cell.allocator === 'tuned' ? 'pytorch' : 'pytorch-stock';
   if (cell.kind === 'checks') return `${checksBackend(cell.engine, 'on')} / (checks off)`;
   return cell.engine;
 }

@@ -1,7 +1,8 @@
 /** The shape of `results/latest.json`, and the comparisons derived from its rows (pure functions). */
-import type { BenchLoss } from './cli-options.js';
+import { lossNames, type BenchLoss } from './cli-options.js';
 import type { MachineInfo } from './machine-info.js';
 import type { MatmulRate } from './run-matmul-cell.js';
+import { lossSpecs, pairedNegatives } from './loss-specs.js';
 import { flopCount, floorMilliseconds, medianPairedDifference, similarityRows, type FlopCount } from './statistics.js';
 
 export interface Row {
@@ -11,6 +12,8 @@ export interface Row {
   readonly loss: BenchLoss;
   readonly pairs: number;
   readonly dimension: number;
+  /** The loss's temperature in this row (CLIP: 1 / logitScale; SigLIP: 1 / exp(logTemperature)); absent in results from before it was recorded. */
+  readonly temperature?: number;
   readonly status: 'ok' | 'failed' | 'skipped';
   /** Why a cell failed or was skipped. */
   readonly reason?: string;
@@ -37,6 +40,9 @@ export interface Row {
   readonly checkMs?: number;
   readonly checkMinMs?: number;
   readonly checkRuns?: number;
+  /** PyTorch rows: the BLAS libraries and the allocator the process had loaded (from its /proc/self/maps). */
+  readonly blas?: string;
+  readonly allocator?: string;
 }
 
 /** One call-check pair: the same cell with the value checks on and off. */
@@ -75,10 +81,13 @@ export interface Comparison {
   readonly loss: BenchLoss;
   readonly pairs: number;
   readonly dimension: number;
+  readonly temperature?: number;
   readonly fastest?: { readonly backend: string; readonly medianMs: number };
   readonly oursOnTfjsWasmMs?: number;
   readonly naive?: { readonly backend: string; readonly medianMs: number };
+  /** PyTorch tuned (jemalloc retaining memory, OpenBLAS; the anchor) and stock (glibc malloc, same BLAS). */
   readonly pytorchMs?: number;
+  readonly pytorchStockMs?: number;
   readonly floorMs?: number;
   /** fastest ours / PyTorch (target <= 1). */
   readonly vsPytorch?: number;
@@ -138,7 +147,8 @@ export const measuredRowsFor = (rows: number): number => Math.min(rows, 8192);
 /** The floor of a cell from the engines' measured rates (the faster engine per product shape). */
 export function floorFor(loss: BenchLoss, pairs: number, dimension: number, rates: Readonly<Record<string, readonly MatmulRate[]>>): Floor | undefined {
   const measuredRows = measuredRowsFor(similarityRows(loss, pairs));
-  const candidates = Object.entries(rates).flatMap(([engine, list]) => list.filter((r) => r.rows === measuredRows && r.dimension === dimension).map((r) => ({ engine, r })));
+  const negatives = lossSpecs[loss].products === 'paired' ? pairedNegatives : undefined;
+  const candidates = Object.entries(rates).flatMap(([engine, list]) => list.filter((r) => r.rows === measuredRows && r.dimension === dimension && r.negatives === negatives).map((r) => ({ engine, r })));
   if (candidates.length === 0) return undefined;
   const best = (key: 'forwardFlopsPerSecond' | 'backwardFlopsPerSecond') => candidates.reduce((a, b) => (b.r[key] > a.r[key] ? b : a));
   const forward = best('forwardFlopsPerSecond');
@@ -160,28 +170,36 @@ function fastestOf(rows: readonly Row[]): { backend: string; medianMs: number } 
   return { backend: best.backend, medianMs: best.medianMs! };
 }
 
-/** One comparison per (loss, N, D) that has any measured row. */
+/** Rows in report order: by loss (as `lossNames`), D, N, temperature, then backend. */
+export function sortRows(rows: readonly Row[]): Row[] {
+  return [...rows].sort((a, b) => lossNames.indexOf(a.loss) - lossNames.indexOf(b.loss) || a.dimension - b.dimension || a.pairs - b.pairs || (b.temperature ?? 0) - (a.temperature ?? 0) || a.backend.localeCompare(b.backend));
+}
+
+/** What one comparison covers: a loss at one N, D and temperature. */
+export const subjectKey = (r: Pick<Row, 'loss' | 'pairs' | 'dimension' | 'temperature'>): string => `${r.loss}|${r.pairs}|${r.dimension}|${r.temperature ?? ''}`;
+
+/** One comparison per (loss, N, D, temperature) that has any measured row. */
 export function compare(rows: readonly Row[], floors: readonly Floor[]): Comparison[] {
-  const order = ['nt-xent', 'clip', 'sup-con'];
-  const sorted = [...rows].sort((a, b) => order.indexOf(a.loss) - order.indexOf(b.loss) || a.dimension - b.dimension || a.pairs - b.pairs);
-  const keys = [...new Set(sorted.map((r) => `${r.loss}|${r.pairs}|${r.dimension}`))];
+  const keys = [...new Set(sortRows(rows).map(subjectKey))];
   return keys.flatMap((key) => {
-    const group = rows.filter((r) => `${r.loss}|${r.pairs}|${r.dimension}` === key);
-    const { loss, pairs, dimension } = group[0]!;
+    const group = rows.filter((r) => subjectKey(r) === key);
+    const { loss, pairs, dimension, temperature } = group[0]!;
     // Check-pair rows (another entry point, the runner) stay out of the targets: they have their own table.
     const fastest = fastestOf(group.filter((r) => r.ours && r.checks === undefined));
     // The naive form of the same loss: SimCLR logits + softmaxCrossEntropy (contrastive_loss is a different, cross-view loss).
     const naive = fastestOf(group.filter((r) => r.backend === 'naive-tfjs-wasm (simclr-info-nce)'));
     const originNaive = fastestOf(group.filter((r) => r.backend === 'naive-tfjs-wasm (origin-contrastive-loss)'));
     const pytorch = fastestOf(group.filter((r) => r.backend === 'pytorch'));
+    const pytorchStock = fastestOf(group.filter((r) => r.backend === 'pytorch-stock'));
     const sameBackend = fastestOf(group.filter((r) => r.ours && r.backend === 'tfjs-wasm'));
     const floor = floors.find((f) => f.loss === loss && f.pairs === pairs && f.dimension === dimension);
-    if (!fastest && !naive && !pytorch) return [];
+    if (!fastest && !naive && !pytorch && !pytorchStock) return [];
     const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a / b : undefined);
     return [{
-      loss, pairs, dimension, fastest, naive,
+      loss, pairs, dimension, ...(temperature === undefined ? {} : { temperature }), fastest, naive,
       oursOnTfjsWasmMs: sameBackend?.medianMs,
       pytorchMs: pytorch?.medianMs,
+      pytorchStockMs: pytorchStock?.medianMs,
       floorMs: floor?.floorMs,
       vsPytorch: ratio(fastest?.medianMs, pytorch?.medianMs),
       naiveOverFastest: ratio(naive?.medianMs, fastest?.medianMs),

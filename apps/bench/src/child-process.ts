@@ -15,7 +15,7 @@ export function summarizeFailure(stderr: string, code: number | null, signal: st
   return message ? `${message} (${how})` : how;
 }
 
-function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number | null; signal: string | null; timedOut: boolean }> {
+export function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number | null; signal: string | null; timedOut: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: benchRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -41,15 +41,6 @@ export async function runCellProcess(request: CellRequest, timeoutMs: number): P
   if (out.timedOut) return { ok: false, error: `timed out after ${(timeoutMs / 1000).toFixed(0)} s` };
   const line = out.stdout.split('\n').find((l) => l.startsWith(resultMarker));
   if (out.code === 0 && line) return { ok: true, result: JSON.parse(line.slice(resultMarker.length)) as Record<string, unknown> };
-  return { ok: false, error: summarizeFailure(out.stderr, out.code, out.signal) };
-}
-
-/** The PyTorch script with 2 threads (torch and OpenBLAS/OpenMP), float32; its stdout is one JSON object. */
-export async function runPythonProcess(args: readonly string[], timeoutMs: number): Promise<ChildOutcome> {
-  const env = { ...process.env, OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2', MKL_NUM_THREADS: '2' };
-  const out = await runProcess('/usr/bin/python3', ['pytorch/nt_xent_bench.py', ...args], env, timeoutMs);
-  if (out.timedOut) return { ok: false, error: `timed out after ${(timeoutMs / 1000).toFixed(0)} s` };
-  if (out.code === 0) return { ok: true, result: JSON.parse(out.stdout) as Record<string, unknown> };
   return { ok: false, error: summarizeFailure(out.stderr, out.code, out.signal) };
 }
 

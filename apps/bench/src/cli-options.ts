@@ -1,6 +1,6 @@
 /** The `pnpm bench` command line: which losses, backends and sizes to measure. */
 
-export const lossNames = ['nt-xent', 'clip', 'sup-con'] as const;
+export const lossNames = ['nt-xent', 'clip', 'sup-con', 'info-nce', 'info-nce-queue', 'info-nce-paired', 'dcl', 'simclr-info-nce', 'contrastive-loss', 'sig-lip'] as const;
 export type BenchLoss = (typeof lossNames)[number];
 
 /** Our backends (core's losses through a package's public exports), the naive tfjs forms and PyTorch. */
@@ -12,6 +12,7 @@ export const backendNames = [
   'reference',
   'naive-tfjs-wasm',
   'pytorch',
+  'pytorch-stock',
 ] as const;
 export type BenchBackend = (typeof backendNames)[number];
 
@@ -31,7 +32,14 @@ export interface BenchOptions {
   readonly dimensions: readonly number[];
   /** A cell whose one run is estimated above this many seconds is skipped (with the estimate as its reason). */
   readonly budgetSeconds: number;
-  /** Where results are written, and their file stem (`latest`, `quick` with --quick, `checks` with --checks-only). */
+  /**
+   * Temperatures to run each loss at (`--temperature 0.01` or `--temperature default,0.01`); `undefined` in the
+   * list is the loss's own default (`lossSpecs[loss].defaultTemperature`).
+   */
+  readonly temperatures: readonly (number | undefined)[];
+  /** `--record`: write the committed `results/` files; otherwise results go to the ignored `out/`. */
+  readonly record: boolean;
+  /** Where results are written (`outputDirectoryFor`), and their file stem (`latest`, `quick` with --quick, `checks` with --checks-only). */
   readonly outputDirectory: string;
   readonly name: string;
 }
@@ -40,8 +48,28 @@ export const defaultSizes = [256, 1024, 4096, 16384] as const;
 export const quickSizes = [256, 1024] as const;
 export const defaultDimensions = [128, 512] as const;
 
-const usage = `pnpm bench [--quick] [--large] [--checks-only] [--losses nt-xent,clip,sup-con] [--backends ${backendNames.join(',')}]
-           [--n 256,1024] [--d 128] [--budget 90] [--out results] [--name latest]`;
+const usage = `pnpm bench [--quick] [--large] [--checks-only] [--record] [--losses ${lossNames.join(',')}]
+           [--backends ${backendNames.join(',')}]
+           [--n 256,1024] [--d 128] [--temperature default,0.01] [--budget 90] [--out out] [--name latest]`;
+
+/** The committed results (`--record`) and the ignored folder every other run writes to (apps/bench/out/, gitignored). */
+export const recordDirectory = 'results';
+export const scratchDirectory = 'out';
+
+/** Where a run writes: `--out` when given, else `results/` with `--record`, else the ignored `out/`. */
+export function outputDirectoryFor(record: boolean, out: string | undefined): string {
+  return out ?? (record ? recordDirectory : scratchDirectory);
+}
+
+/** `--temperature`: comma-separated numbers > 0, or `default` (the loss's own). */
+function temperatureList(flag: string, value: string | undefined): (number | undefined)[] {
+  const items = (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  const parsed = items.map((item) => (item === 'default' ? undefined : Number(item)));
+  if (items.length === 0 || parsed.some((t) => t !== undefined && !(Number.isFinite(t) && t > 0))) {
+    throw new Error(`${flag}: expected comma-separated numbers > 0 or "default", got "${value ?? ''}"\n${usage}`);
+  }
+  return [...new Set(parsed)];
+}
 
 function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] {
   const items = (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
@@ -70,7 +98,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let sizes: readonly number[] | undefined;
   let dimensions: readonly number[] = defaultDimensions;
   let budgetSeconds = 90;
-  let outputDirectory = 'results';
+  let out: string | undefined;
+  let record = false;
+  let temperatures: readonly (number | undefined)[] = [undefined];
   let stem: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -84,12 +114,15 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     else if (name === '--n') sizes = positiveIntegers(name, value());
     else if (name === '--d') dimensions = positiveIntegers(name, value());
     else if (name === '--budget') budgetSeconds = positiveIntegers(name, value())[0]!;
-    else if (name === '--out') outputDirectory = value() ?? outputDirectory;
+    else if (name === '--out') out = value();
+    else if (name === '--record') record = true;
+    else if (name === '--temperature') temperatures = temperatureList(name, value());
     else if (name === '--name') stem = value();
     else throw new Error(`unknown flag ${flag}\n${usage}`);
   }
   const fileStem = stem ?? (checksOnly ? 'checks' : quick ? 'quick' : 'latest');
   if (!/^[\w.-]+$/.test(fileStem)) throw new Error(`--name: expected a file stem (letters, digits, . _ -), got "${fileStem}"\n${usage}`);
   if (checksOnly && large) throw new Error(`--checks-only and --large do not combine\n${usage}`);
-  return { quick, large, checksOnly, losses, backends, sizes: sizes ?? (quick ? quickSizes : defaultSizes), dimensions, budgetSeconds, outputDirectory, name: fileStem };
+  const outputDirectory = outputDirectoryFor(record, out);
+  return { quick, large, checksOnly, losses, backends, sizes: sizes ?? (quick ? quickSizes : defaultSizes), dimensions, temperatures, budgetSeconds, record, outputDirectory, name: fileStem };
 }

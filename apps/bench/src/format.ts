@@ -27,7 +27,14 @@ export function formatFlops(flops: number): string {
   return flops >= 1e12 ? `${(flops / 1e12).toFixed(2)} TFLOP` : flops >= 1e9 ? `${(flops / 1e9).toFixed(2)} GFLOP` : `${(flops / 1e6).toFixed(1)} MFLOP`;
 }
 
+/** A temperature as given (0.07, 0.5, 0.01); a dash when the row predates recording it. */
+export const formatTemperature = (temperature: number | undefined): string => (temperature === undefined ? '–' : String(Number(temperature.toPrecision(4))));
+
 export const formatLoad = (load: readonly number[] | undefined): string => (load ? load.map((x) => x.toFixed(2)).join(' / ') : '–');
 
 /** Escapes `|` and newlines for a markdown table cell. */
 export const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A markdown table; cells escaped with `cell`. */
+export const table = (header: readonly string[], rows: readonly (readonly string[])[]): string =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');

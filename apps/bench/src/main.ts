@@ -1,16 +1,18 @@
 /**
- * `pnpm bench`: forward+backward time and peak memory of NT-Xent, CLIP and SupCon on every backend on this
- * machine, against the naive tfjs form, PyTorch and the matmul floor. Writes results/latest.{json,md,svg}
- * (results/quick.* with --quick, results/checks.* with --checks-only: the call-check pairs alone). See README.md
- * for the flags.
+ * `pnpm bench`: forward+backward time and peak memory of every similarity-softmax loss (and SigLIP) on every backend
+ * on this machine, against the naive tfjs form, PyTorch (tuned and stock) and each loss's matmul floor. Writes
+ * out/latest.{json,md,svg} (apps/bench/out/, ignored by git; the committed results/ only with --record; quick.* with
+ * --quick, checks.* with --checks-only: the call-check pairs alone). See README.md for the flags.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { checksCells, largeCell, planCells, type Cell } from './bench-plan.js';
-import { checkCosts, compare, type BenchResults, type Row } from './bench-results.js';
+import { fileURLToPath } from 'node:url';
+import { cellBackend, checksCells, largeCell, largeTemperature, planCells, type Cell } from './bench-plan.js';
+import { checkCosts, compare, sortRows, type BenchResults, type Row } from './bench-results.js';
 import { pytorchAvailable } from './child-process.js';
 import { parseBenchOptions } from './cli-options.js';
+import { lossSpecs } from './loss-specs.js';
 import { loadLargeRows } from './large-rows.js';
 import { machineInfo } from './machine-info.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -22,10 +24,12 @@ const checksNote = 'Call checks: the "(checks on)" and "(checks off)" rows are o
 const sharedNote = 'The machine is shared (2 cores, other work running): the load average is recorded per row; compare rows measured at similar load.';
 
 const notes = [
-  'Flop count (the floor): matmuls only, 2 flops per multiply-add, at the least the math needs. NT-Xent and SupCon (R = 2N rows): forward 2(2N)^2 D for the similarity matmul + backward 2(2N)^2 D (one (G + G^T) z product, the similarity is symmetric) = 16 N^2 D. CLIP (R = N): forward 2 N^2 D + backward 4 N^2 D (G p and G^T a) = 6 N^2 D. Floor = forward flops / forward-shape rate + backward flops / backward-shape rate, each rate the faster of onnxruntime-node MatMul (2 threads) and tfjs-wasm matMul (1 thread) measured in this run at min(R, 8192) rows (the forward-shaped product followed by a row sum, so its R x R result is not copied out to JavaScript).',
+  'Flop count (the floor, per loss in the floor table): matmuls only, 2 flops per multiply-add, at the least the math needs. Self-similarity losses (NT-Xent, SupCon with 2 views, DCL, SimCLR n-view with V = 2; R = 2N rows): forward 2(2N)^2 D for the similarity matmul + backward 2(2N)^2 D (one (G + G^T) z product, the similarity is symmetric) = 16 N^2 D. Cross-similarity losses (CLIP, InfoNCE in-batch, the origin contrastive_loss, SigLIP; R = N): forward 2 N^2 D + backward 4 N^2 D (G p and G^T a) = 6 N^2 D; InfoNCE with a queue of M = N negatives the same with M columns (6 N M D; the positives\' row dots are O(N D)); InfoNCE with paired negatives [N, 16, D]: 6 N M D as batched dot products (no matmul applies), timed at their own shapes on onnxruntime-node (broadcast Mul + ReduceSum: forward sum_d a k, backward sum_m G k and G a in one graph; the matmul-rates table lists them with M). Floor = forward flops / forward-shape rate + backward flops / backward-shape rate, each rate the faster of onnxruntime-node MatMul (2 threads) and tfjs-wasm matMul (1 thread) measured in this run at min(R, 8192) rows (the forward-shaped product followed by a row sum, so its R x R result is not copied out to JavaScript).',
+  `Temperatures: each row records its own. Without --temperature each loss runs at its default: ${Object.entries(lossSpecs).map(([loss, spec]) => `${loss} ${spec.defaultTemperature}`).join(', ')} (CLIP: logitScale = 1 / T, open_clip's initial 1 / 0.07; SigLIP: logTemperature = log(1 / T), its initial log 10, bias -10).`,
+  `Inputs per loss (uniform in [-1, 1) from a fixed seed, the same on every backend of ours; PyTorch draws its own): ${Object.entries(lossSpecs).map(([loss, spec]) => `${loss}: ${spec.what}`).join('; ')}.`,
   'Our rows run core\'s loss definitions (forward + analytic backward): onnxruntime-node / onnxruntime-web as one traced ONNX graph (session creation and tracing reported separately; the first run is a warm-up), tfjs wasm / cpu and the reference backend through computeLossAndGradients. Chunked rows use core\'s withChunking(backend, { blockRows }) where the unchunked form cannot fit.',
   'Memory: "RSS delta" is the process\'s peak RSS (Linux VmHWM, reset through /proc/self/clear_refs before the inputs are built) minus its RSS then; each cell runs in its own process. "tfjs peak" is tf.profile().peakBytes of one forward+backward; "wasm heap" is the tfjs wasm heap after the runs (it only grows). wasm32 heaps stop at 4 GiB (tfjs-backend-wasm getHeapMax = 4294901760 bytes; onnxruntime-web wasm likewise), which is why wasm cells switch to chunked at N = 4096.',
-  'The naive rows (NT-Xent only) are the origin document\'s contrastive_loss and info_nce_loss + CrossEntropyLoss transliterated to tfjs ops and differentiated with tf.grads on tfjs wasm; fancy indexing becomes masks (tf.gather has no gradient kernel on tfjs wasm). PyTorch runs apps/bench/pytorch/nt_xent_bench.py (NT-Xent with logsumexp, float32, torch.set_num_threads(2), OMP/OPENBLAS_NUM_THREADS=2).',
+  'The naive rows (NT-Xent only) are the origin document\'s contrastive_loss and info_nce_loss + CrossEntropyLoss transliterated to tfjs ops and differentiated with tf.grads on tfjs wasm; fancy indexing becomes masks (tf.gather has no gradient kernel on tfjs wasm). PyTorch runs apps/bench/pytorch/loss_bench.py: every loss in its stable form (logsumexp, cross_entropy, softplus), float32, autograd for every input, torch.set_num_threads(2), OMP/OPENBLAS_NUM_THREADS=2. "pytorch" is the tuned anchor: Debian\'s libjemalloc2 preloaded with MALLOC_CONF=retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1 and a Debian OpenBLAS build first on LD_LIBRARY_PATH; "pytorch-stock" is the same with glibc malloc (which returns every large buffer to the kernel, so each step faults it in again). Each PyTorch row records the BLAS and the allocator its process had loaded (/proc/self/maps).',
   sharedNote,
   checksNote,
   'ONNX Runtime cells are never chunked on onnxruntime-node and only up to N = 4096 on onnxruntime-web: a chunked ONNX graph does not bound memory on ONNX Runtime (its execution order interleaves the blocks; NT-Xent N = 16384 chunked was killed for memory), so N = 16384 runs only where an eager chunked backend fits the budget.',
@@ -33,17 +37,18 @@ const notes = [
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
-  const outputDirectory = resolve(options.outputDirectory);
+  const outputDirectory = resolve(fileURLToPath(new URL('..', import.meta.url)), options.outputDirectory);
   const name = options.name;
   mkdirSync(outputDirectory, { recursive: true });
   const log = (message: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)} load ${os.loadavg()[0]!.toFixed(1)}] ${message}\n`);
   const machine = machineInfo();
   const pytorch = options.checksOnly ? { available: false, detail: 'not run (--checks-only)' } : await pytorchAvailable();
-  const plan = options.checksOnly ? { cells: [], skipped: [] } : planCells({ ...options, backends: options.backends.filter((b) => b !== 'pytorch' || pytorch.available) });
-  const cells: Cell[] = [...plan.cells, ...(options.large ? [largeCell()] : []), ...checksCells(options)];
+  const plan = options.checksOnly ? { cells: [], skipped: [] } : planCells(options);
+  const runnable = plan.cells.filter((c) => c.kind !== 'pytorch' || pytorch.available);
+  const cells: Cell[] = [...runnable, ...(options.large ? [largeCell(largeTemperature(options.temperatures))] : []), ...checksCells(options)];
   const rows: Row[] = plan.skipped.map(skippedRow);
-  if (!options.checksOnly && options.backends.includes('pytorch') && !pytorch.available) {
-    for (const d of options.dimensions) for (const n of options.sizes) rows.push({ backend: 'pytorch', ours: false, loss: 'nt-xent', pairs: n, dimension: d, status: 'skipped', reason: `/usr/bin/python3 -c "import torch" failed: ${pytorch.detail}` });
+  for (const c of plan.cells.filter((c) => c.kind === 'pytorch' && !pytorch.available)) {
+    rows.push(skippedRow({ backend: cellBackend(c), loss: c.loss, pairs: c.pairs, dimension: c.dimension, temperature: c.temperature, reason: `/usr/bin/python3 -c "import torch" failed: ${pytorch.detail}` }));
   }
   log(`${cells.length} cells to run, ${rows.length} skipped; PyTorch: ${pytorch.available ? pytorch.detail : 'unavailable'}; BLAS ${machine.blas}`);
   // --checks-only: no floors (the pairs compare with each other), so no matmul rates.
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
     writeFileSync(join(outputDirectory, `${name}.svg`), renderResultsSvg(results));
   };
   for (const [index, cell] of cells.entries()) {
-    const label = `${cell.loss} N=${cell.pairs} D=${cell.dimension} ${rowLabel(cell)}`;
+    const label = `${cell.loss} N=${cell.pairs} D=${cell.dimension} T=${cell.temperature} ${rowLabel(cell)}`;
     log(`(${index + 1}/${cells.length}) ${label}`);
     for (const row of await runCellRows(cell, options.budgetSeconds)) {
       log(`  ${row.backend}: ${row.status === 'ok' ? `${row.medianMs!.toFixed(1)} ms median of ${row.runs}${row.checkMs === undefined ? '' : `; host check alone ${row.checkMs.toFixed(3)} ms`}` : `${row.status}: ${row.reason}`}`);
@@ -74,11 +79,7 @@ async function main(): Promise<void> {
   log(`wrote ${join(outputDirectory, name)}.{json,md,svg}`);
 }
 
-const rowLabel = (cell: Cell) => (cell.kind === 'loss' ? `${cell.engine}${cell.blockRows ? ` (chunked ${cell.blockRows})` : ''}` : cell.kind === 'naive' ? `naive ${cell.variant}` : cell.kind === 'checks' ? `${cell.engine}, checks on / off` : 'pytorch');
+const rowLabel = (cell: Cell) => (cell.kind === 'loss' ? `${cell.engine}${cell.blockRows ? ` (chunked ${cell.blockRows})` : ''}` : cell.kind === 'naive' ? `naive ${cell.variant}` : cell.kind === 'checks' ? `${cell.engine}, checks on / off` : cellBackend(cell));
 
-function sortRows(rows: readonly Row[]): Row[] {
-  const order = ['nt-xent', 'clip', 'sup-con'];
-  return [...rows].sort((a, b) => order.indexOf(a.loss) - order.indexOf(b.loss) || a.dimension - b.dimension || a.pairs - b.pairs || a.backend.localeCompare(b.backend));
-}
 
 await main();

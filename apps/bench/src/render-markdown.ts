@@ -1,9 +1,7 @@
 /** `results/latest.md`: the run as markdown tables, with the ratios the issue asks for. */
 import type { BenchResults, CheckCost, Comparison, Row } from './bench-results.js';
-import { cell, formatBytes, formatFlops, formatLoad, formatMs, formatRatio } from './format.js';
-
-const table = (header: readonly string[], rows: readonly (readonly string[])[]): string =>
-  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+import { formatBytes, formatFlops, formatLoad, formatMs, formatRatio, formatTemperature, table } from './format.js';
+import { lossFloorSection } from './render-loss-floors.js';
 
 function verdict(value: number | undefined, ok: (v: number) => boolean): string {
   return value === undefined ? 'not measured' : ok(value) ? 'met' : 'missed';
@@ -37,9 +35,9 @@ function naiveTarget(c: Comparison): string[] {
 
 function comparisonTable(comparisons: readonly Comparison[]): string {
   return table(
-    ['loss', 'N', 'D', 'fastest ours', 'median', 'PyTorch', 'ours / PyTorch', 'naive tfjs (SimCLR form)', 'naive / fastest', 'naive / ours tfjs-wasm', 'floor', 'ours / floor'],
+    ['loss', 'N', 'D', 'T', 'fastest ours', 'median', 'PyTorch (tuned)', 'ours / PyTorch', 'PyTorch (stock malloc)', 'naive tfjs (SimCLR form)', 'naive / fastest', 'naive / ours tfjs-wasm', 'floor', 'ours / floor'],
     comparisons.map((c) => [
-      c.loss, String(c.pairs), String(c.dimension), c.fastest?.backend ?? '–', formatMs(c.fastest?.medianMs), formatMs(c.pytorchMs), formatRatio(c.vsPytorch),
+      c.loss, String(c.pairs), String(c.dimension), formatTemperature(c.temperature), c.fastest?.backend ?? '–', formatMs(c.fastest?.medianMs), formatMs(c.pytorchMs), formatRatio(c.vsPytorch), formatMs(c.pytorchStockMs),
       c.naive ? formatMs(c.naive.medianMs) : '–', formatRatio(c.naiveOverFastest), formatRatio(c.naiveOverSameBackend),
       formatMs(c.floorMs), formatRatio(c.vsFloor),
     ]),
@@ -73,6 +71,12 @@ const checksSection = (results: BenchResults): string[] =>
     ]
     : [];
 
+/** The BLAS and allocator each PyTorch backend's rows had loaded, e.g. `pytorch: jemalloc, .../libblas.so.3`. */
+function pytorchLibraries(rows: readonly Row[]): string {
+  const seen = [...new Set(rows.filter((r) => r.allocator !== undefined).map((r) => `${r.backend}: ${r.allocator}, BLAS ${r.blas ?? 'unknown'}`))];
+  return seen.length > 0 ? seen.join('; ') : 'no PyTorch row ran';
+}
+
 function rowStatus(row: Row): string {
   if (row.status !== 'ok') return `${row.status}: ${row.reason ?? ''}`;
   return [row.blockRows ? `blockRows ${row.blockRows}` : '', row.note ?? ''].filter((x) => x).join('; ');
@@ -80,9 +84,9 @@ function rowStatus(row: Row): string {
 
 function rowsTable(rows: readonly Row[]): string {
   return table(
-    ['loss', 'N', 'D', 'backend', 'median (runs)', 'session / trace', 'RSS delta (peak)', 'tfjs peak / wasm heap', 'load 1/5/15', 'notes'],
+    ['loss', 'N', 'D', 'T', 'backend', 'median (runs)', 'session / trace', 'RSS delta (peak)', 'tfjs peak / wasm heap', 'load 1/5/15', 'notes'],
     rows.map((r) => [
-      r.loss, String(r.pairs), String(r.dimension), r.backend,
+      r.loss, String(r.pairs), String(r.dimension), formatTemperature(r.temperature), r.backend,
       r.medianMs === undefined ? '–' : `${formatMs(r.medianMs)} (${r.runs})`,
       r.sessionMs === undefined ? '–' : `${formatMs(r.sessionMs)} / ${formatMs(r.traceMs)}`,
       r.rssDeltaBytes === undefined ? '–' : `${formatBytes(r.rssDeltaBytes)} (${formatBytes(r.peakRssBytes)})`,
@@ -127,7 +131,7 @@ export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
   if (results.scope === 'checks') return renderChecksMarkdown(results);
   const rates = Object.entries(results.matmulRates).flatMap(([engine, list]) =>
-    list.map((r) => [engine, `${r.rows}x${r.dimension}`, `${(r.forwardFlopsPerSecond / 1e9).toFixed(1)}`, `${(r.backwardFlopsPerSecond / 1e9).toFixed(1)}`]),
+    list.map((r) => [engine, `${r.rows}x${r.dimension}${r.negatives ? `, M = ${r.negatives}` : ''}`, `${(r.forwardFlopsPerSecond / 1e9).toFixed(1)}`, `${(r.backwardFlopsPerSecond / 1e9).toFixed(1)}`]),
   );
   return [
     '# Benchmark results',
@@ -137,7 +141,7 @@ export function renderMarkdown(results: BenchResults): string {
     `Machine: ${m.cpuModel}, ${m.cpuCount} cores, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform}, Node ${m.node}; load average (1/5/15 min) ${formatLoad(m.loadAverageAtStart)} at start, ${formatLoad(results.loadAverageAtEnd)} at the end. ` +
       `Engines: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}; PyTorch ${results.pytorch.available ? results.pytorch.detail : `unavailable (${results.pytorch.detail})`} with BLAS \`${m.blas}\`.`,
     '',
-    `${timesLine} Ratios: ours / PyTorch and ours / floor (lower is better), naive / ours (higher is better).`,
+    `${timesLine} Ratios: ours / PyTorch and ours / floor (lower is better), naive / ours (higher is better). PyTorch (tuned) is the anchor: jemalloc retaining memory and OpenBLAS; the stock row differs only in the allocator (glibc malloc). PyTorch rows loaded: ${pytorchLibraries(results.rows)}.`,
     '',
     '## Targets (issue 7)',
     '',
@@ -147,6 +151,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     comparisonTable(results.comparisons),
     '',
+    ...lossFloorSection(results.comparisons),
     ...checksSection(results),
     '## Every row',
     '',
@@ -162,6 +167,8 @@ export function renderMarkdown(results: BenchResults): string {
     '## Matmul rates (GFLOP/s)',
     '',
     table(['engine', 'R x D', '[R,D] @ [D,R]', '[R,R] @ [R,D]'], rates),
+    '',
+    'Rows with M: the batched dot products of paired negatives ([N, 1, D] x [N, M, D] summed over D, and the backward pair), in GFLOP/s of 2NMD and 4NMD.',
     '',
     '## Notes',
     '',

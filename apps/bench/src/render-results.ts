@@ -1,17 +1,19 @@
 /**
- * Re-renders results/<name>.{md,svg} (and the merged JSON) from results/<name>.json without measuring again,
- * merging the `--large` row of results/large.json when present (not into a `--checks-only` run):
- * `pnpm bench:render [name]`.
+ * Re-renders <directory>/<name>.{md,svg} (and the merged JSON) from <directory>/<name>.json without measuring
+ * again, merging the `--large` row of <directory>/large.json when present (not into a `--checks-only` run):
+ * `pnpm bench:render [name] [directory]`, directory `results` (the committed ones) unless given, e.g. `out`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { recordDirectory } from './cli-options.js';
 import { checkCosts, compare, type BenchResults } from './bench-results.js';
 import { loadLargeRows } from './large-rows.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderResultsSvg } from './render-svg.js';
 import { floorsFor } from './run-bench.js';
 
-const directory = resolve('results');
+const directory = resolve(fileURLToPath(new URL('..', import.meta.url)), process.argv[3] ?? recordDirectory);
 const name = process.argv[2] ?? 'latest';
 const path = join(directory, `${name}.json`);
 const results = JSON.parse(readFileSync(path, 'utf8')) as BenchResults;

@@ -2,8 +2,8 @@
  * `results/latest.svg`: forward+backward time against N, both axes logarithmic, one line per backend, one panel
  * per (loss, D). Hand-written SVG: no charting dependency, deterministic output.
  */
-import type { BenchResults, CheckCost, Row } from './bench-results.js';
-import { formatMs } from './format.js';
+import { sortRows, type BenchResults, type CheckCost, type Row } from './bench-results.js';
+import { formatMs, formatTemperature } from './format.js';
 
 const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#17becf', '#bcbd22'];
 const panelWidth = 360;
@@ -62,15 +62,20 @@ export function renderSvg(rows: readonly Row[], title: string): string {
   const backends = [...new Set(rows.filter((r) => r.status === 'ok').map((r) => r.backend))].sort();
   const color = (backend: string) => palette[backends.indexOf(backend) % palette.length]!;
   const sizes = [...new Set(rows.map((r) => r.pairs))].sort((a, b) => a - b);
+  // One panel row per (loss, temperature), one column per D.
+  const losses = [...new Set(sortRows(rows).map((r) => `${r.loss}|${r.temperature ?? ''}`))];
   const keys = [...new Set(rows.map((r) => `${r.loss}|${r.dimension}`))];
-  const losses = [...new Set(keys.map((k) => k.split('|')[0]!))];
   const dimensions = [...new Set(keys.map((k) => Number(k.split('|')[1])))].sort((a, b) => a - b);
   const width = Math.max(1, dimensions.length) * panelWidth;
   const columns = Math.max(1, Math.min(3, Math.floor(width / 240)));
   const legendHeight = 20 * Math.ceil(backends.length / columns) + 10;
   const height = 40 + losses.length * panelHeight + legendHeight;
-  const panels = losses.flatMap((loss, i) => dimensions.map((dimension, j) =>
-    renderPanel({ title: `${loss}, D=${dimension}`, rows: rows.filter((r) => r.loss === loss && r.dimension === dimension) }, j * panelWidth, 40 + i * panelHeight, sizes, color)));
+  const panels = losses.flatMap((lossKey, i) => dimensions.map((dimension, j) => {
+    const panelRows = rows.filter((r) => `${r.loss}|${r.temperature ?? ''}` === lossKey && r.dimension === dimension);
+    const [loss, temperature] = lossKey.split('|');
+    const title = `${loss}, D=${dimension}${temperature ? `, T=${formatTemperature(Number(temperature))}` : ''}`;
+    return renderPanel({ title, rows: panelRows }, j * panelWidth, 40 + i * panelHeight, sizes, color);
+  }));
   const legend = backends.map((backend, i) => {
     const x = (i % columns) * (width / columns) + 16;
     const y = 40 + losses.length * panelHeight + 16 + Math.floor(i / columns) * 20;

@@ -11,9 +11,9 @@
  * - tfjs-wasm: `createTfjsBackend(tf, { checkValues })`; core reads each input with `dataSync` and scans it.
  */
 import { checkHostCall, computeLossAndGradients, createReferenceBackend, disposeAll, type HostCallTarget, type HostValues, type LossDefinition, type TensorBackend } from '@contrastive/core';
-import type { Cell } from './bench-plan.js';
-import { coreLosses } from './core-losses.js';
-import { lossInputs, lossOptions, type HostTensor } from './loss-inputs.js';
+import { checksTemperature, type Cell } from './bench-plan.js';
+import type { HostTensor } from './loss-inputs.js';
+import { lossInputs, lossSpecs } from './loss-specs.js';
 import { timeCall, timeInterleaved } from './measure.js';
 
 type ChecksCell = Extract<Cell, { kind: 'checks' }>;
@@ -35,8 +35,8 @@ interface Engine {
   readonly extra?: Record<string, unknown>;
 }
 
-const definition = coreLosses['nt-xent'] as LossDefinition<string, object>;
-const options = lossOptions['nt-xent'];
+const definition = lossSpecs['nt-xent'].definition as LossDefinition<string, object>;
+const options = lossSpecs['nt-xent'].options(checksTemperature);
 
 function hostCheck(host: Record<string, HostValues>, target: HostCallTarget, checks: Checks): () => unknown {
   return () => checkHostCall(definition, host, options, { ...target, checkValues: checks });
@@ -118,7 +118,7 @@ async function tfjsEngine(host: Record<string, HostTensor>): Promise<Engine> {
 }
 
 export async function runChecksCell(cell: ChecksCell, budgetMs: number): Promise<Record<string, unknown>> {
-  const host = lossInputs(cell.loss, cell.pairs, cell.dimension);
+  const host = lossInputs(cell.loss, cell.pairs, cell.dimension, cell.temperature);
   const engine = cell.engine === 'ort-node' ? await ortEngine(host) : cell.engine === 'reference' ? referenceEngine(host) : await tfjsEngine(host);
   const lossValue: Partial<Record<Checks, number>> = {};
   const steps = {

@@ -2,8 +2,7 @@
 import { computeLossAndGradients, createReferenceBackend, disposeAll, withChunking, type TensorBackend } from '@contrastive/core';
 import { createTfjsBackend } from '@contrastive/tfjs';
 import type { Cell } from './bench-plan.js';
-import { coreLosses } from './core-losses.js';
-import { lossInputs, lossOptions } from './loss-inputs.js';
+import { lossInputs, lossSpecs } from './loss-specs.js';
 import { openMemoryWindow, timeRuns } from './measure.js';
 import { tf, tfjsPeakBytes, useTfjsBackend, wasmHeapBytes } from './tfjs-setup.js';
 
@@ -13,12 +12,14 @@ export async function runCoreCell(cell: Extract<Cell, { kind: 'loss' }>, budgetM
   const close = openMemoryWindow();
   const base: TensorBackend<unknown> = isTfjs ? (createTfjsBackend(tf) as TensorBackend<unknown>) : (createReferenceBackend() as TensorBackend<unknown>);
   const backend = cell.blockRows ? withChunking(base, { blockRows: cell.blockRows }) : base;
-  const definition = coreLosses[cell.loss];
-  const host = lossInputs(cell.loss, cell.pairs, cell.dimension);
+  const spec = lossSpecs[cell.loss];
+  const definition = spec.definition;
+  const options = spec.options(cell.temperature);
+  const host = lossInputs(cell.loss, cell.pairs, cell.dimension, cell.temperature);
   const inputs = Object.fromEntries(Object.entries(host).map(([name, t]) => [name, backend.fromArray(t.values, t.shape)]));
   let lossValue = Number.NaN;
   const step = () => {
-    const result = computeLossAndGradients(backend, definition, inputs, lossOptions[cell.loss]);
+    const result = computeLossAndGradients(backend, definition, inputs, options);
     lossValue = backend.readSync!(result.loss)[0]!; // host backends: waits for the values
     for (const gradient of Object.values(result.gradients)) backend.readSync!(gradient as never);
     disposeAll(backend, result);

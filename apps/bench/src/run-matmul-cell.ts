@@ -5,7 +5,7 @@
  * plain layout, since its transposed paths are ~10x slower). The forward product is followed by a row sum, so
  * its R x R result is not copied out to JavaScript (a copy the losses never make); the sum is one cheap pass.
  */
-import { buildModel, createTracingBackend, encodeModel } from '@contrastive/onnxruntime';
+import { buildModel, createTracingBackend, encodeModel, type OnnxTensor } from '@contrastive/onnxruntime';
 import { seededUniform } from './loss-inputs.js';
 import { median } from './statistics.js';
 import { loadOrt } from './ort-setup.js';
@@ -14,10 +14,16 @@ import { tf, useTfjsBackend } from './tfjs-setup.js';
 export interface MatmulShape {
   readonly rows: number;
   readonly dimension: number;
+  /**
+   * Paired negatives per row (InfoNCE with [N, M, D] negatives): then the "products" are the batched dot products
+   * that loss needs, measured on onnxruntime-node as broadcast Mul + ReduceSum (the ops the traced loss uses; no
+   * MatMul applies): forward `sum_d a[n, d] k[n, m, d]`, backward `d a = sum_m G k` and `d k = G a` (one graph).
+   */
+  readonly negatives?: number;
 }
 
 export interface MatmulRate extends MatmulShape {
-  /** FLOP/s of the forward-shaped and backward-shaped products (2 R^2 D flops each). */
+  /** FLOP/s of the forward-shaped and backward-shaped products (2 R^2 D flops each; paired: 2 N M D and 4 N M D). */
   readonly forwardFlopsPerSecond: number;
   readonly backwardFlopsPerSecond: number;
   readonly forwardMs: number;
@@ -83,11 +89,44 @@ async function tfjsWasmRate(shape: MatmulShape, runs: number): Promise<MatmulRat
   return rate(shape, forwardMs, backwardMs, runs);
 }
 
-/** Rates for every shape on one engine (one child process per engine). */
+/** The batched dot products of paired negatives on onnxruntime-node (see `MatmulShape.negatives`). */
+async function ortPairedRate(shape: MatmulShape & { negatives: number }, runs: number): Promise<MatmulRate> {
+  const { ort, sessionOptions } = await loadOrt('ort-node');
+  const { rows, dimension, negatives } = shape;
+  const time = async (build: (t: ReturnType<typeof createTracingBackend>) => { inputs: OnnxTensor[]; outputs: OnnxTensor[] }, feeds: Record<string, number[]>) => {
+    const tracing = createTracingBackend({ name: 'paired' });
+    const graph = build(tracing);
+    const { model } = buildModel({ outputs: graph.outputs.map((tensor, i) => ({ name: `y${i}`, tensor })), dataAs: 'input', inputs: graph.inputs });
+    const session = await ort.InferenceSession.create(encodeModel(model), sessionOptions);
+    const tensors = Object.fromEntries(Object.entries(feeds).map(([name, dims]) => [name, new ort.Tensor('float32', randomValues(dims.reduce((a, b) => a * b, 1)), dims)]));
+    const ms = await medianMs(() => session.run(tensors), runs);
+    await session.release();
+    return ms;
+  };
+  const forwardMs = await time((t) => {
+    const a = t.placeholder('a', [rows, 1, dimension]);
+    const k = t.placeholder('k', [rows, negatives, dimension]);
+    return { inputs: [a, k], outputs: [t.sum(t.mul(a, k), 2, false)] };
+  }, { a: [rows, 1, dimension], k: [rows, negatives, dimension] });
+  const backwardMs = await time((t) => {
+    const a = t.placeholder('a', [rows, 1, dimension]);
+    const k = t.placeholder('k', [rows, negatives, dimension]);
+    const g = t.placeholder('g', [rows, negatives, 1]);
+    return { inputs: [a, k, g], outputs: [t.sum(t.mul(g, k), 1, false), t.mul(g, a)] };
+  }, { a: [rows, 1, dimension], k: [rows, negatives, dimension], g: [rows, negatives, 1] });
+  const flops = 2 * rows * negatives * dimension;
+  return { ...shape, forwardMs, backwardMs, runs, forwardFlopsPerSecond: flops / (forwardMs / 1000), backwardFlopsPerSecond: (2 * flops) / (backwardMs / 1000) };
+}
+
+/** Rates for every shape on one engine (one child process per engine; paired shapes on onnxruntime-node only). */
 export async function runMatmulCell(engine: 'ort-node' | 'tfjs-wasm', shapes: readonly MatmulShape[]): Promise<Record<string, unknown>> {
   const rates: MatmulRate[] = [];
   for (const shape of shapes) {
     const runs = shape.rows >= 4096 ? 3 : 5;
+    if (shape.negatives !== undefined) {
+      if (engine === 'ort-node') rates.push(await ortPairedRate({ ...shape, negatives: shape.negatives }, runs));
+      continue;
+    }
     rates.push(engine === 'ort-node' ? await ortRate(shape, runs) : await tfjsWasmRate(shape, runs));
   }
   return { rates };

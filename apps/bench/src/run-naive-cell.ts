@@ -1,6 +1,6 @@
 /** A cell for a naive tfjs form (on tfjs wasm): forward + `tf.grads` backward. */
 import type { Cell } from './bench-plan.js';
-import { lossInputs } from './loss-inputs.js';
+import { lossInputs } from './loss-specs.js';
 import { openMemoryWindow, timeRuns } from './measure.js';
 import { originContrastiveLoss, simclrInfoNceLoss } from './naive-tfjs-losses.js';
 import { tf, tfjsPeakBytes, useTfjsBackend, wasmHeapBytes } from './tfjs-setup.js';
@@ -8,10 +8,10 @@ import { tf, tfjsPeakBytes, useTfjsBackend, wasmHeapBytes } from './tfjs-setup.j
 export async function runNaiveCell(cell: Extract<Cell, { kind: 'naive' }>, budgetMs: number): Promise<Record<string, unknown>> {
   await useTfjsBackend('wasm');
   const close = openMemoryWindow();
-  const host = lossInputs('nt-xent', cell.pairs, cell.dimension);
+  const host = lossInputs('nt-xent', cell.pairs, cell.dimension, cell.temperature);
   const x = tf.tensor2d(host['anchors']!.values, [cell.pairs, cell.dimension]);
   const xAug = tf.tensor2d(host['positives']!.values, [cell.pairs, cell.dimension]);
-  const loss = cell.variant === 'simclr-info-nce' ? simclrInfoNceLoss(cell.pairs, 0.1) : originContrastiveLoss(cell.pairs, 0.1);
+  const loss = cell.variant === 'simclr-info-nce' ? simclrInfoNceLoss(cell.pairs, cell.temperature) : originContrastiveLoss(cell.pairs, cell.temperature);
   const valueAndGradients = tf.valueAndGrads((a: tf.Tensor, p: tf.Tensor) => loss(a, p));
   let lossValue = Number.NaN;
   const step = () => {

@@ -1,7 +1,6 @@
 /** A cell for one of our losses on ONNX Runtime (onnxruntime-node CPU or onnxruntime-web wasm). */
 import type { Cell } from './bench-plan.js';
-import { coreLosses } from './core-losses.js';
-import { lossInputs, lossOptions } from './loss-inputs.js';
+import { lossInputs, lossSpecs } from './loss-specs.js';
 import { openMemoryWindow, timeRuns } from './measure.js';
 import { feedsFor, loadOrt, traceGraph } from './ort-setup.js';
 
@@ -12,9 +11,9 @@ import { feedsFor, loadOrt, traceGraph } from './ort-setup.js';
 export async function runOrtCell(cell: Extract<Cell, { kind: 'loss' }>, budgetMs: number): Promise<Record<string, unknown>> {
   const { ort, sessionOptions, threads } = await loadOrt(cell.engine);
   const close = openMemoryWindow();
-  const host = lossInputs(cell.loss, cell.pairs, cell.dimension);
+  const host = lossInputs(cell.loss, cell.pairs, cell.dimension, cell.temperature);
   let start = performance.now();
-  const graph = traceGraph(coreLosses[cell.loss], lossOptions[cell.loss], host, cell.blockRows, cell.maxBlockBytes);
+  const graph = traceGraph(lossSpecs[cell.loss].definition, lossSpecs[cell.loss].options(cell.temperature), host, cell.blockRows, cell.maxBlockBytes);
   const traceMs = performance.now() - start;
   start = performance.now();
   const session = await ort.InferenceSession.create(graph.bytes, sessionOptions);

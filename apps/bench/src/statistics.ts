@@ -1,4 +1,5 @@
 import type { BenchLoss } from './cli-options.js';
+import { lossSpecs, pairedNegatives } from './loss-specs.js';
 
 /** The median of a non-empty list (the mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
@@ -17,33 +18,51 @@ export function medianPairedDifference(a: readonly number[], b: readonly number[
   return n === 0 ? undefined : median(Array.from({ length: n }, (_, i) => a[i]! - b[i]!));
 }
 
-/** Rows of the similarity matrix: 2N for the two-view losses (NT-Xent, SupCon with 2 views), N for CLIP. */
+/** Rows of the similarity matrix: 2N for the two-view self-similarity losses (NT-Xent, SupCon, DCL, SimCLR), N for the cross ones. */
 export function similarityRows(loss: BenchLoss, pairs: number): number {
-  return loss === 'clip' ? pairs : 2 * pairs;
+  return lossSpecs[loss].similarity(pairs).rows;
+}
+
+/** Entries of the similarity (logit) matrix: what the elementwise passes touch. */
+export function similarityEntries(loss: BenchLoss, pairs: number): number {
+  const { rows, columns } = lossSpecs[loss].similarity(pairs);
+  return rows * columns;
 }
 
 export interface FlopCount {
-  /** The similarity matmul `R x D @ D x R`: `2 R^2 D`. */
+  /** The similarity product(s) of the forward. */
   readonly forward: number;
-  /** The gradient matmuls: `2 R^2 D` when the similarity is symmetric (one `(G + G^T) z`), else two: `4 R^2 D`. */
+  /** The gradient products of the backward. */
   readonly backward: number;
   readonly total: number;
   readonly formula: string;
 }
 
 /**
- * The floating-point work of a loss's forward and backward: only the matmuls (everything else is O(R^2), not
- * O(R^2 D)), counted as 2 flops per multiply-add, at the least the math needs (what autodiff or chunking
- * recomputes is not counted). NT-Xent and SupCon, R = 2N: forward `2 (2N)^2 D`, backward `2 (2N)^2 D` (the
- * similarity is symmetric, one `(G + G^T) z` product), total `16 N^2 D`. CLIP, R = N: forward `2 N^2 D`,
- * backward `d anchors = G p` and `d positives = G^T a`, `4 N^2 D`, total `6 N^2 D`.
+ * The floating-point work of a loss's forward and backward: only the products with a D-long inner dimension
+ * (everything else is O(R C), not O(R C D)), counted as 2 flops per multiply-add, at the least the math needs
+ * (what autodiff or chunking recomputes is not counted).
+ * - `self` (NT-Xent, SupCon, DCL, SimCLR n-view; R = 2N): forward `2 R^2 D`, backward `2 R^2 D` (the similarity
+ *   is symmetric: one `(G + G^T) z` product), total `16 N^2 D`.
+ * - `cross` (CLIP, InfoNCE in-batch, contrastive_loss, SigLIP; C = N): forward `2 N C D`, backward `G k` and
+ *   `G^T a`, `4 N C D`, total `6 N^2 D`. InfoNCE with a queue of M = N negatives: the same with C = M, plus the
+ *   positives' row dots (O(N D), not counted).
+ * - `paired` (InfoNCE with [N, M, D] negatives): the same `6 N M D` as batched dot products (no matmul), whose
+ *   floor uses their own rate (`MatmulShape.negatives`: onnxruntime-node Mul + ReduceSum at those shapes).
  */
 export function flopCount(loss: BenchLoss, pairs: number, dimension: number): FlopCount {
-  const rows = similarityRows(loss, pairs);
-  const forward = 2 * rows * rows * dimension;
-  const backward = loss === 'clip' ? 2 * forward : forward;
-  const formula = loss === 'clip' ? 'fwd 2N^2D + bwd 4N^2D = 6N^2D' : 'fwd 2(2N)^2D + bwd 2(2N)^2D = 16N^2D';
-  return { forward, backward, total: forward + backward, formula };
+  const spec = lossSpecs[loss];
+  if (spec.products === 'self') {
+    const rows = spec.similarity(pairs).rows;
+    const forward = 2 * rows * rows * dimension;
+    return { forward, backward: forward, total: 2 * forward, formula: 'fwd 2(2N)^2D + bwd 2(2N)^2D = 16N^2D' };
+  }
+  const columns = loss === 'info-nce-paired' ? pairedNegatives : pairs;
+  const forward = 2 * pairs * columns * dimension;
+  const formula = loss === 'info-nce-paired'
+    ? `fwd 2NMD + bwd 4NMD = 6NMD, M = ${pairedNegatives}, batched dot products at their own measured rate`
+    : loss === 'info-nce-queue' ? 'fwd 2NMD + bwd 4NMD = 6NMD, M = N' : 'fwd 2N^2D + bwd 4N^2D = 6N^2D';
+  return { forward, backward: 2 * forward, total: 3 * forward, formula };
 }
 
 /** Milliseconds the loss's matmuls take at `flopsPerSecond` (the floor no implementation can beat). */
