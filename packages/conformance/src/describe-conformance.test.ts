@@ -59,7 +59,10 @@ describe('describeConformance', () => {
   it('checks a fused override against the composed kernel on every pairing', () => {
     const fused = results.filter((r) => r.ancestorTitles[0] === 'fused-correct' && r.title.startsWith('fused/'));
     expect(fused.map((r) => [r.title, r.status])).toEqual(
-      ['self-excluded', 'cross-view', 'decoupled', 'sup-con-groups', 'unit-rows-two-views', 'unit-rows-three-views', 'queue-of-extra-keys'].map((p) => [`fused/similarityCrossEntropy/${p}`, 'passed']),
+      [
+        'self-excluded', 'cross-view', 'decoupled', 'sup-con-groups', 'unit-rows-two-views', 'unit-rows-three-views',
+        'unit-rows-two-views-temperature-0.01', 'unit-rows-three-views-temperature-0.01', 'queue-of-extra-keys',
+      ].map((p) => [`fused/similarityCrossEntropy/${p}`, 'passed']),
     );
     const skewed = find('fused-skewed', 'fused/similarityCrossEntropy/cross-view');
     expect(skewed?.status).toBe('failed');

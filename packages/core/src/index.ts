@@ -87,7 +87,7 @@ export type {
   LocalSupConInput,
   LocalSupConOptions,
 } from './distributed/index.js';
-export { constantShiftSimilarityCrossEntropy, maximumConstantShift } from './math/constant-shift-similarity-cross-entropy.js';
+export { constantShiftSimilarityCrossEntropy, maximumConstantShift, maximumRowShift } from './math/constant-shift-similarity-cross-entropy.js';
 export type { ConstantShiftPasses, ConstantShiftPlan } from './math/constant-shift-similarity-cross-entropy.js';
 export { symmetricPairing } from './math/symmetric-pairing.js';
 export type { SymmetricPairing, Values as PairingValues } from './math/symmetric-pairing.js';

@@ -4,7 +4,10 @@
  *
  * - rest sums: one Gemm on `[z, -1]` and `[z, 1]` with `alpha = scale` gives `s - c` directly, one Exp,
  *   ScatterElements zeroes the excluded and positive columns (in place), one ReduceSum;
- * - backward product: one broadcast Add `u + u^T`, one Mul, one MatMul (no Transpose, no Where).
+ * - backward product: one broadcast Add `u + u^T`, one Mul, one MatMul (no Transpose, no Where);
+ * - below temperature 1/40 (row shift): the Gemm gives `s`, ScatterElements sets the excluded and positive columns
+ *   to -Infinity, ReduceMax and the positives' logits give `h`, then Sub, Exp and ReduceSum; the backward is
+ *   `u * (E' z)` (MatMul) plus `E'^T (u * z)` (one Gemm with `transA`, adding the first as its `C`).
  *
  * Memory: when the [n, n] float32 matrix would exceed `maxBlockBytes` (default 256 MiB), the rows run in blocks
  * of `B` inside an ONNX Loop (plus one tail block); the forward keeps only `rest` and the backward recomputes each
@@ -101,10 +104,57 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
     return node('ScatterElements', [b.exp(shifted), columns, b.fill([rows, width], 0)], [rows, n], 'float32', { axis: axis(1) });
   };
 
+  /** Rows `start .. start + rows` of `s = scale z z^T` with the excluded keys and the positives set to -Infinity. */
+  const maskedLogitsBlock = (plan: ConstantShiftPlan, z: OnnxTensor, start: Start, rows: number) => {
+    const b = emit.backend();
+    const n = plan.pairing.rows;
+    const logits = node('Gemm', [sliceRows(z, start, rows), z], [rows, n], 'float32', { alpha: { kind: 'float', value: plan.scale }, transB: axis(1) });
+    const width = plan.pairing.zeroedColumns.length / n;
+    const columns = sliceRows(int64Operand(plan.pairing.zeroedColumns, [n, width]), start, rows, 'int64');
+    return node('ScatterElements', [logits, columns, b.fill([rows, width], -Infinity)], [rows, n], 'float32', { axis: axis(1) });
+  };
+
+  /** Row shift: `rest` and `h` (row `i`'s largest logit over its denominator), with `E'` when it is one block. */
+  const rowShiftedRestSums = (z: OnnxTensor, plan: ConstantShiftPlan, positiveLogits: readonly OnnxTensor[]) => {
+    const b = emit.backend();
+    const n = plan.pairing.rows;
+    const positiveMax = positiveLogits.reduce((h, p) => b.maximum(h, p));
+    let zeroed: OnnxTensor | undefined;
+    const sums = overBlocks(n, 2, (start, rows) => {
+      const masked = maskedLogitsBlock(plan, z, start, rows);
+      const rowMax = node('ReduceMax', [masked], [rows, 1], 'float32', { axes: { kind: 'ints', value: [1] }, keepdims: axis(1) });
+      const shift = b.maximum(rowMax, sliceRows(positiveMax, start, rows));
+      const exponentials = b.exp(b.sub(masked, shift));
+      if (rows === n) zeroed = exponentials;
+      return b.concat([b.sum(exponentials, 1, true), shift], 1);
+    });
+    const shift = b.slice(sums, [0, 1], [n, 1]);
+    return { rest: b.slice(sums, [0, 0], [n, 1]), shift, state: { zeroed, shift } };
+  };
+
+  /** Row shift: `u * (E' z) + E'^T (u * z)`, where row `j` of `E'^T`'s factor `exp(s_ij - h_j)` carries `h_j`. */
+  const rowShiftedProduct = (z: OnnxTensor, plan: ConstantShiftPlan, u: OnnxTensor, state: { zeroed?: OnnxTensor; shift: OnnxTensor }) => {
+    const b = emit.backend();
+    const n = plan.pairing.rows;
+    const weighted = b.mul(u, z);
+    if (state.zeroed) {
+      const own = b.mul(u, b.matmul(state.zeroed, z));
+      return node('Gemm', [state.zeroed, weighted, own], [n, z.shape[1]!], 'float32', { transA: axis(1) });
+    }
+    const shiftRow = b.reshape(state.shift, [1, n]);
+    return overBlocks(n, z.shape[1]!, (start, rows) => {
+      const masked = maskedLogitsBlock(plan, z, start, rows);
+      const own = b.mul(sliceRows(u, start, rows), b.matmul(b.exp(b.sub(masked, sliceRows(state.shift, start, rows))), z));
+      return b.add(own, b.matmul(b.exp(b.sub(masked, shiftRow)), weighted));
+    });
+  };
+
   const kernel = constantShiftSimilarityCrossEntropy<OnnxTensor>({
+    rowShift: true,
     knownValues: traceTimeValues,
     gatherRows: (x, rows) => node('Gather', [x, int64Operand(rows)], [rows.length, x.shape[1]!], 'float32', { axis: axis(0) }),
-    restSums(z, plan) {
+    restSums(z, plan, positiveLogits) {
+      if (plan.rowShift) return rowShiftedRestSums(z, plan, positiveLogits);
       let zeroed: OnnxTensor | undefined;
       const rest = overBlocks(plan.pairing.rows, 1, (start, rows) => {
         const block = zeroedBlock(plan, z, start, rows);
@@ -114,6 +164,7 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
       return { rest, state: zeroed };
     },
     symmetricProduct(z, plan, u, state) {
+      if (plan.rowShift) return rowShiftedProduct(z, plan, u, state as { zeroed?: OnnxTensor; shift: OnnxTensor });
       const b = emit.backend();
       const n = plan.pairing.rows;
       const uRow = b.reshape(u, [1, n]);

@@ -50,10 +50,42 @@ describe.each(['cpu', 'wasm'] as const)('symmetric fused kernel on tfjs %s', (na
     for (const [actual, expected] of result.gradients) expectWithin(actual, expected, 2e-3);
   });
 
-  it('falls back to the composed kernel below temperature 1/40', async () => {
+  it.each([0.01, 0.02, 0.5])('takes it at temperature %s (row maxima below 1/40) and matches the float64 reference', async (temperature) => {
     await useBackend(name);
-    const result = await both(ntXent as unknown as LossDefinition<string, object>, { anchors: randomMatrix(8, 6, 4), positives: randomMatrix(8, 6, 5) }, { temperature: 0.02 });
-    expect(result.kernels).not.toContain('TensorScatterUpdate');
+    const result = await both(ntXent as unknown as LossDefinition<string, object>, { anchors: randomMatrix(24, 6, 4), positives: randomMatrix(24, 6, 5) }, { temperature, reduction: 'none' });
+    expect(result.kernels).toContain('TensorScatterUpdate');
     expectWithin(result.loss[0], result.loss[1], 2e-4);
+    for (const [actual, expected] of result.gradients) expectWithin(actual, expected, 2e-3);
   });
+
+  it('three views at temperature 0.005 (row maxima) match the float64 reference', async () => {
+    await useBackend(name);
+    const result = await both(simclrInfoNce as unknown as LossDefinition<string, object>, { embeddings: randomMatrix(30, 8, 6) }, { views: 3, temperature: 0.005, reduction: 'none' });
+    expect(result.kernels).toContain('TensorScatterUpdate');
+    expectWithin(result.loss[0], result.loss[1], 2e-4);
+    for (const [actual, expected] of result.gradients) expectWithin(actual, expected, 2e-3);
+  });
+});
+
+/** max |a - e| / max |e|: the error relative to the largest entry, with no floor at 1 (the gradients are ~1e-13). */
+function relativeToLargest(actual: readonly number[], expected: readonly number[]): number {
+  const largest = Math.max(...expected.map(Math.abs));
+  return Math.max(...expected.map((e, i) => Math.abs(actual[i]! - e))) / largest;
+}
+
+describe.each(['cpu', 'wasm'] as const)('symmetric fused kernel on tfjs %s: gradient digits when the positive dominates', (name) => {
+  // 512 pairs, D = 128, views within 1% of each other: loss below 1e-9. Taking the positives' coefficients as
+  // `softmax - 1` left errors of 8.8e-3 of the largest gradient entry here; from the negatives' mass they keep their digits.
+  it('NT-Xent at T = 0.026: loss and gradients within the float32 tier of the float64 reference, relative to the largest entry', async () => {
+    await useBackend(name);
+    const anchors = randomMatrix(512, 128, 21).map((row) => row.map(Math.fround));
+    const jitter = randomMatrix(512, 128, 22);
+    const positives = anchors.map((row, i) => row.map((v, j) => Math.fround(v + 0.01 * jitter[i]![j]!)));
+    const result = await both(ntXent as unknown as LossDefinition<string, object>, { anchors, positives }, { temperature: 0.026 });
+    expect(result.kernels).toContain('TensorScatterUpdate');
+    const [[actualLoss], [expectedLoss]] = result.loss;
+    expect(expectedLoss!).toBeLessThan(1e-9);
+    expect(Math.abs(actualLoss! - expectedLoss!)).toBeLessThanOrEqual(2e-4 * expectedLoss!);
+    for (const [actual, expected] of result.gradients) expect(relativeToLargest(actual, expected), "max |g - g_ref| / max |g_ref|").toBeLessThanOrEqual(2e-3);
+  }, 120_000);
 });

@@ -6,7 +6,9 @@
  * - rest sums: one plain `matMul` of `[scale z, -scale]` and `[z, 1]^T` (pre-transposed: wasm's transposed
  *   products are ~10x slower) gives `s - c`, one `exp`, `tensorScatterUpdate` zeroes the excluded and positive
  *   columns, one row `sum`; the zeroed block is kept for the backward, the others are freed at once;
- * - backward product: `matMul(E' * (u + u^T), z)`.
+ * - backward product: `matMul(E' * (u + u^T), z)`;
+ * - below temperature 1/40 (row shift): the excluded and positive columns of `s` are set to -Infinity, `h` is the
+ *   row maximum (with the positives' logits), `E' = exp(s - h)`; the backward is `u * (E' z) + E'^T (u * z)`.
  *
  * At most three [n, n] float32 matrices are alive at a time (the composed form keeps ~16: `s`, `E` and `E'` in the
  * rest pass, `E'`, `u_i + u_j` and their product in the backward), so NT-Xent at N = 4096 pairs (n = 8192) needs
@@ -23,6 +25,27 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { hostBackends, hostKnownValues } from './host-values.js';
 import type { TfjsModule } from './tfjs-precision.js';
 
+/** The [row, column] coordinates of every excluded key and positive, for `tensorScatterUpdate`. */
+function zeroedCoordinates(tf: TfjsModule, plan: ConstantShiftPlan): Tensor {
+  const width = plan.pairing.zeroedColumns.length / plan.pairing.rows;
+  const coordinates = new Int32Array(2 * plan.pairing.zeroedColumns.length);
+  plan.pairing.zeroedColumns.forEach((column, index) => {
+    coordinates[2 * index] = Math.floor(index / width);
+    coordinates[2 * index + 1] = column;
+  });
+  return tf.tensor2d(coordinates, [plan.pairing.zeroedColumns.length, 2], 'int32');
+}
+
+/** Row shift: `E'_ij = exp(s_ij - h_i)` with the excluded keys and positives at 0, and `h`. */
+function rowShiftedExponentials(tf: TfjsModule, z: Tensor, plan: ConstantShiftPlan, positiveLogits: readonly Tensor[]) {
+  return tf.tidy(() => {
+    const logits = tf.matMul(tf.mul(z, plan.scale), tf.transpose(z));
+    const masked = tf.tensorScatterUpdate(logits, zeroedCoordinates(tf, plan), tf.fill([plan.pairing.zeroedColumns.length], -Infinity));
+    const shift = positiveLogits.reduce((h, p) => tf.maximum(h, p), tf.max(masked, 1, true));
+    return { zeroed: tf.exp(tf.sub(masked, shift)), shift };
+  });
+}
+
 export function constantShiftKernel(tf: TfjsModule, track: <X extends Tensor>(x: X) => X, isFloat32: () => boolean): SimilarityCrossEntropy<Tensor> {
   const zeroedExponentials = (z: Tensor, plan: ConstantShiftPlan) =>
     tf.tidy(() => {
@@ -30,27 +53,27 @@ export function constantShiftKernel(tf: TfjsModule, track: <X extends Tensor>(x:
       const rows = tf.concat([tf.mul(z, plan.scale), tf.fill([n, 1], -plan.scale)], 1);
       const keys = tf.transpose(tf.concat([z, tf.ones([n, 1])], 1));
       const exponentials = tf.exp(tf.matMul(rows, keys));
-      const width = plan.pairing.zeroedColumns.length / n;
-      const coordinates = new Int32Array(2 * n * width);
-      plan.pairing.zeroedColumns.forEach((column, index) => {
-        coordinates[2 * index] = Math.floor(index / width);
-        coordinates[2 * index + 1] = column;
-      });
-      return tf.tensorScatterUpdate(exponentials, tf.tensor2d(coordinates, [n * width, 2], 'int32'), tf.zeros([n * width]));
+      return tf.tensorScatterUpdate(exponentials, zeroedCoordinates(tf, plan), tf.zeros([plan.pairing.zeroedColumns.length]));
     });
 
   const applicable = () => hostBackends.has(tf.getBackend()) && isFloat32();
   const kernel = constantShiftSimilarityCrossEntropy<Tensor>({
     applicable,
+    rowShift: true,
     workingMatrices: 3,
     knownValues: (x) => hostKnownValues(tf, x),
     gatherRows: (x, rows) => track(tf.tidy(() => tf.gather(x, tf.tensor1d(rows, 'int32')))),
-    restSums(z, plan) {
+    restSums(z, plan, positiveLogits) {
+      if (plan.rowShift) {
+        const { zeroed, shift } = rowShiftedExponentials(tf, z, plan, positiveLogits);
+        return { rest: track(tf.sum(track(zeroed), 1, true)), shift: track(shift), state: zeroed };
+      }
       const zeroed = track(zeroedExponentials(z, plan));
       return { rest: track(tf.sum(zeroed, 1, true)), state: zeroed };
     },
     symmetricProduct(z, plan, u, state) {
       const zeroed = state as Tensor;
+      if (plan.rowShift) return track(tf.tidy(() => tf.add(tf.mul(u, tf.matMul(zeroed, z)), tf.matMul(tf.transpose(zeroed), tf.mul(u, z)))));
       return track(tf.tidy(() => tf.matMul(tf.mul(zeroed, tf.add(u, tf.reshape(u, [1, plan.pairing.rows]))), z)));
     },
   });

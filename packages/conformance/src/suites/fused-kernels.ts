@@ -51,6 +51,9 @@ export const pairings: Readonly<Record<string, Pairing>> = {
   // A kernel may use a constant shift on unit rows; the second case is at temperature 1/30, near its limit.
   'unit-rows-two-views': { ...selfPairing([0, 1, 2, 0, 1, 2], true), unitRows: true, scale: 14.3 },
   'unit-rows-three-views': { ...selfPairing([0, 1, 0, 1, 0, 1], true), unitRows: true, scale: 30 },
+  // Below temperature 1/40 a constant shift could underflow: a kernel shifts by row maxima (CLIP's scale 100).
+  'unit-rows-two-views-temperature-0.01': { ...selfPairing([0, 1, 2, 0, 1, 2], true), unitRows: true, scale: 100 },
+  'unit-rows-three-views-temperature-0.01': { ...selfPairing([0, 1, 0, 1, 0, 1], true), unitRows: true, scale: 100 },
   'queue-of-extra-keys': {
     anchors: 3, keys: 6, anchorIds: range(3), keyIds: range(6, 100), anchorGroups: range(3), keyGroups: [0, 1, 2, -1, -2, -3],
     positivesInDenominator: true, learnableScale: false, scale: 5,

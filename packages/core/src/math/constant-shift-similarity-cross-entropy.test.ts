@@ -7,27 +7,35 @@ import { composedSimilarityCrossEntropy, type SimilarityCrossEntropy, type Simil
 const b = createReferenceBackend();
 type T = ReturnType<typeof b.fill>;
 
-/** The two [n, n] passes written with primitives and dense masks: slow, exact, for checking core's part. */
-function densePasses(backend: TensorBackend<T>): ConstantShiftPasses<T> {
+/**
+ * The two [n, n] passes written with primitives and dense masks: slow, exact, for checking core's part. The
+ * row shift takes each row's maximum over its negatives and positives; the product is `u (E' z) + E'^T (u z)`.
+ */
+function densePasses(backend: TensorBackend<T>, rowShift = true): ConstantShiftPasses<T> {
   const selection = (rows: Int32Array, n: number) => {
     const values = new Float64Array(rows.length * n);
     rows.forEach((row, i) => { values[i * n + row] = 1; });
     return backend.fromArray(values, [rows.length, n]);
   };
   return {
+    rowShift,
     knownValues: (x) => backend.readSync!(x),
     gatherRows: (x, rows) => backend.matmul(selection(rows, backend.shape(x)[0]!), x),
-    restSums(z, plan) {
+    restSums(z, plan, positiveLogits) {
       const n = plan.pairing.rows;
       const width = plan.pairing.zeroedColumns.length / n;
       const keep = new Float64Array(n * n).fill(1);
       plan.pairing.zeroedColumns.forEach((column, index) => { keep[Math.floor(index / width) * n + column] = 0; });
       const scale = backend.fill([], plan.scale);
-      const shifted = backend.sub(backend.mul(backend.matmul(z, z, { transposeB: true }), scale), scale);
-      const zeroed = backend.mul(backend.exp(shifted), backend.fromArray(keep, [n, n]));
-      return { rest: backend.sum(zeroed, 1, true), state: zeroed };
+      const logits = backend.mul(backend.matmul(z, z, { transposeB: true }), scale);
+      const kept = backend.equal(backend.fromArray(keep, [n, n]), backend.fill([], 1));
+      const masked = backend.where(kept, logits, backend.fill([], -Infinity));
+      const shift = plan.rowShift ? positiveLogits.reduce((h, p) => backend.maximum(h, p), backend.max(masked, 1, true)) : scale;
+      const zeroed = backend.exp(backend.sub(masked, shift));
+      return { rest: backend.sum(zeroed, 1, true), state: zeroed, ...(plan.rowShift ? { shift } : {}) };
     },
-    symmetricProduct: (z, plan, u, state) => backend.matmul(backend.mul(state as T, backend.add(u, backend.reshape(u, [1, plan.pairing.rows]))), z),
+    symmetricProduct: (z, _plan, u, state) =>
+      backend.add(backend.mul(u, backend.matmul(state as T, z)), backend.matmul(state as T, backend.mul(u, z), { transposeA: true })),
   };
 }
 
@@ -65,7 +73,10 @@ describe('constantShiftSimilarityCrossEntropy (core math, dense passes, float64)
   it.each([
     ['two views (NT-Xent)', [0, 1, 2, 3, 0, 1, 2, 3], 10],
     ['three views (two positives per row)', [0, 1, 0, 1, 0, 1], 2],
-    ['temperature 1/40, the limit', [0, 1, 2, 0, 1, 2], 40],
+    ['temperature 1/40, the constant shift\'s limit', [0, 1, 2, 0, 1, 2], 40],
+    ['temperature 1/41, shifted by row maxima', [0, 1, 2, 0, 1, 2], 41],
+    ['temperature 0.01 (CLIP\'s scale 100), shifted by row maxima', [0, 1, 2, 3, 0, 1, 2, 3], 100],
+    ['temperature 0.001, three views, shifted by row maxima', [0, 1, 0, 1, 0, 1], 1000],
   ] as const)('%s: equals the composed kernel to 1e-12', (_name, groups, scale) => {
     const weights = groups.map((_, i) => 0.5 + i / 10);
     const actual = run(kernel, selfInputs([...groups], scale, 7), weights);
@@ -76,9 +87,14 @@ describe('constantShiftSimilarityCrossEntropy (core math, dense passes, float64)
     }
   });
 
-  it('falls back to the composed kernel above scale 40, without the unit-row promise, or for uneven pairings', () => {
+  it('falls back to the composed kernel above scale 40 without row-shift passes, above scale 1000, without the unit-row promise, or for uneven pairings', () => {
     const fallback = (inputs: SimilarityCrossEntropyInputs<T>) => (kernel.forward(b, inputs).saved.extra as { plan?: unknown }).plan === undefined;
-    expect(fallback(selfInputs([0, 1, 0, 1], 41, 1))).toBe(true);
+    const constantOnly = constantShiftSimilarityCrossEntropy(densePasses(b, false));
+    expect((constantOnly.forward(b, selfInputs([0, 1, 0, 1], 41, 1)).saved.extra as { plan?: unknown }).plan).toBeUndefined();
+    expect((constantOnly.forward(b, selfInputs([0, 1, 0, 1], 40, 1)).saved.extra as { plan?: unknown }).plan).toBeDefined();
+    expect(fallback(selfInputs([0, 1, 0, 1], 41, 1))).toBe(false);
+    expect(fallback(selfInputs([0, 1, 0, 1], 1000, 1))).toBe(false);
+    expect(fallback(selfInputs([0, 1, 0, 1], 1001, 1))).toBe(true);
     expect(fallback({ ...selfInputs([0, 1, 0, 1], 10, 1), rowNormsAtMostOne: false })).toBe(true);
     // SupCon-like groups with different positive counts per row.
     expect(fallback(selfInputs([0, 0, 0, 1, 1, 2], 10, 1))).toBe(true);
