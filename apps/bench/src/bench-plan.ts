@@ -4,7 +4,7 @@
  * `scope` stays alive until the gradients exist) and a time estimate per engine (matmul rate plus a cost per
  * similarity entry), both deliberately rough; a skipped cell carries the numbers behind its reason.
  */
-import { maximumConstantShift } from '@contrastive/core';
+import { maximumRowShift } from '@contrastive/core';
 import type { BenchBackend, BenchLoss, BenchOptions } from './cli-options.js';
 import { cellTemperature } from './loss-specs.js';
 import { similarityEntries, similarityRows } from './statistics.js';
@@ -167,16 +167,16 @@ function planOne(backend: BenchBackend, subject: CellSubject, budget: number, ce
 
 /**
  * Whether the plan counts on a fused kernel (memory of a few blocks, not ~16 matrices): NT-Xent where core's
- * constant shift applies (1 / temperature <= maximumConstantShift, T >= 0.025). Other losses and lower temperatures
+ * constant or row-maximum shift applies (1 / temperature <= maximumRowShift, T >= 0.001). Other losses and lower temperatures
  * are planned with the composed form's memory, so a cell that would need tens of GiB is skipped with its reason
  * instead of being killed for memory; widen this when core's fused paths cover them.
  */
 export function plannedFused(subject: Pick<CellSubject, 'loss' | 'temperature'>): boolean {
-  return subject.loss === 'nt-xent' && 1 / subject.temperature <= maximumConstantShift;
+  return subject.loss === 'nt-xent' && 1 / subject.temperature <= maximumRowShift;
 }
 
-/** Live R x R float32 matrices of @contrastive/tfjs's fused self-similarity kernel (zeroed E, and two while built). */
-const tfjsFusedLiveMatrices = 3;
+/** Live R x R float32 matrices of @contrastive/tfjs's fused self-similarity kernel (zeroed E, and two while built; two more shifted copies below T = 1/40, counted here for every temperature). */
+const tfjsFusedLiveMatrices = 5;
 
 /** Rows per block of @contrastive/onnxruntime's fused self-similarity kernel (default `maxBlockBytes` 256 MiB). */
 export function ortFusedBlockRows(rows: number, maxBlockBytes = 2 ** 28): number {

@@ -34,15 +34,16 @@ describe('--temperature', () => {
     expect(cells.filter((c) => c.kind === 'pytorch').map((c) => c.kind === 'pytorch' && c.allocator)).toContain('stock');
   });
 
-  it('below the constant-shift range NT-Xent is planned with the composed memory: N = 16384 on ORT is skipped, not run', () => {
+  it('NT-Xent is planned fused down to T = 0.001 (row-maximum shifts); below it, with the composed memory: N = 16384 on ORT is skipped, not run', () => {
     expect(plannedFused({ loss: 'nt-xent', temperature: 0.5 })).toBe(true);
-    expect(plannedFused({ loss: 'nt-xent', temperature: 0.01 })).toBe(false);
+    expect(plannedFused({ loss: 'nt-xent', temperature: 0.01 })).toBe(true);
+    expect(plannedFused({ loss: 'nt-xent', temperature: 0.0005 })).toBe(false);
     expect(plannedFused({ loss: 'clip', temperature: 0.5 })).toBe(false);
-    expect(largeTemperature([0.01, 0.1])).toBe(0.1);
-    expect(largeTemperature([0.01])).toBe(0.5);
-    const { cells, skipped } = planCells(parseBenchOptions(['--n', '16384', '--d', '128', '--losses', 'nt-xent', '--backends', 'ort-node', '--temperature', '0.1,0.01']));
+    expect(largeTemperature([0.0005, 0.1])).toBe(0.1);
+    expect(largeTemperature([0.0005])).toBe(0.5);
+    const { cells, skipped } = planCells(parseBenchOptions(['--n', '16384', '--d', '128', '--losses', 'nt-xent', '--backends', 'ort-node', '--temperature', '0.1,0.0005']));
     expect(cells.map((c) => c.temperature)).toEqual([0.1]);
-    expect(skipped.map((s) => [s.temperature, s.reason])).toEqual([[0.01, expect.stringMatching(/does not bound memory/)]]);
+    expect(skipped.map((s) => [s.temperature, s.reason])).toEqual([[0.0005, expect.stringMatching(/does not bound memory/)]]);
   });
 });
 

@@ -52,10 +52,12 @@ type Start = OnnxTensor | Int64Operand;
  * Live [n, n] matrices for the resource guard: the passes keep E' and the forward's intermediates (3) when the
  * matrix fits one block, else one block of rows at a time; the composed kernel's count otherwise.
  */
-export function constantShiftWorkingMatrices(maxBlockBytes: number, constantShift: boolean, rows: number): number {
-  if (!constantShift) return composedWorkingMatrices;
+export function constantShiftWorkingMatrices(maxBlockBytes: number, constantShift: boolean, rows: number, rowShift = false): number {
+  if (!constantShift && !rowShift) return composedWorkingMatrices;
+  // Row shifts keep two more shifted copies per block (the shifted logits and their exponentials).
+  const perBlock = constantShift ? 3 : 5;
   const blockRows = Math.max(1, Math.min(rows, Math.floor(maxBlockBytes / (4 * rows))));
-  return blockRows >= rows ? 3 : (3 * blockRows) / rows;
+  return blockRows >= rows ? perBlock : (perBlock * blockRows) / rows;
 }
 
 export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBlockBytes): SimilarityCrossEntropy<OnnxTensor> {
@@ -178,6 +180,6 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
     ...kernel,
     // The passes keep E' (3 matrices with the forward's intermediates) when it fits one block, else one block
     // of rows at a time; the composed kernel otherwise.
-    workingMatrices: (set) => constantShiftWorkingMatrices(maxBlockBytes, set.constantShift, set.rows),
+    workingMatrices: (set) => constantShiftWorkingMatrices(maxBlockBytes, set.constantShift, set.rows, set.rowShift ?? false),
   };
 }

@@ -115,7 +115,7 @@ export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions):
         precision: 'float32',
         memoryBudgetBytes: options.memoryBudgetBytes ?? defaultOnnxMemoryBudgetBytes,
         ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
-        workingMatrices: (constantShift, rows) => constantShiftWorkingMatrices(options.maxBlockBytes ?? defaultMaxBlockBytes, constantShift, rows),
+        workingMatrices: (constantShift, rows, rowShift) => constantShiftWorkingMatrices(options.maxBlockBytes ?? defaultMaxBlockBytes, constantShift, rows, rowShift),
       });
       const key = `${loss.name}|${JSON.stringify(resolved)}|${JSON.stringify(shapes)}`;
       // Signatures keep no model (object or bytes): a session evicted from the cache is traced again on a miss.

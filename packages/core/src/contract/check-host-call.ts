@@ -39,7 +39,7 @@ export interface HostCallTarget {
   /** `'off'` skips the value checks (see `BackendCapabilities.checkValues`). Default `'on'`. */
   readonly checkValues?: 'on' | 'off';
   /** Live similarity-sized matrices of the target's kernel (see `SimilarityCrossEntropy.workingMatrices`). */
-  readonly workingMatrices?: (constantShift: boolean, rows: number) => number;
+  readonly workingMatrices?: (constantShift: boolean, rows: number, rowShift: boolean) => number;
 }
 
 class HostInput {
@@ -101,7 +101,7 @@ function hostView(target: HostCallTarget): TensorBackend<HostInput> {
       ...(target.checkValues === undefined ? {} : { checkValues: target.checkValues }),
     },
     ...(workingMatrices
-      ? { fused: { similarityCrossEntropy: { forward: unsupported, backward: unsupported, workingMatrices: (q: { constantShift: boolean; rows: number }) => workingMatrices(q.constantShift, q.rows) } } }
+      ? { fused: { similarityCrossEntropy: { forward: unsupported, backward: unsupported, workingMatrices: (q: { constantShift: boolean; rows: number; rowShift?: boolean }) => workingMatrices(q.constantShift, q.rows, q.rowShift ?? false) } } }
       : {}),
     isTensor: (value: unknown): value is HostInput => value instanceof HostInput,
     shape: (x: HostInput) => x.host.shape,

@@ -6,7 +6,7 @@
  */
 import { ContrastiveInputError, ContrastiveResourceError } from '../errors.js';
 import { describe } from '../options.js';
-import { maximumConstantShift } from '../math/constant-shift-similarity-cross-entropy.js';
+import { maximumConstantShift, maximumRowShift } from '../math/constant-shift-passes.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { FloatPrecision, Shape, TensorBackend } from '../tensor-backend.js';
 import type { WorkingSet } from './loss-contract.js';
@@ -95,8 +95,10 @@ function workingMatrices<T>(backend: TensorBackend<T>, set: WorkingSet): number 
   if (set.matrices !== undefined) return set.matrices;
   const fused = backend.fused?.similarityCrossEntropy;
   if (!fused) return composedWorkingMatrices;
-  const shifted = set.selfSimilarity && set.normalized && set.scale !== undefined && set.scale <= maximumConstantShift;
-  return fused.workingMatrices?.({ ...set, constantShift: shifted }) ?? composedWorkingMatrices;
+  const fast = set.selfSimilarity && set.normalized && set.scale !== undefined && set.scale > 0;
+  const constantShift = fast && set.scale! <= maximumConstantShift;
+  const rowShift = fast && !constantShift && set.scale! <= maximumRowShift;
+  return fused.workingMatrices?.({ ...set, constantShift, rowShift }) ?? composedWorkingMatrices;
 }
 
 /** Throws `ContrastiveResourceError` when the working set of `lossName` does not fit the backend's budget. */

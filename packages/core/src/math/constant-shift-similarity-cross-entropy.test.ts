@@ -87,6 +87,15 @@ describe('constantShiftSimilarityCrossEntropy (core math, dense passes, float64)
     }
   });
 
+  it('tells the resource guard what each path keeps: 3 matrices shifted by a constant, 5 by row maxima, 16 composed', () => {
+    const query = { rows: 8, columns: 8, selfSimilarity: true, normalized: true };
+    expect(kernel.workingMatrices!({ ...query, scale: 10, constantShift: true, rowShift: false })).toBe(3);
+    expect(kernel.workingMatrices!({ ...query, scale: 100, constantShift: false, rowShift: true })).toBe(5);
+    expect(kernel.workingMatrices!({ ...query, scale: 2000, constantShift: false, rowShift: false })).toBe(16);
+    const constantOnly = constantShiftSimilarityCrossEntropy(densePasses(b, false));
+    expect(constantOnly.workingMatrices!({ ...query, scale: 100, constantShift: false, rowShift: true })).toBe(16);
+  });
+
   it('falls back to the composed kernel above scale 40 without row-shift passes, above scale 1000, without the unit-row promise, or for uneven pairings', () => {
     const fallback = (inputs: SimilarityCrossEntropyInputs<T>) => (kernel.forward(b, inputs).saved.extra as { plan?: unknown }).plan === undefined;
     const constantOnly = constantShiftSimilarityCrossEntropy(densePasses(b, false));

@@ -12,6 +12,9 @@ import { symmetricPairing } from './symmetric-pairing.js';
 
 export { maximumConstantShift, maximumRowShift, type ConstantShiftPasses, type ConstantShiftPlan } from './constant-shift-passes.js';
 
+/** Matrices the row-shifted passes keep beyond the constant-shift ones: the shifted logits and their exponentials. */
+const rowShiftExtraMatrices = 2;
+
 interface Saved<T> {
   readonly plan: ConstantShiftPlan;
   readonly state: unknown;
@@ -91,8 +94,13 @@ export function constantShiftSimilarityCrossEntropy<T>(passes: ConstantShiftPass
       return { rowLosses: b.reshape(rowLosses, [n]), positiveCounts: b.fill([n], k), saved: { inputs, logSumExp, extra: saved } };
     },
 
-    // Two [n, n] passes and what they keep (the backend's E' at most); the composed kernel otherwise.
-    workingMatrices: (set) => (set.constantShift ? (passes.workingMatrices ?? 3) : composedWorkingMatrices),
+    // Two [n, n] passes and what they keep (the backend's E' at most), two more for the row maxima's shifted
+    // copies; the composed kernel otherwise.
+    workingMatrices: (set) => {
+      if (set.constantShift) return passes.workingMatrices ?? 3;
+      if (set.rowShift && passes.rowShift) return (passes.workingMatrices ?? 3) + rowShiftExtraMatrices;
+      return composedWorkingMatrices;
+    },
 
     backward(b, saved: SimilarityCrossEntropySaved<T>, rowWeights) {
       const extra = saved.extra as Saved<T> | object | undefined;

@@ -154,6 +154,11 @@ export interface WorkingSetQuery {
   readonly scale?: number;
   /** Whether the constant-shift criteria hold (normalised self-similarity, scale at most `maximumConstantShift`). */
   readonly constantShift: boolean;
+  /**
+   * Whether the criteria hold only with row-maximum shifts: normalised self-similarity, scale above
+   * `maximumConstantShift` and at most `maximumRowShift` (kernels whose passes implement `rowShift`).
+   */
+  readonly rowShift?: boolean;
 }
 
 /**
