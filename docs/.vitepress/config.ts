@@ -32,22 +32,23 @@ const apiSidebar: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile)
   ? (JSON.parse(readFileSync(apiSidebarFile, 'utf8')) as DefaultTheme.SidebarItem[])
   : [];
 
-const lossPages: [string, string][] = [
-  ['NT-Xent', 'nt-xent'],
-  ['contrastive_loss', 'contrastive-loss'],
-  ['SimCLR info_nce_loss', 'simclr-info-nce'],
-  ['InfoNCE', 'info-nce'],
-  ['SupCon', 'sup-con'],
-  ['CLIP', 'clip'],
-  ['DCL', 'dcl'],
-  ['HCL (hard negatives)', 'hcl'],
-  ['SigLIP', 'sig-lip'],
-  ['Triplet margin', 'triplet-margin'],
-  ['Alignment', 'alignment'],
-  ['Uniformity', 'uniformity'],
-  ['Top-k accuracy', 'top-k-accuracy'],
-  ['Data-parallel (local) forms', 'local-losses'],
-];
+/**
+ * One sidebar entry per page in losses/ (a page for every loss of core's registry, checked by
+ * snippets/loss-pages.test.ts), titled by the page's first heading, in alphabetical order: adding a loss page adds
+ * it here, with no list to edit.
+ */
+function lossPageEntries(): [string, string][] {
+  const directory = new URL('../losses/', import.meta.url);
+  const pages = readdirSync(directory).filter((name) => name.endsWith('.md'));
+  const entries = pages.map((name): [string, string] => {
+    const heading = /^# (.+)$/m.exec(readFileSync(new URL(name, directory), 'utf8'));
+    if (!heading) throw new Error(`docs/losses/${name} has no "# " heading for the sidebar`);
+    return [heading[1]!.trim(), name.replace(/\.md$/, '')];
+  });
+  return entries.sort(([a], [b]) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+}
+
+const lossPages = lossPageEntries();
 
 const backendPages: [string, string][] = [
   ['Reference (float64)', 'reference'],

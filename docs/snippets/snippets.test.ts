@@ -4,10 +4,12 @@
  * numbers. (The typecheck script checks every snippet against the packages' types; the browser-only snippets
  * run in the live examples' end-to-end test instead.)
  */
+import { losses } from '@contrastive/core';
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const lossSnippets = readdirSync(new URL('./losses/', import.meta.url)).filter((name) => name.endsWith('.ts'));
+const lossPages = readdirSync(new URL('../losses/', import.meta.url)).filter((name) => name.endsWith('.md'));
 const nodeSnippets = ['getting-started-node.ts', 'input-errors.ts', 'guarantees.ts'];
 
 afterEach(() => vi.restoreAllMocks());
@@ -22,8 +24,10 @@ function numbersIn(values: unknown[]): number[] {
 }
 
 describe('documentation snippets', () => {
-  it('there is one snippet per loss page', () => {
-    expect(lossSnippets.length).toBe(14);
+  it('there is one snippet per loss page, and one for every loss of the registry', () => {
+    const snippetNames = lossSnippets.map((name) => name.replace(/\.ts$/, '')).sort();
+    expect(snippetNames).toEqual(lossPages.map((name) => name.replace(/\.md$/, '')).sort());
+    for (const loss of Object.values(losses)) expect(snippetNames, `docs/snippets/losses/${loss.name}.ts`).toContain(loss.name);
   });
 
   it.each([...lossSnippets.map((name) => `./losses/${name}`), ...nodeSnippets.map((name) => `./${name}`)])(

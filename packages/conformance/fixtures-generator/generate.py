@@ -3,7 +3,10 @@
 
 Run with Debian's system interpreter, which has python3-torch (1.13):
 
-    /usr/bin/python3 packages/conformance/fixtures-generator/generate.py
+    /usr/bin/python3 packages/conformance/fixtures-generator/generate.py [--only <loss> ...]
+
+`--only <loss>` (repeatable; the fixture name, e.g. `hcl`) rewrites that loss's file alone, so adding or changing
+one loss on a machine whose BLAS differs in the last bits leaves every other file untouched.
 
 It is the independent reference for every loss in docs/architecture/loss-definitions.md: PyTorch float64,
 written from the papers and that contract (never from the TypeScript sources), gradients by float64 autograd of
@@ -12,52 +15,67 @@ are finite (cases tagged `origin`), and are asserted to agree with the stable fo
 from a fixed seed, widened to float64. The output is deterministic; fixtures are never edited by hand.
 """
 
+import argparse
 import os
 import sys
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import glob  # noqa: E402
+import importlib  # noqa: E402
+
 import torch  # noqa: E402
 
-from cases_hard_negatives import hcl_cases  # noqa: E402
-from cases_metrics import alignment_cases, top_k_accuracy_cases, triplet_margin_cases, uniformity_cases  # noqa
-from cases_pairwise import (clip_cases, contrastive_loss_cases, dcl_cases, info_nce_cases,  # noqa: E402
-                            nt_xent_cases, sig_lip_cases)
-from cases_views import simclr_info_nce_cases, simclr_info_nce_logits_cases, sup_con_cases  # noqa: E402
-from fixture_builder import InputRng, write_fixture_file  # noqa: E402
-from loss_specs import SPECS  # noqa: E402
+from fixture_builder import InputRng, LossSpec, write_fixture_file  # noqa: E402
+from loss_specs import SPECS as LISTED_SPECS  # noqa: E402
 
 SEED = 20261128
 MAX_FILE_BYTES = 300 * 1024
-OUTPUT_DIRECTORY = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures')
-
-CASES = {
-    'contrastive-loss': contrastive_loss_cases,
-    'simclr-info-nce': simclr_info_nce_cases,
-    'simclr-info-nce-logits': simclr_info_nce_logits_cases,
-    'nt-xent': nt_xent_cases,
-    'info-nce': info_nce_cases,
-    'sup-con': sup_con_cases,
-    'clip': clip_cases,
-    'dcl': dcl_cases,
-    'sig-lip': sig_lip_cases,
-    'triplet-margin': triplet_margin_cases,
-    'hcl': hcl_cases,
-    'alignment': alignment_cases,
-    'uniformity': uniformity_cases,
-    'top-k-accuracy': top_k_accuracy_cases,
-}
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUTPUT_DIRECTORY = os.path.join(HERE, '..', 'fixtures')
 
 
-def main():
+def discover():
+    """Every loss spec and its case list, found by convention, so that no list here names a loss: the specs of
+    loss_specs.SPECS plus any module-level LossSpec of a `cases_*.py` module (a loss may live in one such file:
+    reference, spec and cases), and for the loss `kebab-name` the function `kebab_name_cases` of a `cases_*.py`
+    module."""
+    specs = list(LISTED_SPECS)
+    cases = {}
+    for path in sorted(glob.glob(os.path.join(HERE, 'cases_*.py'))):
+        module = importlib.import_module(os.path.basename(path)[:-3])
+        specs += [value for value in vars(module).values() if isinstance(value, LossSpec) and value not in specs]
+        for name, value in vars(module).items():
+            if name.endswith('_cases') and callable(value) and getattr(value, '__module__', None) == module.__name__:
+                cases[name[:-len('_cases')].replace('_', '-')] = value
+    names = [spec.name for spec in specs]
+    assert len(set(names)) == len(names), f'a loss spec is declared twice: {names}'
+    missing = [name for name in names if name not in cases]
+    assert not missing, f'no case list for {missing}: define <snake_name>_cases(spec, rng) in a cases_*.py module'
+    return specs, cases
+
+
+SPECS, CASES = discover()
+
+
+def selected_specs(argv):
+    """The loss specs to write: all of them, or those named by `--only` (an unknown name is an error)."""
+    parser = argparse.ArgumentParser(description='Write the golden fixtures (packages/conformance/fixtures).')
+    parser.add_argument('--only', action='append', metavar='LOSS', choices=[spec.name for spec in SPECS],
+                        help='write only this loss\'s fixture file (repeatable); default: every loss')
+    only = parser.parse_args(argv).only
+    return [spec for spec in SPECS if only is None or spec.name in only]
+
+
+def main(argv=None):
+    specs = selected_specs(argv)
     torch.set_num_threads(1)  # deterministic reductions, and a small footprint on shared machines
     torch.use_deterministic_algorithms(True)
     os.makedirs(OUTPUT_DIRECTORY, exist_ok=True)
-    assert [spec.name for spec in SPECS] == list(CASES), 'one case list per loss spec, same order'
     total_bytes = 0
     total_cases = 0
-    for spec in SPECS:
+    for spec in specs:
         cases = CASES[spec.name](spec, InputRng(SEED, spec.name))
         path = os.path.join(OUTPUT_DIRECTORY, f'{spec.name}.json')
         size = write_fixture_file(path, spec.name, SEED, torch.__version__, cases)

@@ -1,8 +1,9 @@
 /**
  * What the suite needs to know about each loss to make its own cases: random inputs of the right shapes, how rows
  * pair with samples (for the permutation invariant), and under which options an invariant holds. Keyed by the
- * loss's `name`; a loss missing here gets `[batchSize, dimension]` Gaussian inputs and no invariants.
- * Statements follow docs/architecture/loss-definitions.md.
+ * loss's `name`; every loss of core's registry needs an entry: without one the suite registers a failing case
+ * `invariant/<name>/case-spec` (and loss-case-specs.test.ts fails), never a silent skip. The other suites fall back to
+ * `[batchSize, dimension]` Gaussian inputs. Statements follow docs/architecture/loss-definitions.md.
  */
 import type { HostInputs } from './fixture-types.js';
 import { RandomSource, scalar } from './random-source.js';
@@ -170,6 +171,14 @@ export const lossCaseSpecs: Readonly<Record<string, LossCaseSpec>> = {
 export function genericSpec(inputNames: readonly string[]): LossCaseSpec {
   return {
     randomCase: (random) => ({
+/** Why a registry loss without an entry in {@link lossCaseSpecs} fails the suite, and where to add one. */
+export function missingCaseSpecMessage(name: string): string {
+  return (
+    `conformance: loss "${name}" has no case spec, so it would get no invariant checks; ` +
+    `add its entry to lossCaseSpecs in packages/conformance/src/loss-case-specs.ts`
+  );
+}
+
       inputs: Object.fromEntries(inputNames.map((name) => [name, random.gaussianTensor([batchSize, dimension])])),
       options: {},
     }),

@@ -9,7 +9,7 @@ import { compareEvaluations } from '../compare-values.js';
 import { evaluateLoss, type AnyLossDefinition, type Evaluation } from '../evaluate-loss.js';
 import type { HostInputs, HostTensor } from '../fixture-types.js';
 import { averageTensors, concatRows, permuteRows, scaleTensor } from '../host-tensors.js';
-import { batchSize, lossCaseSpecs, type LossCaseSpec, type LossOptions } from '../loss-case-specs.js';
+import { batchSize, lossCaseSpecs, missingCaseSpecMessage, type LossCaseSpec, type LossOptions } from '../loss-case-specs.js';
 import { RandomSource } from '../random-source.js';
 import { tolerances } from '../tolerances.js';
 
@@ -87,7 +87,12 @@ const symmetry: Check = async (backend, definition, spec, random) => {
 export function registerInvariants<T>(registry: CaseRegistry<T>, definitions: readonly AnyLossDefinition[]): void {
   for (const definition of definitions) {
     const spec = lossCaseSpecs[definition.name];
-    if (!spec) continue;
+    if (!spec) {
+      registry.test(`invariant/${definition.name}/case-spec`, () => {
+        throw new Error(missingCaseSpecMessage(definition.name));
+      });
+      continue;
+    }
     const checks: [string, Check, boolean][] = [
       ['row-permutation', rowPermutation, spec.sampleBlocks !== undefined],
       ['scale-invariance', scaleInvariance, spec.scaleInvariantOptions !== undefined],
