@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dropKnownConsoleNoise, KnownNativeNoiseFilter, ProgressReporter } from './vitest.ci-log.ts';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, TestSuite, Vitest } from 'vitest/node';
 
 /**
@@ -120,15 +121,20 @@ export function timeoutFromMeasured(measuredMs: number): number {
 
 /**
  * The `test` settings every vitest config spreads in: timeouts from `MEASURED_SLOWEST_MS`, and the reporters (vitest's
- * default one for the log, plus `SummaryJsonReporter`, which writes `test-results/<project>.json` for
- * `scripts/test-summary.mjs`). `project` is `<package folder>-<runner>` (runner: node, browser, scale).
+ * default one for the log; `SummaryJsonReporter`, which writes `test-results/<project>.json` for
+ * `scripts/test-summary.mjs`; and, from vitest.ci-log.ts, a progress line every 30 s outside a terminal and the
+ * filters of known noise from passing tests). `project` is `<package folder>-<runner>` (runner: node, browser, scale).
  */
 export function testRunSettings(project: TestProjectName) {
   const measured = MEASURED_SLOWEST_MS[project];
   return {
     testTimeout: timeoutFromMeasured(measured.test),
     hookTimeout: timeoutFromMeasured(measured.hook),
-    reporters: ['default', new SummaryJsonReporter(project)] as ['default', Reporter],
+    reporters: ['default', new SummaryJsonReporter(project), new ProgressReporter(project), new KnownNativeNoiseFilter()] as ['default', ...Reporter[]],
+    onConsoleLog: dropKnownConsoleNoise,
+    // The default reporter lists every test slower than this under its file; at vitest's 300 ms that was about a
+    // hundred lines of a CI log for sub-second browser cases. The summary names each project's slowest test anyway.
+    slowTestThreshold: 1_000,
   };
 }
 

@@ -241,7 +241,10 @@ function compareToReference(loss) {
   return diff < tolerance ? undefined : `loss ${loss} differs from the reference ${referenceLoss} by ${diff.toExponential(2)} (tolerance ${tolerance})`;
 }
 
-async function nodeCase(fullName, file, scriptArgs, { command = process.execPath, compare = true, setReference = false, expectResult = true, reportedFile = relative(root, join(templateDirectory, file)) } = {}) {
+/** The conformance CLI's last line when nothing failed: `N passed, 0 failed` (and `, K skipped`), N > 0. */
+const conformancePassedLine = /^[1-9]\d* passed, 0 failed(, \d+ skipped)?$/;
+
+async function nodeCase(fullName, file, scriptArgs, { command = process.execPath, compare = true, setReference = false, expectResult = true, summaryLine, reportedFile = relative(root, join(templateDirectory, file)) } = {}) {
   if (!wanted(fullName)) return;
   const [cwd, requires, requirement] = [projectDirectory, installed, 'npm install'];
   if (!requires) return record({ file: reportedFile, fullName, state: 'skipped', durationMs: 0, skipReason: setupFailed(requirement) });
@@ -253,7 +256,10 @@ async function nodeCase(fullName, file, scriptArgs, { command = process.execPath
   let note;
   if (result.code !== 0) error = `exit ${result.code}: ${errorLines(output)}`;
   else if (skipLine) return record({ file: reportedFile, fullName, state: 'skipped', durationMs: result.ms, skipReason: skipLine });
-  else if (!expectResult) note = errorLines(result.stdout).split('\n').pop();
+  else if (summaryLine) {
+    note = result.stdout.trim().split('\n').pop();
+    if (!summaryLine.test(note ?? '')) error = `the last line "${note}" does not match ${summaryLine}:\n${errorLines(output)}`;
+  } else if (!expectResult) note = errorLines(result.stdout).split('\n').pop();
   else if (!resultLine) error = `no RESULT line in the output:\n${errorLines(output)}`;
   else {
     const { loss } = JSON.parse(resultLine);
@@ -271,11 +277,20 @@ await nodeCase('node ESM > NT-Xent on reference (the reference value)', 'node/lo
 for (const backend of nodeBackends.slice(1)) await nodeCase(`node ESM > NT-Xent on ${backend}`, 'node/loss.mjs', [backend]);
 for (const backend of nodeBackends) await nodeCase(`node CommonJS > NT-Xent on ${backend}`, 'node/loss.cjs', [backend]);
 await nodeCase('node ESM > @contrastive/tfjs-node-gpu: NT-Xent on the tensorflow backend', 'node/tfjs-node-gpu.mjs', []);
+// The installed bin runs the whole conformance suite in vitest: on the built-in reference backend, and on a
+// backend module in plain JavaScript, as a contributor outside this repository runs it after `npm install`.
+const conformanceBin = join(projectDirectory, 'node_modules/.bin/contrastive-conformance');
+await nodeCase('node CLI > contrastive-conformance --backend reference', 'packages/conformance/src/cli.ts', ['--backend', 'reference'], {
+  command: conformanceBin,
+  compare: false,
+  summaryLine: conformancePassedLine,
+  reportedFile: 'packages/conformance/src/cli.ts',
+});
 await nodeCase(
-  'node CLI > contrastive-conformance --backend reference (bundled fixtures)',
-  'packages/conformance/src/cli.ts',
-  ['--backend', 'reference'],
-  { command: join(projectDirectory, 'node_modules/.bin/contrastive-conformance'), compare: false, expectResult: false, reportedFile: 'packages/conformance/src/cli.ts' },
+  'node CLI > contrastive-conformance --backend-module node/js-backend.mjs (a JavaScript backend module)',
+  'node/js-backend.mjs',
+  ['--backend-module', 'node/js-backend.mjs', '--backend-export', 'createMyJsBackend'],
+  { command: conformanceBin, compare: false, summaryLine: conformancePassedLine },
 );
 
 // TypeScript: tsc --noEmit on the same api.ts under three module settings.
