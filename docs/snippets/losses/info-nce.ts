@@ -11,3 +11,8 @@ const { loss, gradients } = computeLossAndGradients(
   { temperature: 0.07 },
 );
 console.log(await backend.read(loss), backend.shape(gradients.negatives!)); // [3, 2]
+
+// Hardness weighting (HCL's beta): negatives closer to the query weigh more; beta 0 is plain InfoNCE.
+const inputs = { anchors: queries, positives: keys, negatives: queue };
+const hard = computeLossAndGradients(backend, infoNce, inputs, { temperature: 0.07, beta: 1 });
+console.log(await backend.read(hard.loss));

@@ -72,6 +72,7 @@ def info_nce_cases(spec, rng):
     entries += pair_adversarial(low=LOW, n_minimum=1)
     cases = pair_cases(spec, rng, entries)
     cases += info_nce_negative_cases(spec, rng)
+    cases += info_nce_hardness_cases(spec, rng)
     return cases
 
 
@@ -103,21 +104,49 @@ def info_nce_negative_cases(spec, rng):
         ('unpaired-collapsed', 'anchors, positives and unpaired negatives all one vector',
          ADVERSARIAL + ('collapsed',), 4, 8, (5, 8), {}, 'collapsed'),
     ]
-    cases = []
-    for what, description, tags, n, d, shape, options, kind in specs:
-        scale = 0.3 if options.get('normalize') is False else 1.0
-        pair_kind = 'collapsed' if kind == 'collapsed' else 'random'
-        anchors, positives = rng.pair(n, d, pair_kind, scale)
-        negatives = rng.normal(*shape, scale=scale)
-        if kind == 'zero-negative':
-            negatives[0] = 0
-        elif kind == 'negatives-equal-positives':
-            negatives = positives[:, None, :].expand(*shape).clone()
-        elif kind == 'collapsed':
-            negatives = anchors[:1].expand(*shape).clone()
-        inputs = {'anchors': anchors, 'positives': positives, 'negatives': negatives}
-        cases.append(build_case(spec, what, description, tags, inputs, options))
-    return cases
+    return [negative_case(spec, rng, *entry) for entry in specs]
+
+
+def info_nce_hardness_cases(spec, rng):
+    """Hardness weighting (beta) of explicit negatives; appended after every earlier case."""
+    specs = [
+        ('hardness-unpaired-n4-m6-d8', 'beta 1, unpaired negatives [6, 8]', ('random', 'hardness'), 4, 8, (6, 8),
+         {'beta': 1}, 'random'),
+        ('hardness-unpaired-n4-m5-d4-beta2-t0.2-none', 'beta 2, unpaired negatives [5, 4], temperature 0.2, per-row',
+         ('random', 'hardness'), 4, 4, (5, 4), {'beta': 2, 'temperature': 0.2, 'reduction': 'none'}, 'random'),
+        ('hardness-paired-n4-m3-d8-beta0.5-sum', 'beta 0.5, paired negatives [4, 3, 8], sum', ('random', 'hardness'),
+         4, 8, (4, 3, 8), {'beta': 0.5, 'reduction': 'sum'}, 'random'),
+        ('hardness-paired-n3-m4-d4-beta4-t0.5', 'beta 4, paired negatives [3, 4, 4], temperature 0.5',
+         ('random', 'hardness'), 3, 4, (3, 4, 4), {'beta': 4, 'temperature': 0.5}, 'random'),
+        ('hardness-unnormalized-n4-m5-d4', 'beta 1, normalize false, rows scaled by 0.3', ('random', 'hardness'), 4,
+         4, (5, 4), {'beta': 1, 'normalize': False}, 'random'),
+        ('hardness-low-temperature', 'beta 2, unpaired negatives [6, 8], temperature 0.01 (weighted logits to 300)',
+         ADVERSARIAL + ('low-temperature', 'hardness'), 4, 8, (6, 8), {**LOW, 'beta': 2}, 'random'),
+        ('hardness-n1', 'beta 1, a single pair with unpaired negatives [5, 4]', ADVERSARIAL + ('n1', 'hardness'), 1,
+         4, (5, 4), {'beta': 1}, 'random'),
+        ('hardness-m1', 'beta 1, a single unpaired negative: its weight is 1', ADVERSARIAL + ('hardness',), 4, 4,
+         (1, 4), {'beta': 1}, 'random'),
+        ('hardness-zero-negative', 'beta 1, unpaired negatives with row 0 all zeros', ADVERSARIAL + ('zero-row',
+         'hardness'), 4, 4, (5, 4), {'beta': 1}, 'zero-negative'),
+        ('hardness-collapsed', 'beta 1, anchors, positives and negatives one vector: weights 1',
+         ADVERSARIAL + ('collapsed', 'hardness'), 4, 4, (5, 4), {'beta': 1}, 'collapsed'),
+    ]
+    return [negative_case(spec, rng, *entry) for entry in specs]
+
+
+def negative_case(spec, rng, what, description, tags, n, d, shape, options, kind):
+    scale = 0.3 if options.get('normalize') is False else 1.0
+    pair_kind = 'collapsed' if kind == 'collapsed' else 'random'
+    anchors, positives = rng.pair(n, d, pair_kind, scale)
+    negatives = rng.normal(*shape, scale=scale)
+    if kind == 'zero-negative':
+        negatives[0] = 0
+    elif kind == 'negatives-equal-positives':
+        negatives = positives[:, None, :].expand(*shape).clone()
+    elif kind == 'collapsed':
+        negatives = anchors[:1].expand(*shape).clone()
+    inputs = {'anchors': anchors, 'positives': positives, 'negatives': negatives}
+    return build_case(spec, what, description, tags, inputs, options)
 
 
 def dcl_cases(spec, rng):

@@ -181,4 +181,52 @@ def sup_con_cases(spec, rng):
         inputs = {'embeddings': embeddings, 'labels': torch.tensor(labels, dtype=torch.long)}
         options = {**options, 'views': views}
         cases.append(build_case(spec, what, description, tags, inputs, options))
+    return cases + sup_con_memory_cases(spec, rng, repeated)
+
+
+def sup_con_memory_cases(spec, rng, repeated):
+    """Labelled memory (Cross-Batch Memory): appended after every earlier case. The memory is detached, so its
+    gradient (all zeros in float64 autograd) is asserted zero and left out of the fixture."""
+    adv = lambda *tags: ADVERSARIAL + tags
+    entries = [  # (what, description, tags, kind, labels, views, memory labels, memory kind, d, scale, options)
+        ('memory-b4-v2-m6-d8', '2 views, labels [0, 1, 0, 2], memory labels [0, 1, 2, 3, 1, 0]', RANDOM + ('memory',),
+         'random', [0, 1, 0, 2], 2, [0, 1, 2, 3, 1, 0], 'random', 8, 1.0, {}),
+        ('memory-b8-v1-m5-d8-t0.2-none', '1 view, labels with repeats, memory of 5, temperature 0.2, per-row values',
+         RANDOM + ('memory',), 'random', repeated, 1, [3, 0, 9, 1, 2], 'random', 8, 1.0,
+         {'temperature': 0.2, 'reduction': 'none'}),
+        ('memory-positives-only-in-memory', '1 view, distinct labels: every positive comes from memory',
+         RANDOM + ('memory',), 'random', [0, 1, 2, 3], 1, [3, 2, 1, 0, 4], 'random', 8, 1.0, {}),
+        ('memory-negatives-only', 'memory labels absent from the batch: extra negatives only, sum',
+         RANDOM + ('memory',), 'random', [0, 1, 0, 2], 1, [7, 8, 9], 'random', 8, 1.0, {'reduction': 'sum'}),
+        ('memory-supcontrast-b4-v2', "memory with SupContrast's conventions (baseTemperature 0.07, all anchors)",
+         RANDOM + ('memory', 'base-temperature', 'mean-over'), 'random', [0, 1, 0, 2], 2, [2, 2, 0, 5], 'random', 8,
+         1.0, {'temperature': 0.1, 'baseTemperature': 0.07, 'meanOver': 'all-anchors'}),
+        ('memory-unnormalized', 'normalize false, rows and memory scaled by 0.3, temperature 0.5',
+         RANDOM + ('memory',), 'random', [0, 1, 1, 2, 0, 2], 1, [1, 0, 2, 2], 'random', 8, 0.3,
+         {'normalize': False, 'temperature': 0.5}),
+        ('memory-low-temperature', 'memory, temperature 0.01', adv('memory', 'low-temperature'), 'random', repeated,
+         1, [0, 1, 2, 3, 0], 'random', 8, 1.0, LOW),
+        ('memory-m1', 'a memory of one row', adv('memory'), 'random', [0, 1, 0, 2], 2, [1], 'random', 8, 1.0, {}),
+        ('memory-zero-row', 'memory row 0 all zeros', adv('memory', 'zero-row'), 'random', [0, 1, 0, 2], 1,
+         [0, 1, 2, 1], 'zero-row', 8, 1.0, {}),
+        ('memory-duplicates-batch', 'memory rows equal to the batch rows (the same step enqueued)',
+         adv('memory', 'duplicate-rows'), 'random', [0, 1, 0, 2], 1, [0, 1, 0, 2], 'batch', 8, 1.0, {}),
+        ('memory-collapsed', 'batch and memory all one vector', adv('memory', 'collapsed'), 'collapsed',
+         [0, 1, 0, 1, 2, 2], 1, [0, 2, 3], 'collapsed', 8, 1.0, {}),
+    ]
+    cases = []
+    for what, description, tags, kind, labels, views, memory_labels, memory_kind, d, scale, options in entries:
+        embeddings = view_major(rng, len(labels), views, d, kind, scale)
+        if memory_kind == 'batch':
+            memory = embeddings[:len(memory_labels)].clone()
+        elif memory_kind == 'collapsed':
+            memory = embeddings[:1].expand(len(memory_labels), d).clone()
+        else:
+            memory = rng.matrix(len(memory_labels), d, memory_kind, scale)
+        inputs = {'embeddings': embeddings, 'labels': torch.tensor(labels, dtype=torch.long), 'memory': memory,
+                  'memoryLabels': torch.tensor(memory_labels, dtype=torch.long)}
+        case = build_case(spec, what, description, tags, inputs, {**options, 'views': views})
+        detached = case['expected']['gradients'].pop('memory')
+        assert all(v == 0 for v in detached['values']), f'{case["id"]}: the memory got a gradient'
+        cases.append(case)
     return cases

@@ -95,8 +95,11 @@ def nt_xent(anchors, positives, temperature, normalize, reduction):
     return reduce_rows(-s[rows, partner] + masked_logsumexp(s, ~eye), reduction)
 
 
-def info_nce(anchors, positives, negatives, temperature, normalize, symmetric, reduction):
-    """Contract section 4, info-nce-pytorch (RElbers/info-nce-pytorch) conventions; van den Oord et al. 2018."""
+def info_nce(anchors, positives, negatives, temperature, normalize, symmetric, reduction, beta=0):
+    """Contract section 4, info-nce-pytorch (RElbers/info-nce-pytorch) conventions; van den Oord et al. 2018.
+    With beta > 0 (explicit negatives only), the hardness-weighted form (info_nce_hardness)."""
+    if beta != 0:
+        return info_nce_hardness(anchors, positives, negatives, temperature, normalize, reduction, beta)
     query = maybe_normalize(anchors, normalize)
     positive_key = maybe_normalize(positives, normalize)
     if negatives is None:
@@ -118,17 +121,43 @@ def info_nce(anchors, positives, negatives, temperature, normalize, symmetric, r
     return reduce_rows(F.cross_entropy(logits, labels, reduction='none'), reduction)
 
 
+def info_nce_hardness(anchors, positives, negatives, temperature, normalize, reduction, beta):
+    """InfoNCE with HCL's hardness weighting (Robinson et al. 2021) of explicit negatives, written as HCL's code
+    does (`imp = exp(beta x)`, `reweight = imp / imp.mean()`), weights not detached: with x_0 = a.p / T and
+    x_m = a.n_m / T, w_m = exp(beta x_m) / mean_m exp(beta x_m) and l = -x_0 + log(exp(x_0) + sum_m w_m exp(x_m)).
+    Exponents are shifted by each row's maximum (the weights by the max of beta x, the sum by the max of x)."""
+    query = maybe_normalize(anchors, normalize)
+    positive_logit = torch.sum(query * maybe_normalize(positives, normalize), dim=1) / temperature
+    negative_keys = maybe_normalize(negatives, normalize)
+    if negative_keys.dim() == 2:
+        negative_logits = query @ negative_keys.T / temperature
+    else:
+        negative_logits = (query.unsqueeze(1) @ negative_keys.transpose(-2, -1)).squeeze(1) / temperature
+    hardness = beta * negative_logits
+    importance = torch.exp(hardness - hardness.max(dim=1, keepdim=True).values)
+    weights = importance / importance.mean(dim=1, keepdim=True)
+    shift = torch.maximum(positive_logit, negative_logits.max(dim=1).values)
+    total = torch.exp(positive_logit - shift) + (weights * torch.exp(negative_logits - shift[:, None])).sum(dim=1)
+    return reduce_rows(-positive_logit + shift + torch.log(total), reduction)
+
+
 def sup_con(embeddings, labels, views, temperature, normalize, reduction, base_temperature=None,
-            mean_over='anchors-with-positives'):
+            mean_over='anchors-with-positives', memory=None, memory_labels=None):
     """Contract section 5 (Khosla et al. 2020, eq. 2, L_out^sup). Anchors without a positive contribute 0 and
     are left out of the mean ('anchors-with-positives') or counted in it ('all-anchors', SupContrast). Every row
-    is multiplied by temperature / base_temperature (SupContrast's base_temperature; None: 1)."""
+    is multiplied by temperature / base_temperature (SupContrast's base_temperature; None: 1).
+    With `memory` [M, D] and `memory_labels` [M] (Cross-Batch Memory, Wang et al. 2020): the memory rows, detached
+    and normalised, are extra columns of S (candidates, positives by label); the anchors stay the V * B rows."""
     z = maybe_normalize(embeddings, normalize)
-    s = z @ z.T / temperature
-    total_rows = s.shape[0]
     row_labels = labels.repeat(views)
-    eye = torch.eye(total_rows, dtype=torch.bool)
-    positive_mask = (row_labels[:, None] == row_labels[None, :]) & ~eye
+    keys, key_labels = z, row_labels
+    if memory is not None:
+        keys = torch.cat([z, maybe_normalize(memory.detach(), normalize)])
+        key_labels = torch.cat([row_labels, memory_labels])
+    s = z @ keys.T / temperature
+    total_rows = s.shape[0]
+    eye = torch.eye(total_rows, s.shape[1], dtype=torch.bool)
+    positive_mask = (row_labels[:, None] == key_labels[None, :]) & ~eye
     positive_count = positive_mask.sum(dim=1)
     has_positive = positive_count > 0
     positive_mean = torch.where(positive_mask, s, torch.zeros_like(s)).sum(dim=1) / positive_count.clamp(min=1)

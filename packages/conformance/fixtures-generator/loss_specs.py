@@ -91,11 +91,31 @@ def nt_xent_reference(t, o):
     return {'loss': value}
 
 
+def info_nce_reference(t, o):
+    leaves = [t['anchors'], t['positives'], t['negatives']] if 'negatives' in t else [t['anchors'], t['positives']]
+    args = [t['anchors'], t['positives'], t.get('negatives'), o['temperature'], o['normalize'], o['symmetric']]
+    value = refs.info_nce(*args, o['reduction'], o['beta'])
+    if o['beta'] != 0:  # the weights are exp(beta x) / mean(exp(beta x)): beta -> 0 is InfoNCE (cross-check)
+        tiny = refs.info_nce(*args, o['reduction'], 1e-12)
+        assert close(tiny, refs.info_nce(*args, o['reduction']), rtol=1e-9), 'info-nce: beta -> 0 is not InfoNCE'
+        assert all_finite(value, leaves)
+    return {'loss': value}
+
+
 def sup_con_reference(t, o):
     embeddings, labels = t['embeddings'], t['labels']
     base, mean_over = o['baseTemperature'], o['meanOver']
+    memory, memory_labels = t.get('memory'), t.get('memoryLabels')
     value = refs.sup_con(embeddings, labels, o['views'], o['temperature'], o['normalize'], o['reduction'], base,
-                         mean_over)
+                         mean_over, memory, memory_labels)
+    if memory is not None:  # the batch rows of SupCon over [batch; memory] with the memory detached (cross-check)
+        rows = refs.sup_con(embeddings, labels, o['views'], o['temperature'], o['normalize'], 'none', base,
+                            mean_over, memory, memory_labels)
+        stacked = torch.cat([embeddings, memory.detach()])
+        together = refs.sup_con(stacked, torch.cat([labels.repeat(o['views']), memory_labels]), 1, o['temperature'],
+                                o['normalize'], 'none', base, mean_over)
+        assert_agree('sup-con (memory)', rows, together[:embeddings.shape[0]], [embeddings])
+        return {'loss': value}
     factor = 1.0 if base is None else o['temperature'] / base
     if o['views'] >= 2 and len(set(labels.tolist())) == labels.numel():  # SupCon with distinct labels = SimCLR
         simclr = refs.simclr_info_nce(embeddings, o['views'], o['temperature'], 'all', o['normalize'],
@@ -161,9 +181,8 @@ SPECS = [
     LossSpec('simclr-info-nce-logits', {'views': 2, 'temperature': 0.07, 'normalize': True},
              simclr_logits_reference, False),
     LossSpec('nt-xent', {'temperature': 0.5, 'normalize': True, 'reduction': 'mean'}, nt_xent_reference, True),
-    LossSpec('info-nce', {'temperature': 0.1, 'normalize': True, 'symmetric': False, 'reduction': 'mean'},
-             reduced(refs.info_nce, ['anchors', 'positives', 'negatives'],
-                     ['temperature', 'normalize', 'symmetric', 'reduction']), True),
+    LossSpec('info-nce', {'temperature': 0.1, 'normalize': True, 'symmetric': False, 'reduction': 'mean', 'beta': 0},
+             info_nce_reference, True),
     LossSpec('sup-con', {'views': 1, 'temperature': 0.07, 'normalize': True, 'baseTemperature': None,
                          'reduction': 'mean', 'meanOver': 'anchors-with-positives'},
              sup_con_reference, True),

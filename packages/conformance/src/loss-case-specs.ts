@@ -83,7 +83,7 @@ export const lossCaseSpecs: Readonly<Record<string, LossCaseSpec>> = {
     randomCase: (random, variant) => {
       const negatives = [undefined, random.gaussianTensor([3, dimension]), random.gaussianTensor([batchSize, 3, dimension])];
       const chosen = pick(negatives, variant);
-      const options = pick([{}, { reduction: 'none' }, { temperature: 0.5 }], variant);
+      const options = pick([{}, { reduction: 'none' }, { temperature: 0.5, beta: 1 }], variant);
       return { inputs: chosen ? { ...pair(random), negatives: chosen } : pair(random), options };
     },
     sampleBlocks: paired,
@@ -98,7 +98,11 @@ export const lossCaseSpecs: Readonly<Record<string, LossCaseSpec>> = {
         variant,
       );
       const labels = { shape: [batchSize], values: [0, 1, 0, 2] };
-      return { inputs: { embeddings: random.gaussianTensor([views(options, 1) * batchSize, dimension]), labels }, options };
+      const embeddings = random.gaussianTensor([views(options, 1) * batchSize, dimension]);
+      if (variant % 3 !== 2) return { inputs: { embeddings, labels }, options };
+      // A labelled memory (Cross-Batch Memory): one positive of label 2, two negatives.
+      const memory = { memory: random.gaussianTensor([3, dimension]), memoryLabels: { shape: [3], values: [2, 5, 7] } };
+      return { inputs: { embeddings, labels, ...memory }, options };
     },
     sampleBlocks: (options) => ({ embeddings: views(options, 1), labels: 1 }),
     rowBlocks: (options) => views(options, 1),
@@ -167,10 +171,6 @@ export const lossCaseSpecs: Readonly<Record<string, LossCaseSpec>> = {
   },
 };
 
-/** Gaussian `[batchSize, dimension]` tensors for every input of a loss the table does not know. */
-export function genericSpec(inputNames: readonly string[]): LossCaseSpec {
-  return {
-    randomCase: (random) => ({
 /** Why a registry loss without an entry in {@link lossCaseSpecs} fails the suite, and where to add one. */
 export function missingCaseSpecMessage(name: string): string {
   return (
@@ -179,6 +179,10 @@ export function missingCaseSpecMessage(name: string): string {
   );
 }
 
+/** Gaussian `[batchSize, dimension]` tensors for every input of a loss the table does not know. */
+export function genericSpec(inputNames: readonly string[]): LossCaseSpec {
+  return {
+    randomCase: (random) => ({
       inputs: Object.fromEntries(inputNames.map((name) => [name, random.gaussianTensor([batchSize, dimension])])),
       options: {},
     }),

@@ -46,7 +46,8 @@ export const contrastiveLoss = tfjsLoss<[anchors: X, positives: X], core.Contras
 export const simclrInfoNce = tfjsLoss<[embeddings: X], core.SimclrInfoNceOptions>(core.simclrInfoNce);
 /**
  * InfoNCE with in-batch, unpaired ([M, D]) or paired ([N, M, D]) `negatives`.
- * Options: `temperature` 0.1, `normalize` true, `symmetric` false, `reduction` `'mean'` or `Reduction.MEAN`.
+ * Options: `temperature` 0.1, `normalize` true, `symmetric` false, `reduction` `'mean'` or `Reduction.MEAN`,
+ * `beta` 0 (hardness weighting of explicit negatives).
  * Returns a tf.Tensor whose gradient is core's analytic backward.
  *
  * @example
@@ -56,7 +57,8 @@ export const simclrInfoNce = tfjsLoss<[embeddings: X], core.SimclrInfoNceOptions
  */
 export const infoNce = tfjsLoss<[anchors: X, positives: X, negatives?: X], core.InfoNceOptions>(core.infoNce);
 /**
- * Supervised contrastive loss over view-major `embeddings` [V*B, D] and `labels` [B].
+ * Supervised contrastive loss over view-major `embeddings` [V*B, D] and `labels` [B]; optional labelled memory
+ * `memory` [M, D] and `memoryLabels` [M] (Cross-Batch Memory: extra candidates, no gradient).
  * Options: `views` 1, `temperature` 0.07, `normalize` true, `reduction` `'mean'` or `Reduction.MEAN`.
  * Returns a tf.Tensor whose gradient is core's analytic backward.
  *
@@ -65,7 +67,7 @@ export const infoNce = tfjsLoss<[anchors: X, positives: X, negatives?: X], core.
  *
  * @see [SupCon](/losses/sup-con)
  */
-export const supCon = tfjsLoss<[embeddings: X, labels: X], core.SupConOptions>(core.supCon);
+export const supCon = tfjsLoss<[embeddings: X, labels: X, memory?: X, memoryLabels?: X], core.SupConOptions>(core.supCon);
 /**
  * CLIP's symmetric loss; `logitScale` (a scalar, e.g. a `tf.variable`) receives a gradient.
  * Options: `normalize` true, `maxLogitScale` 100, `reduction` `'mean'` or `Reduction.MEAN`.

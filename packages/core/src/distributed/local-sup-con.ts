@@ -1,5 +1,7 @@
 import { ContrastiveInputError, formatShape } from '../errors.js';
 import type { LossDefinition, LossInputs } from '../loss-definition.js';
+import type { SupConMeanOver } from '../losses/sup-con.js';
+import { checkBaseTemperature, checkMeanOver, rowFactor, scaled } from '../losses/sup-con-scaling.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
 import { idRange } from '../math/pairing-ids.js';
@@ -26,13 +28,30 @@ export interface LocalSupConOptions {
   /** Where this worker's rows start in the gathered matrices; an integer >= 0. Default 0. */
   readonly rowOffset: number;
   /**
-   * `mean` (default) divides by the global number of anchors with a positive (so worker losses add up to the full
-   * loss); `sum` is the plain local sum.
+   * Every row is multiplied by `temperature / baseTemperature` (SupContrast's `base_temperature`, as `supCon`).
+   * Default `null`: the factor is 1.
+   */
+  readonly baseTemperature: number | null;
+  /**
+   * `mean` (default) divides by the global count of `meanOver` (so worker losses add up to the full loss); `sum` is
+   * the plain local sum.
    */
   readonly reduction: 'mean' | 'sum';
+  /**
+   * Which anchors `mean` divides by, counted over all R gathered rows: those with a positive (default) or
+   * `'all-anchors'` (R, SupContrast), as `supCon`.
+   */
+  readonly meanOver: SupConMeanOver;
 }
 
-const defaults: LocalSupConOptions = { temperature: 0.07, normalize: true, rowOffset: 0, reduction: 'mean' };
+const defaults: LocalSupConOptions = {
+  temperature: 0.07,
+  normalize: true,
+  rowOffset: 0,
+  baseTemperature: null,
+  reduction: 'mean',
+  meanOver: 'anchors-with-positives',
+};
 /**
  * The names of local SupCon's inputs (exported as `LocalSupConInput`).
  *
@@ -51,11 +70,14 @@ export type Name = 'embeddings' | 'labels' | 'gatheredEmbeddings' | 'gatheredLab
  * `rowOffset`). Local rows are anchors against all R gathered rows, with full-batch SupCon's positives (same
  * label, not itself). `mean` divides the local sum by the GLOBAL number of anchors that have a positive, counted
  * from `gatheredLabels` (an [R, R] label comparison), so worker losses add up to the full-batch loss of
- * `supCon` with `views: 1`; `sum` returns the plain local sum. Gradients: local rows directly, gathered rows for
- * the caller to reduce-scatter and add (see `localNtXent`).
+ * `supCon` with `views: 1`; `sum` returns the plain local sum. `meanOver: 'all-anchors'` divides by R instead, and
+ * `baseTemperature` multiplies every row by `temperature / baseTemperature`, both as in `supCon` (so the worker
+ * losses add up to `supCon` with the same options). Gradients: local rows directly, gathered rows for the caller to
+ * reduce-scatter and add (see `localNtXent`).
  *
  * Inputs: `embeddings` [r_k, D], `labels` [r_k], `gatheredEmbeddings` [R, D] and `gatheredLabels` [R].
- * Options: {@link LocalSupConOptions} (`temperature` 0.07, `normalize` true, `rowOffset` 0, `reduction` `'mean'`).
+ * Options: {@link LocalSupConOptions} (`temperature` 0.07, `normalize` true, `rowOffset` 0, `baseTemperature` null,
+ * `reduction` `'mean'`, `meanOver` `'anchors-with-positives'`).
  *
  * @example
  * const { loss, gradients } = computeLossAndGradients(backend, localSupCon,
@@ -74,7 +96,9 @@ export const localSupCon: LossDefinition<Name, LocalSupConOptions> = {
       temperature: checkPositiveFinite,
       normalize: checkBoolean,
       rowOffset: checkIntegerAtLeast(0),
+      baseTemperature: checkBaseTemperature,
       reduction: checkOneOf(['mean', 'sum']),
+      meanOver: checkMeanOver,
     }),
   validate(backend, inputs, options) {
     const { rows, gatheredRows } = expectLocalInGathered(backend, inputs.embeddings, 'embeddings', inputs.gatheredEmbeddings, 'gatheredEmbeddings', options.rowOffset);
@@ -87,7 +111,7 @@ export const localSupCon: LossDefinition<Name, LocalSupConOptions> = {
   forward: (b, inputs, options) => localSupConForward(b, inputs, options),
   backward(b, saved, upstream, options) {
     const s = saved as LocalSupConSaved<typeof upstream>;
-    const weights = reduceRowsBackward(b, upstream, s.rows, options.reduction, s.anchorCount);
+    const weights = scaled(b, reduceRowsBackward(b, upstream, s.rows, options.reduction, s.anchorCount), rowFactor(options));
     const grads = similarityCrossEntropyKernel(b).backward(b, s.kernel, weights);
     return {
       embeddings: maybeNormalizeBackward(b, s.local, grads.anchors),
@@ -123,8 +147,8 @@ function localSupConForward<T>(b: TensorBackend<T>, inputs: LossInputs<T, Name>,
     keysAreAnchors: false,
     learnableScale: false,
   });
-  const anchorCount = globalAnchorsWithPositive(b, inputs.gatheredLabels!, total);
-  const loss = reduceRows(b, result.rowLosses, options.reduction, anchorCount);
+  const anchorCount = options.meanOver === 'all-anchors' ? b.fill([], total) : globalAnchorsWithPositive(b, inputs.gatheredLabels!, total);
+  const loss = reduceRows(b, scaled(b, result.rowLosses, rowFactor(options)), options.reduction, anchorCount);
   const saved: LocalSupConSaved<T> = { kernel: result.saved, local: local.saved, keys: keys.saved, anchorCount, rows };
   return { loss, saved };
 }

@@ -1,5 +1,6 @@
 import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import { ContrastiveInputError, formatShape } from '../errors.js';
+import type { LossContract } from '../contract/loss-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import { crossViewBackward, crossViewForward, type CrossViewSaved } from '../math/cross-view-cross-entropy.js';
 import {
@@ -11,9 +12,10 @@ import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
 import { diagonalPairing } from '../math/pairing-ids.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
-import { checkBoolean, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
+import { checkBoolean, checkNonNegativeFinite, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
 import type { Shape, TensorBackend } from '../tensor-backend.js';
 import { expectDimension, expectEmbeddingPair } from '../validation.js';
+import { hardnessBackward, hardnessForward, type InfoNceHardnessSaved } from './info-nce-hardness.js';
 
 /**
  * Options of {@link infoNce}; every one is optional in a call (the default applies).
@@ -32,9 +34,15 @@ export interface InfoNceOptions {
   readonly symmetric: boolean;
   /** `mean` over the N anchors (default), `sum`, or `none` ([N]). */
   readonly reduction: Reduction;
+  /**
+   * Hardness weighting of explicit `negatives` (HCL's beta): negative `m` of anchor `i` is weighted by
+   * `exp(beta x_im) / mean_m exp(beta x_im)` (`x` the similarity over the temperature); finite, >= 0. Default 0
+   * (plain InfoNCE); anything else needs `negatives`.
+   */
+  readonly beta: number;
 }
 
-const defaults: InfoNceOptions = { temperature: 0.1, normalize: true, symmetric: false, reduction: 'mean' };
+const defaults: InfoNceOptions = { temperature: 0.1, normalize: true, symmetric: false, reduction: 'mean', beta: 0 };
 
 interface InfoNceSaved<T> {
   rows: number;
@@ -43,8 +51,29 @@ interface InfoNceSaved<T> {
   inBatch?: CrossViewSaved<T>;
   negatives?: { value: T; saved?: L2NormalizeSaved<T>; shape: Shape };
   logits?: FirstColumnCrossEntropySaved<T>;
+  hardness?: InfoNceHardnessSaved<T>;
   scale: T;
 }
+
+const baseContract = temperatureContract<'anchors' | 'positives' | 'negatives', InfoNceOptions>(
+  { anchors: 'embeddings', positives: 'embeddings', negatives: 'embeddings' },
+  (shapes, options) => {
+    const rows = shapes.anchors![0]!;
+    const negatives = shapes.negatives;
+    const columns = negatives ? 1 + negatives[negatives.length - 2]! : rows;
+    return crossSimilarity((options.symmetric && !negatives ? 2 : 1) * rows, columns, options.normalize);
+  },
+);
+
+/** The temperature contract, plus the weighted logits' scale `(1 + beta) / temperature` under hardness weighting. */
+const contract: LossContract<'anchors' | 'positives' | 'negatives', InfoNceOptions> = {
+  ...baseContract,
+  magnitudes(options, facts) {
+    const result = [...(baseContract.magnitudes?.(options, facts) ?? [])];
+    if (options.beta === 0) return result;
+    return [...result, { argument: 'options.beta', quantity: '(1 + beta) / temperature', value: (1 + options.beta) / options.temperature }];
+  },
+};
 
 /** Negatives [M, D] or [N, M, D] with M >= 1, the anchors' N and D, finite values. */
 function expectNegatives<T>(backend: TensorBackend<T>, negatives: unknown, anchorShape: Shape): void {
@@ -78,16 +107,26 @@ function normalizeNegatives<T>(b: TensorBackend<T>, negatives: T, normalize: boo
  * - `negatives` [M, D] (unpaired, e.g. a MoCo queue): `x_i = [a_i.p_i, a_i.n_1, ..., a_i.n_M] / temperature`;
  * - `negatives` [N, M, D] (paired): `x_i = [a_i.p_i, a_i.n_{i,1}, ..., a_i.n_{i,M}] / temperature`;
  *   then `l_i = -x_i0 + log sum_j exp(x_ij)`. Per-row [N].
+ * - hardness weighting (`beta > 0`, explicit negatives only; Robinson et al. 2021, HCL): each negative term is
+ *   weighted by `w_im = exp(beta x_im) / mean_m exp(beta x_im)` (mean 1 over the anchor's M negatives):
+ *   `l_i = -x_i0 + log(exp(x_i0) + sum_m w_im exp(x_im))`, computed as the cross-entropy of
+ *   `y_i = [x_i0, x_im + log M + log_softmax_m(beta x_i)]` (the log-softmax of the max-shifted `beta x`). `beta: 0`
+ *   is plain InfoNCE (the same code path).
  * Backward: `G_ij = w_i (softmax(x_i)_j - [j == 0]) / temperature` (in-batch: over `S`), then
  * `d a_i = G_i0 p_i + sum_m G_im n_m` (paired: `n_{i,m}`), `d p_i = G_i0 a_i`, `d n_m = sum_i G_im a_i`
- * (paired: `d n_{i,m} = G_im a_i`), then through the normalisation.
+ * (paired: `d n_{i,m} = G_im a_i`), then through the normalisation. With hardness weighting the weights are
+ * differentiated, not detached (as HCL's code): the cross-entropy gradient `H` over `y` gives `G_i0 = H_i0`,
+ * `G_im = (1 + beta) H_im - beta g_im sum_m' H_im'` with `g_i = softmax_m(beta x_i)`.
  * Paper: Oord et al. 2018, Representation Learning with Contrastive Predictive Coding (arXiv:1807.03748).
  *
  * Inputs: `anchors` and `positives`, [N, D]; optional `negatives`, [M, D] (unpaired) or [N, M, D] (paired).
- * Options: {@link InfoNceOptions} (`temperature` 0.1, `normalize` true, `symmetric` false, `reduction` `'mean'`).
+ * Options: {@link InfoNceOptions} (`temperature` 0.1, `normalize` true, `symmetric` false, `reduction` `'mean'`,
+ * `beta` 0).
  *
  * @example
  * const loss = computeLoss(backend, infoNce, { anchors: queries, positives: keys, negatives: queue }, { temperature: 0.07 });
+ * // Hard negatives weighted up (HCL's reweighting of the queue):
+ * const hard = computeLoss(backend, infoNce, { anchors: queries, positives: keys, negatives: queue }, { temperature: 0.07, beta: 1 });
  *
  * @see [InfoNCE](/losses/info-nce)
  */
@@ -95,21 +134,22 @@ export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', Info
   name: 'info-nce',
   inputs: ['anchors', 'positives', 'negatives'],
   gradientInputs: ['anchors', 'positives', 'negatives'],
-  contract: temperatureContract<'anchors' | 'positives' | 'negatives', InfoNceOptions>(
-    { anchors: 'embeddings', positives: 'embeddings', negatives: 'embeddings' },
-    (shapes, options) => {
-      const rows = shapes.anchors![0]!;
-      const negatives = shapes.negatives;
-      const columns = negatives ? 1 + negatives[negatives.length - 2]! : rows;
-      return crossSimilarity((options.symmetric && !negatives ? 2 : 1) * rows, columns, options.normalize);
-    },
-  ),
+  contract,
   defaults,
   resolveOptions: (options) =>
-    resolveOptions(defaults, options, { temperature: checkPositiveFinite, normalize: checkBoolean, symmetric: checkBoolean, reduction: checkReduction }),
+    resolveOptions(defaults, options, {
+      temperature: checkPositiveFinite,
+      normalize: checkBoolean,
+      symmetric: checkBoolean,
+      reduction: checkReduction,
+      beta: checkNonNegativeFinite,
+    }),
   validate(backend, inputs, options) {
     const shape = expectEmbeddingPair(backend, inputs.anchors, inputs.positives);
-    if (inputs.negatives === undefined) return;
+    if (inputs.negatives === undefined) {
+      if (options.beta !== 0) throw new ContrastiveInputError('options.beta', '0 when no negatives are given (it weights explicit negatives)', String(options.beta));
+      return;
+    }
     if (options.symmetric) throw new ContrastiveInputError('options.symmetric', 'false when negatives are given', 'true');
     expectNegatives(backend, inputs.negatives, shape);
   },
@@ -129,8 +169,10 @@ export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', Info
       negatives.shape.length === 2
         ? b.matmul(anchors.value, negatives.value, { transposeB: true })
         : b.sum(b.mul(b.reshape(anchors.value, [rows, 1, dimension]), negatives.value), 2, false);
-    const result = firstColumnCrossEntropyForward(b, b.mul(b.concat([positiveLogits, negativeLogits], 1), scale));
-    const saved: InfoNceSaved<typeof scale> = { rows, anchors, positives, negatives, logits: result.saved, scale };
+    const logits = b.mul(b.concat([positiveLogits, negativeLogits], 1), scale);
+    const hardness = options.beta === 0 ? undefined : hardnessForward(b, logits, options.beta);
+    const result = firstColumnCrossEntropyForward(b, hardness ? hardness.logits : logits);
+    const saved: InfoNceSaved<typeof scale> = { rows, anchors, positives, negatives, logits: result.saved, scale, ...(hardness ? { hardness: hardness.saved } : {}) };
     return { loss: reduceRows(b, result.rowLosses, options.reduction), saved };
   },
   backward(b, saved, upstream, options) {
@@ -143,7 +185,9 @@ export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', Info
         positives: maybeNormalizeBackward(b, s.positives.saved, grads.keys),
       };
     }
-    const grads = explicitNegativesBackward(b, s, b.mul(firstColumnCrossEntropyBackward(b, s.logits!, weights), s.scale));
+    const logitGrad = firstColumnCrossEntropyBackward(b, s.logits!, weights);
+    const similarityGrad = s.hardness ? hardnessBackward(b, s.hardness, logitGrad, options.beta) : logitGrad;
+    const grads = explicitNegativesBackward(b, s, b.mul(similarityGrad, s.scale));
     return {
       anchors: maybeNormalizeBackward(b, s.anchors.saved, grads.anchors),
       positives: maybeNormalizeBackward(b, s.positives.saved, grads.positives),

@@ -1,15 +1,16 @@
 import type { LossContract, Magnitude } from '../contract/loss-contract.js';
-import { selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
+import { crossSimilarity, selfSimilarity, temperatureContract } from '../contract/temperature-contract.js';
 import { ContrastiveInputError, formatShape } from '../errors.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
-import { idRange } from '../math/pairing-ids.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { similarityCrossEntropyKernel, type SimilarityCrossEntropySaved } from '../math/similarity-cross-entropy.js';
-import { checkBoolean, checkIntegerAtLeast, checkOneOf, checkPositiveFinite, checkReduction, describe, resolveOptions, type OptionCheck, type Reduction } from '../options.js';
+import { checkBoolean, checkIntegerAtLeast, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
 import type { TensorBackend } from '../tensor-backend.js';
 import { expectRank, expectViewMajorEmbeddings } from '../validation.js';
+import { expectMemory, supConKeys } from './sup-con-memory.js';
+import { checkBaseTemperature, checkMeanOver, rowFactor, scaled } from './sup-con-scaling.js';
 
 /**
  * Which anchors `reduction: 'mean'` of {@link supCon} averages over: `'anchors-with-positives'` (anchors with at
@@ -58,28 +59,19 @@ const defaults: SupConOptions = {
   meanOver: 'anchors-with-positives',
 };
 
-const checkBaseTemperature: OptionCheck = (value, argument) => {
-  if (value === null) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ContrastiveInputError(argument, 'a finite number > 0 or null', describe(value));
-  }
-};
+type Name = 'embeddings' | 'labels' | 'memory' | 'memoryLabels';
 
-/** `temperature / baseTemperature`, the factor on every row (1 when `baseTemperature` is null). */
-function rowFactor(options: SupConOptions): number {
-  return options.baseTemperature === null ? 1 : options.temperature / options.baseTemperature;
-}
-
-function scaled<T>(b: TensorBackend<T>, x: T, factor: number): T {
-  return factor === 1 ? x : b.mul(x, b.fill([], factor));
-}
-
-const baseContract = temperatureContract<'embeddings' | 'labels', SupConOptions>({ embeddings: 'embeddings', labels: 'labels' }, (shapes, options) =>
-  selfSimilarity(shapes.embeddings![0]!, options),
+const baseContract = temperatureContract<Name, SupConOptions>(
+  { embeddings: 'embeddings', labels: 'labels', memory: 'embeddings', memoryLabels: 'labels' },
+  (shapes, options) => {
+    const rows = shapes.embeddings![0]!;
+    if (!shapes.memory) return selfSimilarity(rows, options);
+    return crossSimilarity(rows, rows + shapes.memory[0]!, options.normalize, 1 / options.temperature);
+  },
 );
 
 /** The temperature contract, plus the row factor and the gradient scale `1 / baseTemperature` it leads to. */
-const contract: LossContract<'embeddings' | 'labels', SupConOptions> = {
+const contract: LossContract<Name, SupConOptions> = {
   ...baseContract,
   magnitudes(options, facts) {
     const result = [...(baseContract.magnitudes?.(options, facts) ?? [])];
@@ -98,6 +90,7 @@ interface SupConSaved<T> {
   normalized: L2NormalizeSaved<T> | undefined;
   rows: number;
   anchorCount: T;
+  memory: boolean;
 }
 
 /**
@@ -110,10 +103,17 @@ interface SupConSaved<T> {
  * is null, the default). `mean` divides the sum of rows by the number of anchors with a positive (at least 1, so a
  * batch without any positive has loss 0 and zero gradients), or by V * B with `meanOver: 'all-anchors'`
  * (SupContrast); `none` gives [VB] with zeros at anchors without a positive.
+ * Labelled memory (Cross-Batch Memory, Wang et al. 2020, arXiv:1912.06798): with `memory` [M, D] and
+ * `memoryLabels` [M] (e.g. a labelled `createNegativeQueue`), the M normalised memory rows `m` join the contrast
+ * candidates of every anchor, `S_ik = z_i k_k / temperature` over `k = [z; m]`: a memory row is a positive of the
+ * anchors of its label and in every denominator. Only the V * B batch rows are anchors (the mean and `none` run
+ * over them), and the memory is detached: it gets no gradient.
  * Backward: `G_ik = c w_i (softmax_{k != i}(S_i)_k - [k in P(i)] / |P(i)|)` (rows without a positive: 0),
- * `d z = (G + G^T) z / temperature`, then through the normalisation. Labels get no gradient.
+ * `d z = (G + G^T) z / temperature` (with memory: `G` is [VB, VB + M] and `d z = (G k + (G^T z)_{1..VB}) / temperature`),
+ * then through the normalisation. Labels and the memory get no gradient.
  *
- * Inputs: `embeddings`, [V * B, D] view-major, and `labels`, [B], integer class ids (no gradient).
+ * Inputs: `embeddings`, [V * B, D] view-major, and `labels`, [B], integer class ids (no gradient); optional
+ * `memory`, [M, D], and `memoryLabels`, [M] (both or neither; no gradient).
  * Options: {@link SupConOptions} (`views` 1, `temperature` 0.07, `normalize` true, `baseTemperature` null,
  * `reduction` `'mean'`, `meanOver` `'anchors-with-positives'`).
  *
@@ -121,12 +121,14 @@ interface SupConSaved<T> {
  * const loss = computeLoss(backend, supCon, { embeddings, labels }, { views: 2, temperature: 0.07 });
  * // SupContrast's SupConLoss(temperature=0.1) (base_temperature 0.07, mean over all anchors):
  * const same = computeLoss(backend, supCon, { embeddings, labels }, { views: 2, temperature: 0.1, baseTemperature: 0.07, meanOver: 'all-anchors' });
+ * // Cross-Batch Memory: past embeddings and their labels as extra positives and negatives.
+ * const withMemory = computeLoss(backend, supCon, { embeddings, labels, memory: queue.negatives(), memoryLabels: queue.labels() });
  *
  * @see [SupCon](/losses/sup-con)
  */
-export const supCon: LossDefinition<'embeddings' | 'labels', SupConOptions> = {
+export const supCon: LossDefinition<'embeddings' | 'labels' | 'memory' | 'memoryLabels', SupConOptions> = {
   name: 'sup-con',
-  inputs: ['embeddings', 'labels'],
+  inputs: ['embeddings', 'labels', 'memory', 'memoryLabels'],
   gradientInputs: ['embeddings'],
   contract,
   defaults,
@@ -137,7 +139,7 @@ export const supCon: LossDefinition<'embeddings' | 'labels', SupConOptions> = {
       normalize: checkBoolean,
       baseTemperature: checkBaseTemperature,
       reduction: checkReduction,
-      meanOver: checkOneOf(['anchors-with-positives', 'all-anchors']),
+      meanOver: checkMeanOver,
     }),
   validate(backend, inputs, options) {
     const [rows] = expectViewMajorEmbeddings(backend, inputs.embeddings, options.views);
@@ -147,36 +149,36 @@ export const supCon: LossDefinition<'embeddings' | 'labels', SupConOptions> = {
       const expected = `shape [${batchSize}] (rows of embeddings / views)`;
       throw new ContrastiveInputError('labels', expected, `shape ${formatShape(labelShape)}`);
     }
+    expectMemory(backend, inputs.memory, inputs.memoryLabels, backend.shape(inputs.embeddings!), inputs.labels!);
   },
   forward(b, inputs, options) {
     const rows = b.shape(inputs.embeddings!)[0]!;
     const tiled = b.concat(Array.from({ length: options.views }, () => inputs.labels!), 0);
     const z = maybeNormalize(b, inputs.embeddings!, options.normalize);
+    const memory = inputs.memory === undefined ? undefined : { keys: inputs.memory, labels: inputs.memoryLabels! };
+    const { keys, pairing, keysAreAnchors } = supConKeys(b, z.value, tiled, memory, options.normalize);
     const result = similarityCrossEntropyKernel(b).forward(b, {
       anchors: z.value,
-      keys: z.value,
+      keys,
       scale: b.fill([], 1 / options.temperature),
-      pairing: {
-        anchorIds: idRange(b, rows, 0, 'column'),
-        keyIds: idRange(b, rows, 0, 'row'),
-        anchorGroups: b.reshape(tiled, [rows, 1]),
-        keyGroups: b.reshape(tiled, [1, rows]),
-        positivesInDenominator: true,
-      },
-      keysAreAnchors: true,
+      pairing,
+      keysAreAnchors,
       learnableScale: false,
       rowNormsAtMostOne: options.normalize,
     });
     const anchorCount = options.meanOver === 'all-anchors' ? b.fill([], rows) : anchorsWithPositive(b, result.positiveCounts);
     const loss = reduceRows(b, scaled(b, result.rowLosses, rowFactor(options)), options.reduction, anchorCount);
-    const saved: SupConSaved<typeof loss> = { kernel: result.saved, normalized: z.saved, rows, anchorCount };
+    const saved: SupConSaved<typeof loss> = { kernel: result.saved, normalized: z.saved, rows, anchorCount, memory: !keysAreAnchors };
     return { loss, saved };
   },
   backward(b, saved, upstream, options) {
-    const { kernel, normalized, rows, anchorCount } = saved as SupConSaved<typeof upstream>;
+    const { kernel, normalized, rows, anchorCount, memory } = saved as SupConSaved<typeof upstream>;
     const weights = scaled(b, reduceRowsBackward(b, upstream, rows, options.reduction, anchorCount), rowFactor(options));
     const grads = similarityCrossEntropyKernel(b).backward(b, kernel, weights);
-    return { embeddings: maybeNormalizeBackward(b, normalized, grads.anchors) };
+    // With memory the batch rows are also the first VB keys; the memory's own key gradient is dropped (detached).
+    const dimension = b.shape(grads.anchors)[1]!;
+    const total = memory ? b.add(grads.anchors, b.slice(grads.keys!, [0, 0], [rows, dimension])) : grads.anchors;
+    return { embeddings: maybeNormalizeBackward(b, normalized, total) };
   },
 };
 
