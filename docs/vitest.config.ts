@@ -6,5 +6,5 @@ import { sourceConditions, testRunSettings } from '../vitest.shared.ts';
 export default defineConfig({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: [...sourceConditions, 'module', 'node', 'development|production'] } },
-  test: { include: ['e2e/**/*.test.ts', 'snippets/**/*.test.ts'], ...testRunSettings('docs-node') },
+  test: { include: ['e2e/**/*.test.ts', 'snippets/**/*.test.ts'], ...testRunSettings(process.env['CONTRASTIVE_HEAP_LIMIT'] === '1' ? 'docs-heap-limit' : 'docs-node') },
 });
