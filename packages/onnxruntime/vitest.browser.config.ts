@@ -13,7 +13,14 @@ const loadConformanceFixtures = () =>
     .sort()
     .map((name) => ({ name, text: readFileSync(join(fixturesDirectory, name), 'utf8') }));
 
+/**
+ * The test pages are cross-origin isolated (`crossOriginIsolated === true`, `SharedArrayBuffer` available), as a page
+ * must be for onnxruntime-web to run wasm threads: every response carries these two headers.
+ */
+const crossOriginIsolationHeaders = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
+  server: { headers: crossOriginIsolationHeaders },
   resolve: { conditions: [...sourceConditions, 'module', 'browser', 'development|production'] },
   // onnxruntime-web finds its .wasm beside its own module (import.meta.url): keep it out of Vite's pre-bundling.
   optimizeDeps: { exclude: ['onnxruntime-web'], include: ['protobufjs'] },

@@ -39,6 +39,7 @@ export function sampleInputs(loss: LossDefinition<string, object>, options: obje
     if (name === 'labels') inputs[name] = { values: Array.from({ length: batchSize }, (_, i) => i % 2), shape: [batchSize] };
     else if (name in scalars) inputs[name] = { values: [scalars[name]!], shape: [] };
     else if (name === 'negatives' && loss.name === 'info-nce') return;
+    else if ((name === 'memory' || name === 'memoryLabels') && loss.name === 'sup-con') return; // optional inputs
     else inputs[name] = { values: gaussians(shapes[name]![0]! * shapes[name]![1]!, seed * 7919 + index, scale), shape: shapes[name]! };
   });
   return inputs;

@@ -15,10 +15,13 @@
  * | `onnxruntime-web/jspi` | `ort-wasm-simd-threaded.jspi.wasm` | the same file |
  *
  * The default bundles inline the Emscripten glue; the builds selected by the `onnxruntime-web-use-extern-wasm`
- * condition also import the matching `.mjs` (same name, `.mjs`), so the helper returns both. In Node
+ * condition also import the matching `.mjs` (same name, `.mjs`), and with `ort.env.wasm.wasmPaths` set, a
+ * cross-origin isolated page running wasm threads starts each thread's worker from that `.mjs` (seen in Chromium:
+ * `numThreads` 2 starts one worker, 4 three), so the helper returns both. In Node
  * (`import 'onnxruntime-web'` resolves to `ort.node.min.mjs`) ORT loads its files from the package itself.
  */
 import type { OrtModuleLike, OrtSessionLike } from './ort-module.js';
+import { applyDefaultWasmThreads } from './ort-web-threads.js';
 
 /** The entry points of onnxruntime-web, as imported. */
 export type OnnxruntimeWebEntry = 'onnxruntime-web' | 'onnxruntime-web/all' | 'onnxruntime-web/wasm' | 'onnxruntime-web/webgpu' | 'onnxruntime-web/jspi';
@@ -96,8 +99,12 @@ export class OnnxRuntimeAssetError extends Error {
   }
 }
 
-/** `ort.InferenceSession.create`, with a failure to load onnxruntime-web's files turned into `OnnxRuntimeAssetError`. */
+/**
+ * `ort.InferenceSession.create`, with a failure to load onnxruntime-web's files turned into `OnnxRuntimeAssetError`,
+ * and onnxruntime-web's thread count defaulted first in a cross-origin isolated page (`applyDefaultWasmThreads`).
+ */
 export async function createOrtSession(ort: OrtModuleLike, bytes: Uint8Array, sessionOptions: object | undefined): Promise<OrtSessionLike> {
+  applyDefaultWasmThreads(ort);
   try {
     return await ort.InferenceSession.create(bytes, sessionOptions);
   } catch (error) {
