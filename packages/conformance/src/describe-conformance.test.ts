@@ -57,7 +57,9 @@ describe('describeConformance', () => {
   });
 
   it('checks a fused override against the composed kernel on every pairing', () => {
-    const fused = results.filter((r) => r.ancestorTitles[0] === 'fused-correct' && r.title.startsWith('fused/'));
+    const fused = results.filter((r) => r.ancestorTitles[0] === 'fused-correct' && r.title.startsWith('fused/similarityCrossEntropy/'));
+    const crossView = results.filter((r) => r.ancestorTitles[0] === 'fused-correct' && r.title.startsWith('fused/crossViewCrossEntropy/'));
+    expect(crossView.map((r) => r.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
     expect(fused.map((r) => [r.title, r.status])).toEqual(
       [
         'self-excluded', 'cross-view', 'decoupled', 'sup-con-groups', 'unit-rows-two-views', 'unit-rows-three-views',
@@ -67,6 +69,9 @@ describe('describeConformance', () => {
     const skewed = find('fused-skewed', 'fused/similarityCrossEntropy/cross-view');
     expect(skewed?.status).toBe('failed');
     expect(skewed?.failureMessages[0]).toMatch(/rowLosses: element \d is/);
+    const skewedScale = find('fused-skewed', 'fused/crossViewCrossEntropy/clip-temperature-0.01');
+    expect(skewedScale?.status).toBe('failed');
+    expect(skewedScale?.failureMessages[0]).toMatch(/scale/);
   });
 
   it('skips the fused checks of a backend without an override', () => {

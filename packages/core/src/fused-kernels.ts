@@ -2,6 +2,7 @@
  * The closed list of fused kernels a backend may override. Core keeps the composed reference of each; the
  * conformance suite checks every override against it. Add an entry only for a measured win.
  */
+import type { CrossViewCrossEntropy } from './math/cross-view-cross-entropy.js';
 import type { SimilarityCrossEntropy } from './math/similarity-cross-entropy.js';
 
 /**
@@ -17,14 +18,16 @@ import type { SimilarityCrossEntropy } from './math/similarity-cross-entropy.js'
 export interface FusedKernels<T> {
   /** Row-wise InfoNCE over `scale * anchors @ keys^T` with id-based positive and denominator masks. */
   readonly similarityCrossEntropy: SimilarityCrossEntropy<T>;
+  /** Both directions of the cross-view cross-entropy over one `scale * anchors @ keys^T` (CLIP), learnable scale included. */
+  readonly crossViewCrossEntropy: CrossViewCrossEntropy<T>;
 }
 
 /**
  * The names of {@link FusedKernels}, as a runtime list.
  *
  * @example
- * fusedKernelNames; // ['similarityCrossEntropy']
+ * fusedKernelNames; // ['similarityCrossEntropy', 'crossViewCrossEntropy']
  *
  * @see [Tensor interface](/architecture/tensor-interface)
  */
-export const fusedKernelNames = ['similarityCrossEntropy'] as const satisfies readonly (keyof FusedKernels<unknown>)[];
+export const fusedKernelNames = ['similarityCrossEntropy', 'crossViewCrossEntropy'] as const satisfies readonly (keyof FusedKernels<unknown>)[];

@@ -2,6 +2,7 @@ import { checkMemoryBudget, checkValuesOption, ContrastiveInputError, formatShap
 import { int64Operand, OnnxTensor, type AttributeValue, type Int64Operand, type OnnxElementType } from './onnx-tensor.js';
 import * as shapes from './shape-inference.js';
 import { constantShiftKernel, traceTimeValues } from './constant-shift-kernel.js';
+import { crossViewKernel } from './cross-view-kernel.js';
 
 /**
  * A `TensorBackend` that records an ONNX graph: every primitive adds one node to symbolic `OnnxTensor`s, plus
@@ -72,7 +73,8 @@ const intAttribute = (value: number): AttributeValue => ({ kind: 'int', value })
  * | sum / max | ReduceSum (axes an int64 input since opset 13) / ReduceMax (axes an attribute until opset 18), plus `ReduceSum(Sigmoid(x) * 0)` added to restore NaN, which ORT's ReduceMax skips |
  * | matmul | MatMul, or Gemm with transA/transB when a transpose flag is set |
  *
- * The fused `similarityCrossEntropy` (constant-shift-kernel.ts) adds ScatterElements, Gather and Loop.
+ * The fused `similarityCrossEntropy` (constant-shift-kernel.ts) adds ScatterElements, Gather and Loop; the fused
+ * `crossViewCrossEntropy` (cross-view-kernel.ts, CLIP) adds GatherElements and ScatterElements.
  * No ReduceLogSumExp anywhere: ORT's WebGPU kernel does not subtract the maximum; core composes the stable form.
  *
  * @param options - {@link TracingBackendOptions}: `name` (default `'onnxruntime'`), `read` (default: reading throws),
@@ -137,7 +139,10 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
       memoryBudgetBytes: options.memoryBudgetBytes ?? defaultOnnxMemoryBudgetBytes,
       ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
     },
-    fused: { similarityCrossEntropy: constantShiftKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes) },
+    fused: {
+      similarityCrossEntropy: constantShiftKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes),
+      crossViewCrossEntropy: crossViewKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes),
+    },
 
     placeholder(name, shape) {
       shapes.checkShape(shape, name);

@@ -2,6 +2,7 @@ import { checkDeviceRead, ContrastiveInputError, specificationVersion, type Back
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { accurateLog1p, accurateLog1pBackends } from './accurate-log1p.js';
 import { constantShiftKernel } from './constant-shift-kernel.js';
+import { crossViewKernel } from './cross-view-kernel.js';
 import { hostBackends, hostKnownValues, largestKnownFill } from './host-values.js';
 import { defaultTfjsMemoryBudgetBytes } from './memory-budget.js';
 import { flatTakeAlongAxisIndices } from './take-along-axis.js';
@@ -98,7 +99,10 @@ export function createTfjsBackend(tf: TfjsModule, options: TfjsBackendOptions = 
       };
     },
 
-    fused: { similarityCrossEntropy: constantShiftKernel(tf, track, () => detectPrecision(tf) === 'float32') },
+    fused: {
+      similarityCrossEntropy: constantShiftKernel(tf, track, () => detectPrecision(tf) === 'float32'),
+      crossViewCrossEntropy: crossViewKernel(tf, track, () => detectPrecision(tf) === 'float32'),
+    },
 
     fromArray(values, shape) {
       const data = Float32Array.from(values);

@@ -17,6 +17,7 @@ import { readAll, type Evaluation } from '../evaluate-loss.js';
 import { dimension } from '../loss-case-specs.js';
 import { RandomSource } from '../random-source.js';
 import { tolerances } from '../tolerances.js';
+import { registerFusedCrossView } from './fused-cross-view.js';
 
 interface Pairing {
   readonly anchors: number;
@@ -109,12 +110,16 @@ async function runKernel<T>(b: TensorBackend<T>, kernel: SimilarityCrossEntropy<
   }
 }
 
-const composedKernels: { readonly [K in FusedKernelName]: <T>() => SimilarityCrossEntropy<T> } = {
+/** The kernels of `SimilarityCrossEntropy`'s signature; `crossViewCrossEntropy` has its cases in fused-cross-view.ts. */
+type SimilarityKernelName = Exclude<FusedKernelName, 'crossViewCrossEntropy'>;
+const composedKernels: { readonly [K in SimilarityKernelName]: <T>() => SimilarityCrossEntropy<T> } = {
   similarityCrossEntropy: composedSimilarityCrossEntropy,
 };
+const similarityKernelNames = fusedKernelNames.filter((name): name is SimilarityKernelName => name !== 'crossViewCrossEntropy');
 
 export function registerFusedKernels<T>(registry: CaseRegistry<T>): void {
-  for (const kernelName of fusedKernelNames) {
+  registerFusedCrossView(registry);
+  for (const kernelName of similarityKernelNames) {
     for (const [pairingName, pairing] of Object.entries(pairings)) {
       const id = `fused/${kernelName}/${pairingName}`;
       registry.test(id, async (backend) => {

@@ -98,7 +98,8 @@ export const clip: LossDefinition<'anchors' | 'positives' | 'logitScale', ClipOp
     const logitScale = inputs.logitScale!;
     const limit = options.maxLogitScale === null ? undefined : b.fill([], options.maxLogitScale);
     const scale = limit ? b.minimum(logitScale, limit) : logitScale;
-    const result = crossViewForward(b, anchors.value, positives.value, scale, diagonalPairing(b, rows, true), true, true);
+    const hints = { rowNormsAtMostOne: options.normalize };
+    const result = crossViewForward(b, anchors.value, positives.value, scale, diagonalPairing(b, rows, true), true, true, hints);
     const loss = reduceRows(b, result.rowLosses, options.reduction);
     const clamped = limit ? b.greater(logitScale, limit) : undefined;
     const saved: ClipSaved<typeof loss> = { kernel: result.saved, anchors: anchors.saved, positives: positives.saved, clamped, rows };
