@@ -18,6 +18,7 @@ import { machineInfo } from './machine-info.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderResultsSvg } from './render-svg.js';
 import { floorsFor, matmulShapes, measureMatmulRates, runCellRows, skippedRow } from './run-bench.js';
+import { webGpuBackendsOnly } from './webgpu-bench-options.js';
 
 const checksNote = 'Call checks: the "(checks on)" and "(checks off)" rows are one cell run with core\'s value checks (finite in the backend\'s precision, labels, row-norm magnitudes; shapes, options and memory are checked either way) on and off, in one process, warm-ups for each, then 21 rounds (fewer when over --budget) that run both once in alternating order; "host check alone" is checkHostCall on the same inputs (median of up to 101 calls after 5 warm-ups). The ort-node pair goes through createOnnxLossRunner (the runner copies its inputs to Float32Arrays each call), so it is not the ort-node row, which feeds a session directly.';
 
@@ -82,4 +83,6 @@ async function main(): Promise<void> {
 const rowLabel = (cell: Cell) => (cell.kind === 'loss' ? `${cell.engine}${cell.blockRows ? ` (chunked ${cell.blockRows})` : ''}` : cell.kind === 'naive' ? `naive ${cell.variant}` : cell.kind === 'checks' ? `${cell.engine}, checks on / off` : cellBackend(cell));
 
 
-await main();
+// `--backends webgpu-dawn` / `webgpu-chromium`: the WebGPU bench (src/webgpu-bench.ts, fused vs composed WGSL).
+if (webGpuBackendsOnly(process.argv.slice(2))) await import('./webgpu-bench.js');
+else await main();
