@@ -87,6 +87,21 @@ export function sitePathOf(file: string): string {
   return `/${file.slice(0, -'.html'.length)}`;
 }
 
+/**
+ * `fetch` that retries a request whose kept-alive socket the server closed as it was reused (ECONNRESET: the
+ * server's keep-alive timeout racing the next request, seen on loaded machines), up to twice. Other errors throw.
+ */
+async function fetchReusingSockets(url: string): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code !== 'ECONNRESET' || attempt >= 2) throw error;
+    }
+  }
+}
+
 export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
   const origin = new URL(options.site).origin;
   const queue: string[] = ['/', ...htmlFiles(options.distDirectory).filter((f) => f !== '404.html').map(sitePathOf)];
@@ -102,7 +117,7 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlResult> {
   const load = async (path: string): Promise<number> => {
     const known = status.get(path);
     if (known !== undefined) return known;
-    const response = await fetch(origin + path);
+    const response = await fetchReusingSockets(origin + path);
     status.set(path, response.status);
     const type = response.headers.get('content-type') ?? '';
     if (response.ok && type.startsWith('text/html')) {
