@@ -13,3 +13,6 @@ if [ ! -d node_modules/.pnpm ] || [ pnpm-lock.yaml -nt node_modules/.pnpm/lock.y
   echo "[setup] pnpm install"
   pnpm install --frozen-lockfile
 fi
+# The generated lists of losses (git-ignored; decision 0008). `pnpm install` writes them too (`prepare`), but an
+# install that had nothing to do skipped that.
+node scripts/generate-loss-index.mjs

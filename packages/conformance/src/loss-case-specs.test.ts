@@ -5,7 +5,7 @@
 import { losses } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
 import { CaseRegistry, type CaseBody } from './case-registry.js';
-import { lossCaseSpecs } from './loss-case-specs.js';
+import { derivedCaseSpec, lossCaseSpecs } from './loss-case-specs.js';
 import { RandomSource } from './random-source.js';
 import { registerInvariants } from './suites/invariants.js';
 
@@ -33,6 +33,25 @@ describe('loss case specs', () => {
     registerInvariants(registry, [{ ...losses.ntXent, name: 'zz-dry-run' }]);
     expect(recorded.map(([id]) => id)).toEqual(['invariant/zz-dry-run/case-spec']);
     await expect(async () => recorded[0]![1](undefined as never)).rejects.toThrow(/"zz-dry-run" has no case spec/);
+  });
+
+  it('derives a spec from a definition of required embedding inputs, covering exactly its inputs', () => {
+    const spec = derivedCaseSpec({ ...losses.alignment, name: 'zz-dry-run' });
+    expect(spec).toBeDefined();
+    const { inputs } = spec!.randomCase(new RandomSource('zz-dry-run/0'), 0);
+    expect(Object.keys(inputs).sort()).toEqual([...losses.alignment.inputs].sort());
+    expect(spec!.sampleBlocks!({})).toEqual({ anchors: 1, positives: 1 });
+    expect(spec!.scaleInvariantOptions, 'alignment normalises by default').toEqual({});
+  });
+
+  it.each([
+    ['labels', losses.supCon],
+    ['a scale input', losses.clip],
+    ['a symmetric option', losses.dcl],
+    ['a views option', losses.simclrInfoNce],
+    ['an optional input', losses.infoNce],
+  ] as const)('derives no spec for a loss with %s (it needs a hand-written one)', (_, definition) => {
+    expect(derivedCaseSpec(definition)).toBeUndefined();
   });
 
   it('names only registered losses', () => {

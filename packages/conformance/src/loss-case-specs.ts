@@ -1,10 +1,13 @@
 /**
  * What the suite needs to know about each loss to make its own cases: random inputs of the right shapes, how rows
  * pair with samples (for the permutation invariant), and under which options an invariant holds. Keyed by the
- * loss's `name`; every loss of core's registry needs an entry: without one the suite registers a failing case
- * `invariant/<name>/case-spec` (and loss-case-specs.test.ts fails), never a silent skip. The other suites fall back to
- * `[batchSize, dimension]` Gaussian inputs. Statements follow docs/architecture/loss-definitions.md.
+ * loss's `name`. A loss of core's registry whose definition says enough gets its entry derived
+ * ({@link derivedCaseSpec}: required `embeddings` inputs only, row `i` of each being sample `i`, no `views` or
+ * `symmetric` option); any other needs a hand-written entry below: without one the suite registers a failing case
+ * `invariant/<name>/case-spec` (and loss-case-specs.test.ts fails), never a silent skip. The other suites fall back
+ * to `[batchSize, dimension]` Gaussian inputs. Statements follow each loss's page in docs/losses/.
  */
+import { losses, type LossDefinition } from '@contrastive/core';
 import type { HostInputs } from './fixture-types.js';
 import { RandomSource, scalar } from './random-source.js';
 
@@ -50,7 +53,7 @@ const views = (options: LossOptions, fallback: number) => (typeof options.views 
 const pick = <V>(list: readonly V[], variant: number): V => list[variant % list.length]!;
 const paired = () => ({ anchors: 1, positives: 1 });
 
-export const lossCaseSpecs: Readonly<Record<string, LossCaseSpec>> = {
+const handWrittenCaseSpecs: Readonly<Record<string, LossCaseSpec>> = {
   'contrastive-loss': {
     randomCase: (random, variant) => ({
       inputs: pair(random),
@@ -171,10 +174,61 @@ export const lossCaseSpecs: Readonly<Record<string, LossCaseSpec>> = {
   },
 };
 
+/**
+ * The case spec the suite can derive from a definition alone, or `undefined` when it cannot: every input must be a
+ * required `embeddings` input (no labels, scalars or optional inputs), and the options must have neither `views`
+ * nor `symmetric` (whose row layouts the suite cannot guess). Then each input is `[batchSize, dimension]` Gaussian
+ * rows, row `i` of every input is sample `i` and row `i` of the `reduction: 'none'` output (the permutation
+ * invariant checks exactly that, so a loss whose rows differ fails loudly), and a loss that normalises by default
+ * (`normalize: true`) is checked for scale invariance.
+ *
+ * @example
+ * const spec = derivedCaseSpec(losses.alignment); // alignment's inputs are two [N, D] embedding matrices
+ *
+ * @see [Adding a loss](/contributing/adding-a-loss)
+ */
+export function derivedCaseSpec(definition: LossDefinition<string, object>): LossCaseSpec | undefined {
+  const roles: Readonly<Record<string, string>> = definition.contract?.roles ?? {};
+  const options = definition.defaults as LossOptions;
+  const usable =
+    definition.inputs.every((input) => (roles[input] ?? 'embeddings') === 'embeddings') &&
+    (definition.optionalInputs ?? []).length === 0 &&
+    !('views' in options) &&
+    !('symmetric' in options);
+  if (!usable) return undefined;
+  const reductions: LossOptions[] = 'reduction' in options ? [{}, { reduction: 'none' }, { reduction: 'sum' }] : [{}];
+  return {
+    ...genericSpec(definition.inputs),
+    randomCase: (random, variant) => ({ ...genericSpec(definition.inputs).randomCase(random, variant), options: pick(reductions, variant) }),
+    sampleBlocks: () => Object.fromEntries(definition.inputs.map((input) => [input, 1])),
+    ...('reduction' in options ? { rowBlocks: () => 1 } : {}),
+    ...(options.normalize === true ? { scaleInvariantOptions: {} } : {}),
+  };
+}
+
+const derivedCaseSpecs = Object.fromEntries(
+  Object.values(losses as Readonly<Record<string, LossDefinition<string, object>>>).flatMap((definition) => {
+    const spec = handWrittenCaseSpecs[definition.name] === undefined ? derivedCaseSpec(definition) : undefined;
+    return spec ? [[definition.name, spec] as const] : [];
+  }),
+);
+
+/**
+ * Every case spec: the hand-written ones above, and one derived ({@link derivedCaseSpec}) for each loss of core's
+ * registry that has none.
+ *
+ * @example
+ * const spec = lossCaseSpecs['nt-xent'];
+ *
+ * @see [Adding a loss](/contributing/adding-a-loss)
+ */
+export const lossCaseSpecs: Readonly<Record<string, LossCaseSpec>> = { ...derivedCaseSpecs, ...handWrittenCaseSpecs };
+
 /** Why a registry loss without an entry in {@link lossCaseSpecs} fails the suite, and where to add one. */
 export function missingCaseSpecMessage(name: string): string {
   return (
-    `conformance: loss "${name}" has no case spec, so it would get no invariant checks; ` +
+    `conformance: loss "${name}" has no case spec, so it would get no invariant checks, and the suite cannot derive ` +
+    `one (its inputs are not all required [N, D] embeddings, or it has a views or symmetric option); ` +
     `add its entry to lossCaseSpecs in packages/conformance/src/loss-case-specs.ts`
   );
 }

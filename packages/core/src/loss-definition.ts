@@ -59,8 +59,10 @@ export interface LossForward<T> {
 export interface LossDefinition<I extends string, O extends object> {
   /** The fixture name, kebab-case (`'nt-xent'`); also the name in error messages. */
   readonly name: string;
-  /** Every tensor input, in the order the loss takes them. */
+  /** Every tensor input, in the order the loss takes them (the positional order of the tfjs op). */
   readonly inputs: readonly I[];
+  /** The inputs a call may leave out (absent: none); the generated tfjs op marks them optional. */
+  readonly optionalInputs?: readonly I[];
   /** The floating-point inputs that receive gradients. */
   readonly gradientInputs: readonly I[];
   /** The value of every option when a call leaves it out. */

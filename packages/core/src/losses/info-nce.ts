@@ -137,6 +137,7 @@ export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', Info
   contract,
   defaults,
   resolveOptions: (options) =>
+  optionalInputs: ['negatives'],
     resolveOptions(defaults, options, {
       temperature: checkPositiveFinite,
       normalize: checkBoolean,

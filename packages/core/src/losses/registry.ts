@@ -1,38 +1,17 @@
-import { alignment, uniformity } from './alignment-uniformity.js';
-import { clip } from './clip.js';
-import { contrastiveLoss } from './contrastive-loss.js';
-import { dcl } from './dcl.js';
-import { hcl } from './hcl.js';
-import { infoNce } from './info-nce.js';
-import { ntXent } from './nt-xent.js';
-import { sigLip } from './sig-lip.js';
-import { simclrInfoNce } from './simclr-info-nce.js';
-import { supCon } from './sup-con.js';
-import { tripletMargin } from './triplet-margin.js';
+import * as definitions from './definitions.generated.js';
 
 /**
- * Every loss by its fixture name, for tools that iterate over all of them (conformance, examples, benchmarks).
- * A plain object built from imports: importing it registers nothing anywhere.
+ * Every loss by its export name, for tools that iterate over all of them (conformance, examples, benchmarks).
+ * A plain object built from imports: importing it registers nothing anywhere. Its entries are every
+ * `export const <key>: LossDefinition<...>` of `packages/core/src/losses/*.ts`, collected into
+ * `definitions.generated.ts` by `scripts/generate-loss-index.mjs` (decision 0008), so no list here names a loss.
  *
  * @example
  * for (const [key, loss] of Object.entries(losses)) console.log(key, loss.name, loss.inputs);
  *
  * @see [Loss definitions](/architecture/loss-definitions)
  */
-export const losses = {
-  contrastiveLoss,
-  simclrInfoNce,
-  ntXent,
-  infoNce,
-  supCon,
-  clip,
-  dcl,
-  sigLip,
-  tripletMargin,
-  hcl,
-  alignment,
-  uniformity,
-} as const;
+export const losses = { ...definitions } as const;
 
 /**
  * The key of a loss in {@link losses} (the export name, e.g. `'ntXent'`).

@@ -129,6 +129,7 @@ interface SupConSaved<T> {
 export const supCon: LossDefinition<'embeddings' | 'labels' | 'memory' | 'memoryLabels', SupConOptions> = {
   name: 'sup-con',
   inputs: ['embeddings', 'labels', 'memory', 'memoryLabels'],
+  optionalInputs: ['memory', 'memoryLabels'],
   gradientInputs: ['embeddings'],
   contract,
   defaults,
