@@ -60,7 +60,7 @@ export type FloatPrecision = 'float64' | 'float32' | 'float16';
  *
  * @see [Tensor interface](/architecture/tensor-interface)
  */
-export type FusedKernelName = 'similarityCrossEntropy' | 'crossViewCrossEntropy';
+export type FusedKernelName = 'similarityCrossEntropy' | 'crossViewCrossEntropy' | 'sigmoidPairwise';
 
 /**
  * What a backend can do and how it holds values; core's checks read it.

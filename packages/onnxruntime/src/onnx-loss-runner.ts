@@ -1,5 +1,6 @@
 import { checkHostCall, checkLoss, checkMemoryBudget, checkValuesOption, ContrastiveInputError, formatShape, type LossDefinition, type Shape } from '@contrastive/core';
 import { constantShiftWorkingMatrices, defaultMaxBlockBytes } from './constant-shift-kernel.js';
+import { sigmoidPairwiseWorkingMatrices } from './sigmoid-pairwise-kernel.js';
 import { defaultOnnxMemoryBudgetBytes } from './tracing-backend.js';
 import { traceLoss, type InputShapes, type TraceOptions } from './export-onnx.js';
 import { encodeModel } from './onnx-schema.js';
@@ -116,6 +117,7 @@ export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions):
         memoryBudgetBytes: options.memoryBudgetBytes ?? defaultOnnxMemoryBudgetBytes,
         ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
         workingMatrices: (constantShift, rows, rowShift) => constantShiftWorkingMatrices(options.maxBlockBytes ?? defaultMaxBlockBytes, constantShift, rows, rowShift),
+        sigmoidPairwiseMatrices: (rows) => sigmoidPairwiseWorkingMatrices(options.maxBlockBytes ?? defaultMaxBlockBytes, rows),
       });
       const key = `${loss.name}|${JSON.stringify(resolved)}|${JSON.stringify(shapes)}`;
       // Signatures keep no model (object or bytes): a session evicted from the cache is traced again on a miss.

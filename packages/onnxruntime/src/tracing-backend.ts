@@ -4,6 +4,7 @@ import * as shapes from './shape-inference.js';
 import { constantShiftKernel, traceTimeValues } from './constant-shift-kernel.js';
 import { crossViewKernel } from './cross-view-kernel.js';
 
+import { sigmoidPairwiseKernel } from './sigmoid-pairwise-kernel.js';
 /**
  * A `TensorBackend` that records an ONNX graph: every primitive adds one node to symbolic `OnnxTensor`s, plus
  * `placeholder` for named graph inputs. {@link exportOnnx} and {@link traceLoss} use one.

@@ -3,6 +3,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { accurateLog1p, accurateLog1pBackends } from './accurate-log1p.js';
 import { constantShiftKernel } from './constant-shift-kernel.js';
 import { crossViewKernel } from './cross-view-kernel.js';
+import { sigmoidPairwiseKernel } from './sigmoid-pairwise-kernel.js';
 import { hostBackends, hostKnownValues, largestKnownFill } from './host-values.js';
 import { defaultTfjsMemoryBudgetBytes } from './memory-budget.js';
 import { flatTakeAlongAxisIndices } from './take-along-axis.js';
@@ -102,6 +103,7 @@ export function createTfjsBackend(tf: TfjsModule, options: TfjsBackendOptions = 
     fused: {
       similarityCrossEntropy: constantShiftKernel(tf, track, () => detectPrecision(tf) === 'float32'),
       crossViewCrossEntropy: crossViewKernel(tf, track, () => detectPrecision(tf) === 'float32'),
+      sigmoidPairwise: sigmoidPairwiseKernel(tf, track, () => detectPrecision(tf) === 'float32'),
     },
 
     fromArray(values, shape) {

@@ -18,6 +18,7 @@ import { dimension } from '../loss-case-specs.js';
 import { RandomSource } from '../random-source.js';
 import { tolerances } from '../tolerances.js';
 import { registerFusedCrossView } from './fused-cross-view.js';
+import { registerFusedSigmoidPairwise } from './fused-sigmoid-pairwise.js';
 
 interface Pairing {
   readonly anchors: number;
@@ -111,7 +112,7 @@ async function runKernel<T>(b: TensorBackend<T>, kernel: SimilarityCrossEntropy<
 }
 
 /** The kernels of `SimilarityCrossEntropy`'s signature; `crossViewCrossEntropy` has its cases in fused-cross-view.ts. */
-type SimilarityKernelName = Exclude<FusedKernelName, 'crossViewCrossEntropy'>;
+type SimilarityKernelName = Exclude<FusedKernelName, 'crossViewCrossEntropy' | 'sigmoidPairwise'>;
 const composedKernels: { readonly [K in SimilarityKernelName]: <T>() => SimilarityCrossEntropy<T> } = {
   similarityCrossEntropy: composedSimilarityCrossEntropy,
 };
@@ -127,6 +128,7 @@ export function registerFusedKernels<T>(registry: CaseRegistry<T>): void {
         if (!fused) skipCase('no fused override');
         const actual = await runKernel(backend, fused, pairing, id);
         const expected = await runKernel(backend, composedKernels[kernelName]<T>(), pairing, id);
+  registerFusedSigmoidPairwise(registry);
         compareEvaluations(actual, expected, tolerances[backend.capabilities.precision]);
       });
     }

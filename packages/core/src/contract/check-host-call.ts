@@ -40,6 +40,8 @@ export interface HostCallTarget {
   readonly checkValues?: 'on' | 'off';
   /** Live similarity-sized matrices of the target's kernel (see `SimilarityCrossEntropy.workingMatrices`). */
   readonly workingMatrices?: (constantShift: boolean, rows: number, rowShift: boolean) => number;
+  /** Live [n, n] matrices of the target's `sigmoidPairwise` kernel (see `SigmoidPairwise.workingMatrices`). */
+  readonly sigmoidPairwiseMatrices?: (rows: number) => number;
 }
 
 class HostInput {
@@ -100,9 +102,12 @@ function hostView(target: HostCallTarget): TensorBackend<HostInput> {
       ...(target.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: target.memoryBudgetBytes }),
       ...(target.checkValues === undefined ? {} : { checkValues: target.checkValues }),
     },
-    ...(workingMatrices
-      ? { fused: { similarityCrossEntropy: { forward: unsupported, backward: unsupported, workingMatrices: (q: { constantShift: boolean; rows: number; rowShift?: boolean }) => workingMatrices(q.constantShift, q.rows, q.rowShift ?? false) } } }
-      : {}),
+    fused: {
+      ...(workingMatrices
+        ? { similarityCrossEntropy: { forward: unsupported, backward: unsupported, workingMatrices: (q: { constantShift: boolean; rows: number; rowShift?: boolean }) => workingMatrices(q.constantShift, q.rows, q.rowShift ?? false) } }
+        : {}),
+      ...(target.sigmoidPairwiseMatrices ? { sigmoidPairwise: { forward: unsupported, backward: unsupported, workingMatrices: target.sigmoidPairwiseMatrices } } : {}),
+    },
     isTensor: (value: unknown): value is HostInput => value instanceof HostInput,
     shape: (x: HostInput) => x.host.shape,
     knownValues: (x: HostInput) => x.host.values,

@@ -78,6 +78,8 @@ export interface WorkingSet {
   readonly normalized: boolean;
   /** Live matrices of this size for a loss that does not run the similarity kernel (SigLIP, uniformity). */
   readonly matrices?: number;
+  /** The fused kernel whose `workingMatrices` counts this set when the backend overrides it (else `matrices`). */
+  readonly fusedKernel?: 'sigmoidPairwise';
 }
 
 /**

@@ -92,7 +92,7 @@ export function memoryBudgetBytes<T>(backend: TensorBackend<T>): number {
 
 /** Matrices of the working set alive at once on this backend's similarity kernel. */
 function workingMatrices<T>(backend: TensorBackend<T>, set: WorkingSet): number {
-  if (set.matrices !== undefined) return set.matrices;
+  if (set.matrices !== undefined) return (set.fusedKernel && backend.fused?.[set.fusedKernel]?.workingMatrices?.(set.rows)) ?? set.matrices;
   const fused = backend.fused?.similarityCrossEntropy;
   if (!fused) return composedWorkingMatrices;
   const fast = set.selfSimilarity && set.normalized && set.scale !== undefined && set.scale > 0;

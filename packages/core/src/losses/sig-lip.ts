@@ -3,10 +3,9 @@ import { crossSimilarity } from '../contract/temperature-contract.js';
 import type { LossDefinition } from '../loss-definition.js';
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
-import { idRange } from '../math/pairing-ids.js';
+import { composedSigmoidPairwise, composedSigmoidPairwiseMatrices, type SigmoidPairwise } from '../math/sigmoid-pairwise.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { checkBoolean, checkReduction, resolveOptions, type Reduction } from '../options.js';
-import type { TensorBackend } from '../tensor-backend.js';
 import { expectEmbeddingPair, expectRank } from '../validation.js';
 
 /**
@@ -48,6 +47,8 @@ export type SigLipInput = 'anchors' | 'positives' | 'logTemperature' | 'bias';
  * `G_ij = dloss/dL_ij = -w_i y_ij sigmoid(u_ij)`, where `sigmoid(u) = exp(-softplus(-u))` (stable);
  * `d a = t G p`, `d p = t G^T a` (then through the normalisation), `d bias = sum_ij G_ij` and
  * `d logTemperature = t sum_ij G_ij (a_i.p_j)`.
+ * The [n, n] work runs in the backend's `fused.sigmoidPairwise` when it has one (one product, the diagonal kept
+ * out of the row sums, only `sigmoid(x)` kept for the backward), else in {@link composedSigmoidPairwise}.
  *
  * Inputs: `anchors` and `positives`, [N, D]; `logTemperature` and `bias`, scalars [] (learned).
  * Options: {@link SigLipOptions} (`normalize` true, `reduction` `'mean'`).
@@ -82,8 +83,13 @@ export const sigLip: LossDefinition<SigLipInput, SigLipOptions> = {
       result.push({ argument: a >= p ? 'anchors' : 'positives', quantity: 'the largest similarity |a| |p| (normalize: false)', value: a * p });
       return result;
     },
-    // logits, labels, u, softplus parts, sigmoid, gradient and its transpose: about 12 [N, N] matrices.
-    workingSet: (shapes, options) => ({ ...crossSimilarity(shapes.anchors![0]!, shapes.anchors![0]!, options.normalize), matrices: 12 }),
+    // The composed kernel's count (logits, labels, u, softplus parts, sigmoid, gradient...), or the backend's
+    // fused sigmoidPairwise's own.
+    workingSet: (shapes, options) => ({
+      ...crossSimilarity(shapes.anchors![0]!, shapes.anchors![0]!, options.normalize),
+      matrices: composedSigmoidPairwiseMatrices,
+      fusedKernel: 'sigmoidPairwise',
+    }),
   },
   resolveOptions: (options) => resolveOptions(defaults, options, { normalize: checkBoolean, reduction: checkReduction }),
   validate(backend, inputs) {
@@ -94,49 +100,29 @@ export const sigLip: LossDefinition<SigLipInput, SigLipOptions> = {
     const rows = b.shape(inputs.anchors!)[0]!;
     const a = maybeNormalize(b, inputs.anchors!, options.normalize);
     const p = maybeNormalize(b, inputs.positives!, options.normalize);
-    const temperature = b.exp(inputs.logTemperature!);
-    const similarities = b.matmul(a.value, p.value, { transposeB: true });
-    const logits = b.add(b.mul(similarities, temperature), inputs.bias!);
-    const labels = b.where(b.equal(idRange(b, rows, 0, 'column'), idRange(b, rows, 0, 'row')), b.fill([], 1), b.fill([], -1));
-    const u = b.neg(b.mul(labels, logits));
-    const { softplus, softplusOfNegative } = stableSoftplus(b, u);
-    const loss = reduceRows(b, b.sum(softplus, 1, false), options.reduction);
-    const saved: SigLipSaved<typeof u> = { a, p, temperature, similarities, labels, softplusOfNegative, rows };
-    return { loss, saved };
+    const kernel = b.fused?.sigmoidPairwise ?? composedSigmoidPairwise<typeof a.value>();
+    const { logTemperature, bias } = inputs as Required<typeof inputs>;
+    const pass = kernel.forward(b, { anchors: a.value, positives: p.value, logTemperature, bias });
+    const saved: SigLipSaved<typeof a.value> = { a, p, kernel, saved: pass.saved, rows };
+    return { loss: reduceRows(b, pass.rowLosses, options.reduction), saved };
   },
   backward(b, saved, upstream, options) {
-    const { a, p, temperature, similarities, labels, softplusOfNegative, rows } = saved as SigLipSaved<typeof upstream>;
-    const weights = b.reshape(reduceRowsBackward(b, upstream, rows, options.reduction), [rows, 1]);
-    const sigmoid = b.exp(b.neg(softplusOfNegative));
-    const grad = b.mul(b.neg(b.mul(labels, sigmoid)), weights);
-    const total = (x: typeof upstream) => b.sum(b.sum(x, 1, false), 0, false);
-    const anchors = b.mul(b.matmul(grad, p.value), temperature);
-    const positives = b.mul(b.matmul(grad, a.value, { transposeA: true }), temperature);
+    const { a, p, kernel, saved: kernelSaved, rows } = saved as SigLipSaved<typeof upstream>;
+    const weights = reduceRowsBackward(b, upstream, rows, options.reduction);
+    const gradients = kernel.backward(b, kernelSaved, weights);
     return {
-      anchors: maybeNormalizeBackward(b, a.saved, anchors),
-      positives: maybeNormalizeBackward(b, p.saved, positives),
-      logTemperature: b.mul(total(b.mul(grad, similarities)), temperature),
-      bias: total(grad),
+      anchors: maybeNormalizeBackward(b, a.saved, gradients.anchors),
+      positives: maybeNormalizeBackward(b, p.saved, gradients.positives),
+      logTemperature: gradients.logTemperature,
+      bias: gradients.bias,
     };
   },
 };
 
-/**
- * `softplus(u) = max(u, 0) + log1p(exp(-|u|))` and `softplus(-u) = max(-u, 0) + log1p(exp(-|u|))`, sharing the
- * log1p term. `exp` only ever sees non-positive arguments, so nothing overflows.
- */
-function stableSoftplus<T>(b: TensorBackend<T>, u: T): { softplus: T; softplusOfNegative: T } {
-  const zero = b.fill([], 0);
-  const tail = b.log1p(b.exp(b.neg(b.abs(u))));
-  return { softplus: b.add(b.maximum(u, zero), tail), softplusOfNegative: b.add(b.maximum(b.neg(u), zero), tail) };
-}
-
 interface SigLipSaved<T> {
   a: { value: T; saved?: L2NormalizeSaved<T> };
   p: { value: T; saved?: L2NormalizeSaved<T> };
-  temperature: T;
-  similarities: T;
-  labels: T;
-  softplusOfNegative: T;
+  kernel: SigmoidPairwise<T>;
+  saved: unknown;
   rows: number;
 }
