@@ -4,7 +4,7 @@ import { sampleEmbeddings, type EmbeddingSample } from './embedding-sample.js';
 import { findPlaygroundLoss, playgroundLosses } from './playground-losses.js';
 import { runPlaygroundLoss } from './run-playground-loss.js';
 
-/** NT-Xent written directly from its definition (docs/architecture/loss-definitions.md, section 3), float64. */
+/** NT-Xent written directly from its definition (docs/losses/nt-xent.md, "Exact definition"), float64. */
 function plainNtXent(anchors: ArrayLike<number>, positives: ArrayLike<number>, n: number, d: number, temperature: number): number {
   const rows: number[][] = [];
   for (const source of [anchors, positives]) {

@@ -3,10 +3,10 @@
 
     python3 packages/conformance/fixtures-generator/check_fixtures.py [fixtures directory]
 
-Recomputes every case's loss (or logits) from docs/architecture/loss-definitions.md in plain Python (fsum,
-max-subtracted lse) and compares it at 1e-9 relative to max(1, |expected|); then checks up to 6 sampled gradient
-coordinates per input by central finite differences at 1e-4 (cases with at most 300 input values; not for
-`small-scale`, whose loss changes below float64 resolution, nor `exact-hinge`, which sits on the kink).
+Recomputes every case's loss (or logits) from its loss's "Exact definition" (docs/losses/<name>.md) in plain
+Python (fsum, max-subtracted lse) and compares it at 1e-9 relative to max(1, |expected|); then checks up to 6
+sampled gradient coordinates per input by central finite differences at 1e-4 (cases with at most 300 input values;
+not for `small-scale`, whose loss changes below float64 resolution, nor `exact-hinge`, which sits on the kink).
 Exits 1 on any mismatch. A second, independent statement of the contract, not part of the test run.
 
 Option defaults come from the generator's LossSpec entries (loss_specs.py, cases_*.py, read as text); a loss

@@ -8,11 +8,11 @@ Run with Debian's system interpreter, which has python3-torch (1.13):
 `--only <loss>` (repeatable; the fixture name, e.g. `hcl`) rewrites that loss's file alone, so adding or changing
 one loss on a machine whose BLAS differs in the last bits leaves every other file untouched.
 
-It is the independent reference for every loss in docs/architecture/loss-definitions.md: PyTorch float64,
-written from the papers and that contract (never from the TypeScript sources), gradients by float64 autograd of
-`loss.sum()`. The origin document's `contrastive_loss` and `info_nce_loss` run exactly as written wherever they
-are finite (cases tagged `origin`), and are asserted to agree with the stable forms. Inputs are float32 values
-from a fixed seed, widened to float64. The output is deterministic; fixtures are never edited by hand.
+It is the independent reference for every loss with a page in docs/losses/: PyTorch float64, written from the
+papers and the "Exact definition" section of each page (never from the TypeScript sources), gradients by float64
+autograd of `loss.sum()`. The origin document's `contrastive_loss` and `info_nce_loss` run exactly as written
+wherever they are finite (cases tagged `origin`), and are asserted to agree with the stable forms. Inputs are
+float32 values from a fixed seed, widened to float64. The output is deterministic; fixtures are never edited by hand.
 """
 
 import argparse

@@ -1,4 +1,5 @@
-"""Stable float64 PyTorch forms of every loss, written from docs/architecture/loss-definitions.md and the papers.
+"""Stable float64 PyTorch forms of every loss, written from each loss's docs page (docs/losses/<name>.md, its
+"Exact definition" section) and the papers.
 
 Each function returns the per-row values already reduced by `reduction` (or the scalar of a metric). Masked
 log-sum-exps use -inf entries (fine in float64 autograd: their softmax weight is exactly 0). These are the
@@ -31,7 +32,8 @@ def masked_logsumexp(scores, keep):
 
 
 def contrastive_loss_stable(anchors, positives, temperature, symmetric, reduction):
-    """Contract section 1: l_i = -s_ii + lse_{j != i} s_ij, s = cos / T (positive left out of the denominator)."""
+    """docs/losses/contrastive-loss.md: l_i = -s_ii + lse_{j != i} s_ij, s = cos / T (positive left out of the
+    denominator)."""
     def rows_of(x, x_aug):
         s = maybe_normalize(x, True) @ maybe_normalize(x_aug, True).T / temperature
         off_diagonal = ~torch.eye(s.shape[0], dtype=torch.bool)
@@ -54,7 +56,8 @@ def view_structure(total_rows, views):
 
 
 def simclr_info_nce(embeddings, views, temperature, positives, normalize, reduction):
-    """Contract section 2 (Chen et al. 2020, SimCLR; 'all' is Khosla et al. 2020's L_out over the other views)."""
+    """docs/losses/simclr-info-nce.md (Chen et al. 2020, SimCLR; 'all' is Khosla et al. 2020's L_out over the
+    other views)."""
     f = maybe_normalize(embeddings, normalize)
     s = f @ f.T / temperature
     batch_size, same_sample, eye = view_structure(s.shape[0], views)
@@ -70,7 +73,7 @@ def simclr_info_nce(embeddings, views, temperature, positives, normalize, reduct
 
 
 def simclr_info_nce_logits(embeddings, views, temperature, normalize):
-    """Contract section 2, logits: per row, the other views ascending, then all other columns ascending."""
+    """docs/losses/simclr-info-nce.md, logits: per row, the other views ascending, then all other columns ascending."""
     f = maybe_normalize(embeddings, normalize)
     s = f @ f.T / temperature
     total_rows = s.shape[0]
@@ -85,7 +88,7 @@ def simclr_info_nce_logits(embeddings, views, temperature, normalize):
 
 
 def nt_xent(anchors, positives, temperature, normalize, reduction):
-    """Contract section 3 (Chen et al. 2020, SimCLR eq. 1): 2N anchors, positive (i + N) mod 2N."""
+    """docs/losses/nt-xent.md (Chen et al. 2020, SimCLR eq. 1): 2N anchors, positive (i + N) mod 2N."""
     z = maybe_normalize(torch.cat([anchors, positives], dim=0), normalize)
     s = z @ z.T / temperature
     total_rows = s.shape[0]
@@ -96,7 +99,7 @@ def nt_xent(anchors, positives, temperature, normalize, reduction):
 
 
 def info_nce(anchors, positives, negatives, temperature, normalize, symmetric, reduction, beta=0):
-    """Contract section 4, info-nce-pytorch (RElbers/info-nce-pytorch) conventions; van den Oord et al. 2018.
+    """docs/losses/info-nce.md, info-nce-pytorch (RElbers/info-nce-pytorch) conventions; van den Oord et al. 2018.
     With beta > 0 (explicit negatives only), the hardness-weighted form (info_nce_hardness)."""
     if beta != 0:
         return info_nce_hardness(anchors, positives, negatives, temperature, normalize, reduction, beta)
@@ -143,7 +146,7 @@ def info_nce_hardness(anchors, positives, negatives, temperature, normalize, red
 
 def sup_con(embeddings, labels, views, temperature, normalize, reduction, base_temperature=None,
             mean_over='anchors-with-positives', memory=None, memory_labels=None):
-    """Contract section 5 (Khosla et al. 2020, eq. 2, L_out^sup). Anchors without a positive contribute 0 and
+    """docs/losses/sup-con.md (Khosla et al. 2020, eq. 2, L_out^sup). Anchors without a positive contribute 0 and
     are left out of the mean ('anchors-with-positives') or counted in it ('all-anchors', SupContrast). Every row
     is multiplied by temperature / base_temperature (SupContrast's base_temperature; None: 1).
     With `memory` [M, D] and `memory_labels` [M] (Cross-Batch Memory, Wang et al. 2020): the memory rows, detached
@@ -191,7 +194,7 @@ def sup_con_supcontrast_convention(embeddings, labels, views, temperature, base_
 
 
 def clip(anchors, positives, logit_scale, normalize, max_logit_scale, reduction):
-    """Contract section 6 (Radford et al. 2021; open_clip ClipLoss): mean of image->text and text->image CE."""
+    """docs/losses/clip.md (Radford et al. 2021; open_clip ClipLoss): mean of image->text and text->image CE."""
     image = maybe_normalize(anchors, normalize)
     text = maybe_normalize(positives, normalize)
     scale = logit_scale
@@ -205,7 +208,7 @@ def clip(anchors, positives, logit_scale, normalize, max_logit_scale, reduction)
 
 
 def dcl(anchors, positives, temperature, symmetric, normalize, reduction):
-    """Contract section 7 (Yeh et al. 2022, DCL eq. 6, unweighted): the positive leaves the denominator."""
+    """docs/losses/dcl.md (Yeh et al. 2022, DCL eq. 6, unweighted): the positive leaves the denominator."""
     z = maybe_normalize(torch.cat([anchors, positives], dim=0), normalize)
     s = z @ z.T / temperature
     total_rows = s.shape[0]
@@ -220,7 +223,7 @@ def dcl(anchors, positives, temperature, symmetric, normalize, reduction):
 
 
 def sig_lip(anchors, positives, log_temperature, bias, normalize, reduction):
-    """Contract section 8 (Zhai et al. 2023, Algorithm 1): -sum_j log_sigmoid(y_ij (t a_i.p_j + b))."""
+    """docs/losses/sig-lip.md (Zhai et al. 2023, Algorithm 1): -sum_j log_sigmoid(y_ij (t a_i.p_j + b))."""
     image = maybe_normalize(anchors, normalize)
     text = maybe_normalize(positives, normalize)
     logits = image @ text.T * torch.exp(log_temperature) + bias

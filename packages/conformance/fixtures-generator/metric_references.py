@@ -1,4 +1,5 @@
-"""Stable float64 PyTorch forms of the triplet margin loss and the Wang and Isola metrics (contract sections 9, 10).
+"""Stable float64 PyTorch forms of the triplet margin loss and the Wang and Isola metrics
+(docs/losses/triplet-margin.md, alignment.md, uniformity.md, top-k-accuracy.md).
 
 Each loss function returns (value, hinge or score data for the generator's robustness checks).
 """
@@ -21,7 +22,7 @@ def triplet_distance(u, v, distance, eps=1e-6):
 
 
 def triplet_margin(anchors, positives, negatives, margin, distance, reduction, eps=1e-6, swap=False):
-    """Contract section 9 (Schroff et al. 2015; torch.nn.functional.triplet_margin_loss):
+    """docs/losses/triplet-margin.md (Schroff et al. 2015; torch.nn.functional.triplet_margin_loss):
     l_i = max(d(a_i, p_i) - d_neg + margin, 0), d_neg = d(a_i, n_i), or min(d(a_i, n_i), d(p_i, n_i)) with swap
     (Balntas et al. 2016), gradient 0 where the hinge input is exactly 0.
     Returns (value, hinge inputs, the torch.nn.functional form of the same value, (d(a, n) - d(p, n)) / the larger,
@@ -48,14 +49,14 @@ def triplet_margin(anchors, positives, negatives, margin, distance, reduction, e
 
 
 def alignment(anchors, positives, alpha, normalize):
-    """Contract section 10 (Wang and Isola 2020, `lalign`): (x - y).norm(p=2, dim=1).pow(alpha).mean()."""
+    """docs/losses/alignment.md (Wang and Isola 2020, `lalign`): (x - y).norm(p=2, dim=1).pow(alpha).mean()."""
     x = maybe_normalize(anchors, normalize)
     y = maybe_normalize(positives, normalize)
     return (x - y).norm(p=2, dim=1).pow(alpha).mean()
 
 
 def uniformity(embeddings, t, normalize):
-    """Contract section 10 (Wang and Isola 2020, `lunif`): log mean_{i<j} exp(-t ||z_i - z_j||^2), as an lse
+    """docs/losses/uniformity.md (Wang and Isola 2020, `lunif`): log mean_{i<j} exp(-t ||z_i - z_j||^2), as an lse
     over the strict upper triangle minus log(N(N-1)/2). Squared distances are summed squares (smooth at 0)."""
     z = maybe_normalize(embeddings, normalize)
     rows, columns = torch.triu_indices(z.shape[0], z.shape[0], offset=1)
@@ -69,7 +70,7 @@ def uniformity(embeddings, t, normalize):
 
 
 def top_k_accuracy(anchors, positives, k, normalize):
-    """Contract section 10: query i hits when fewer than k candidates score strictly above s_ii. Scores are
+    """docs/losses/top-k-accuracy.md: query i hits when fewer than k candidates score strictly above s_ii. Scores are
     exact-order dot products (math.fsum of the same float64 products), so identical rows tie exactly."""
     a = maybe_normalize(anchors, normalize).tolist()
     p = maybe_normalize(positives, normalize).tolist()

@@ -1,6 +1,6 @@
 /**
  * Test support: NT-Xent (normalize on, reduction `sum`) in float64 plain JavaScript, streamed in row blocks so no
- * [2N, 2N] matrix is ever held. Written from the definition (docs/architecture/loss-definitions.md section 3):
+ * [2N, 2N] matrix is ever held. Written from the definition (docs/losses/nt-xent.md, "Exact definition"):
  * `z = normalize([anchors; positives])`, `s = z z^T / temperature`, `l_i = -s_{i,p(i)} + log sum_{k != i} exp(s_ik)`.
  * No max subtraction is needed: |s| <= 1 / temperature, and callers keep temperature >= 0.1.
  */
