@@ -31,6 +31,11 @@ def contrastive_loss_cases(spec, rng):
         adversarial_entry('identical-symmetric-low-temperature', 'positives equal anchors, symmetric, '
                           'temperature 0.01', ['low-temperature', 'identical'], 'identical', 6, 8,
                           options={'symmetric': True, 'temperature': 0.01}),
+        # Appended last (earlier cases keep their random draws): the fused cross-view kernel's row-maxima path.
+        random_entry('symmetric-n6-d8-t0.01', 'symmetric, random rows, temperature 0.01', 6, 8,
+                     {'symmetric': True, 'temperature': 0.01}),
+        random_entry('random-n8-d8-t0.02-none', 'temperature 0.02 (row maxima), per-row values', 8, 8,
+                     {'temperature': 0.02, 'reduction': 'none'}),
     ]
     return pair_cases(spec, rng, entries)
 
@@ -73,6 +78,17 @@ def info_nce_cases(spec, rng):
     cases = pair_cases(spec, rng, entries)
     cases += info_nce_negative_cases(spec, rng)
     cases += info_nce_hardness_cases(spec, rng)
+    # Appended last (earlier cases keep their random draws): in-batch at low and high temperature, both directions.
+    cases += pair_cases(spec, rng, [
+        random_entry('symmetric-n6-d8-t0.01', 'in-batch, symmetric, temperature 0.01', 6, 8,
+                     {'symmetric': True, 'temperature': 0.01}),
+        random_entry('symmetric-n6-d8-t1', 'in-batch, symmetric, temperature 1', 6, 8,
+                     {'symmetric': True, 'temperature': 1}),
+        random_entry('unnormalized-n6-d8-t0.01-none', 'in-batch, normalize false, rows scaled by 0.3, '
+                     'temperature 0.01, per-row values', 6, 8,
+                     {'normalize': False, 'temperature': 0.01, 'reduction': 'none'}, scale=0.3),
+        random_entry('random-n8-d8-t1', 'in-batch, temperature 1', 8, 8, {'temperature': 1}),
+    ])
     return cases
 
 

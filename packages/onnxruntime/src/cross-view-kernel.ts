@@ -1,22 +1,26 @@
 /**
- * This backend's fused `crossViewCrossEntropy` (CLIP): core's two-direction kernel with its passes over the
- * [n, n] similarities as ONNX nodes:
+ * This backend's fused `crossViewCrossEntropy` (CLIP, in-batch InfoNCE, the contrastive loss): core's cross-view
+ * kernel with its passes over the [n, n] similarities as ONNX nodes:
  *
- * - forward: one Gemm gives `s`; GatherElements takes its diagonal, ScatterElements sets the diagonal to -Infinity;
- *   ReduceMax over rows and over columns (with the diagonal) give the shifts; two Sub + Exp give the row- and
- *   column-shifted exponentials `E_r`, `E_c` (the diagonal an exact 0), two ReduceSums their sums;
- * - backward: `G = u E_r + E_c v^T` off the diagonal (three elementwise passes), then `G p` and `G^T a` (two
- *   products, as the matmul floor counts them);
+ * - forward: one Gemm gives `s`; its diagonal comes from row dot products when the scale is known at trace time and
+ *   at most `maximumRowShift` (then the ScatterElements that sets the diagonal to -Infinity is the product's only
+ *   reader and runs in place), else from GatherElements (CLIP: the logit scale is a graph input);
+ *   ReduceMax over rows (and over columns for two directions) gives the shifts (with the diagonal, or without it
+ *   when decoupled); Sub + Exp give the row- (and column-) shifted exponentials `E_r`, `E_c` (the diagonal an exact
+ *   0), ReduceSum their sums;
+ * - backward, two directions: `G = u E_r + E_c v^T` off the diagonal (three elementwise passes), then `G p` and
+ *   `G^T a` (two products, as the matmul floor counts them); one direction: `u * (E_r p)` and `E_r^T (u * a)`, a
+ *   MatMul and a transposed Gemm with no [n, n] elementwise pass;
  * - constant shift (unit rows, a scale known at trace time and at most `maximumConstantShift`): the Gemm on
  *   `[a, -1]` and `[p, 1]` with `alpha = scale` gives `s - scale` directly, one Exp serves both directions, and the
- *   backward is `H = E * (u + v^T)`, `H p` and `H^T a` (two products).
+ *   two-direction backward is `H = E * (u + v^T)`, `H p` and `H^T a` (two products).
  *
- * Live [n, n] matrices: `s`, its masked copy and the two exponential matrices in the forward, `E_r`, `E_c` and `G`
- * with its partial products in the backward (4 to 5; 2 to 3 with the constant shift). The
- * path applies while one [n, n] float32 matrix fits `maxBlockBytes` (default 256 MiB, n up to 8192); larger batches
- * run the composed kernel (no row blocks yet).
+ * Live [n, n] matrices (`workingMatrices`): two directions with maxima 5 (`s`, its masked copy, `E_r`, `E_c`, then
+ * `G` with its partial products), else 3 (a product, its exponentials and their diagonal-zeroed copy in the forward;
+ * the one exponential matrix in the backward). The path applies while one [n, n] float32 matrix fits
+ * `maxBlockBytes` (default 256 MiB, n up to 8192); larger batches run the composed kernel (no row blocks yet).
  */
-import { fusedCrossViewCrossEntropy, type CrossViewCrossEntropy, type CrossViewPlan } from '@contrastive/core';
+import { fusedCrossViewCrossEntropy, maximumRowShift, type CrossViewCrossEntropy, type CrossViewPlan } from '@contrastive/core';
 import { defaultMaxBlockBytes, traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
 
@@ -43,6 +47,8 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
   const constantForward = (a: OnnxTensor, p: OnnxTensor, plan: CrossViewPlan, c: number) => {
     const b = emit.backend();
     const n = plan.rows;
+    // [a, -1] [p, 1]^T with alpha = c is s - c from the product itself (Gemm's broadcast C input would add a pass
+    // writing C into the [n, n] output first).
     const shifted = node('Gemm', [b.concat([a, b.fill([n, 1], -1)], 1), b.concat([p, b.fill([n, 1], 1)], 1)], [n, n], 'float32', {
       alpha: { kind: 'float', value: c },
       transB: int(1),
@@ -51,15 +57,17 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
     const shiftedDiagonal = node('GatherElements', [shifted, indices], [n, 1], 'float32', { axis: int(1) });
     const exponentials = node('ScatterElements', [b.exp(shifted), indices, b.fill([n, 1], 0)], [n, n], 'float32', { axis: int(1) });
     const shift = b.fill([n, 1], c);
-    return {
-      positiveLogits: b.add(shiftedDiagonal, shift), rowShift: shift, columnShift: shift,
-      rowRest: b.sum(exponentials, 1, true), columnRest: b.reshape(b.sum(exponentials, 0, true), [n, 1]),
-      state: { rows: exponentials, columns: exponentials } satisfies State,
-    };
+    const rows = { positiveLogits: b.add(shiftedDiagonal, shift), rowShift: shift, rowRest: b.sum(exponentials, 1, true) };
+    const state: State = { rows: exponentials, columns: exponentials };
+    if (plan.directions === 1) return { ...rows, state };
+    return { ...rows, columnShift: shift, columnRest: b.reshape(b.sum(exponentials, 0, true), [n, 1]), state };
   };
 
   const kernel = fusedCrossViewCrossEntropy<OnnxTensor>({
     knownValues: traceTimeValues,
+    oneDirection: true,
+    decoupled: true,
+    workingMatrices: (plan) => (plan.directions === 1 ? 3 : plan.constantShift === undefined ? 5 : 3),
     applicable: (inputs) => 4 * inputs.anchors.shape[0]! ** 2 <= maxBlockBytes,
     forward(a, p, scale, plan) {
       if (plan.constantShift !== undefined) return constantForward(a, p, plan, plan.constantShift);
@@ -70,14 +78,24 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
         ? node('Gemm', [a, p], [n, n], 'float32', { alpha: { kind: 'float', value: known[0]! }, transB: int(1) })
         : b.matmul(b.mul(a, scale), p, { transposeB: true });
       const indices = diagonalIndices(n);
-      const positiveLogits = node('GatherElements', [logits, indices], [n, 1], 'float32', { axis: int(1) });
+      // With a known scale up to maximumRowShift the diagonal comes from row dot products (O(n D)): the product's only
+      // reader is then the ScatterElements, which ORT runs in place (its copying form took ~190 ms of a ~750 ms InfoNCE
+      // run at load 8).
+      const fromRows = plan.knownScale !== undefined && plan.knownScale <= maximumRowShift;
+      const positiveLogits = fromRows
+        ? b.mul(b.sum(b.mul(a, p), 1, true), scale)
+        : node('GatherElements', [logits, indices], [n, 1], 'float32', { axis: int(1) });
       const masked = node('ScatterElements', [logits, indices, b.fill([n, 1], -Infinity)], [n, n], 'float32', { axis: int(1) });
-      const rowShift = b.maximum(reduceMax(masked, 1, [n, 1]), positiveLogits);
-      const columnShift = b.maximum(reduceMax(masked, 0, [1, n]), b.reshape(positiveLogits, [1, n]));
+      // Decoupled: each shift is the maximum over the negatives alone (the positive is not in the sum).
+      const withPositive = (maxima: OnnxTensor, positive: OnnxTensor) => (plan.positivesInDenominator === false ? maxima : b.maximum(maxima, positive));
+      const rowShift = withPositive(reduceMax(masked, 1, [n, 1]), positiveLogits);
       const rows = b.exp(b.sub(masked, rowShift));
+      const rowStatistics = { positiveLogits, rowShift, rowRest: b.sum(rows, 1, true) };
+      if (plan.directions === 1) return { ...rowStatistics, state: { rows, columns: rows } satisfies State };
+      const columnShift = withPositive(reduceMax(masked, 0, [1, n]), b.reshape(positiveLogits, [1, n]));
       const columns = b.exp(b.sub(masked, columnShift));
       return {
-        positiveLogits, rowShift, rowRest: b.sum(rows, 1, true),
+        ...rowStatistics,
         columnShift: b.reshape(columnShift, [n, 1]), columnRest: b.reshape(b.sum(columns, 0, true), [n, 1]),
         state: { rows, columns } satisfies State,
       };
@@ -86,6 +104,8 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
       const b = emit.backend();
       const { rows, columns } = state as State;
       const n = plan.rows;
+      // One direction: u * (E p) and E^T (u * a), a MatMul and a transposed Gemm, no [n, n] elementwise pass.
+      if (!v) return { anchors: b.mul(u, b.matmul(rows, p)), keys: b.matmul(rows, b.mul(u, a), { transposeA: true }) };
       if (plan.constantShift !== undefined) {
         const weighted = b.mul(rows, b.add(u, b.reshape(v, [1, n])));
         return { anchors: b.matmul(weighted, p), keys: b.matmul(weighted, a, { transposeA: true }) };

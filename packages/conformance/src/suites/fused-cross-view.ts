@@ -1,7 +1,8 @@
 /**
- * Fused vs composed for `crossViewCrossEntropy` (CLIP's two directions over one similarity matrix): a backend's
- * override must agree with core's composed reference on the same backend, row losses and the gradients of both
- * views and of the scale, at high and low temperature. Ids: `fused/crossViewCrossEntropy/<case>`.
+ * Fused vs composed for `crossViewCrossEntropy` (CLIP's two directions over one similarity matrix; one direction for
+ * in-batch InfoNCE; the decoupled denominator of the contrastive loss): a backend's override must agree with core's
+ * composed reference on the same backend, row losses and the gradients of both views and of the scale, at high and
+ * low temperature. Ids: `fused/crossViewCrossEntropy/<case>`.
  */
 import { composedCrossViewCrossEntropy, disposeAll, type CrossViewCrossEntropy, type CrossViewInputs, type TensorBackend } from '@contrastive/core';
 import { skipCase, type CaseRegistry } from '../case-registry.js';
@@ -17,14 +18,27 @@ interface CrossViewCase {
   /** Rows L2-normalised and the kernel told so (CLIP with `normalize`). */
   readonly unitRows: boolean;
   readonly learnableScale: boolean;
+  /** 1: the rows only (in-batch InfoNCE, the contrastive loss); absent: both directions. */
+  readonly directions?: 1 | 2;
+  /** The positive left out of each denominator (the contrastive loss); absent: in it. */
+  readonly decoupled?: boolean;
 }
 
-/** CLIP at temperature 0.5 (a constant shift may apply), 0.07 (open_clip's initial scale), 0.01 (scale 100), raw rows. */
+/**
+ * CLIP at temperature 0.5 (a constant shift may apply), 0.07 (open_clip's initial scale), 0.01 (scale 100), raw
+ * rows; in-batch InfoNCE (one direction) and the contrastive loss (decoupled, one and two directions) at 0.1 and 0.01.
+ */
 export const crossViewCases: Readonly<Record<string, CrossViewCase>> = {
   'clip-temperature-0.5': { pairs: 6, scale: 2, unitRows: true, learnableScale: true },
   'clip-temperature-0.07': { pairs: 6, scale: 1 / 0.07, unitRows: true, learnableScale: true },
   'clip-temperature-0.01': { pairs: 6, scale: 100, unitRows: true, learnableScale: true },
   'raw-rows-fixed-scale': { pairs: 5, scale: 3, unitRows: false, learnableScale: false },
+  'info-nce-one-direction-temperature-0.1': { pairs: 6, scale: 10, unitRows: true, learnableScale: true, directions: 1 },
+  'info-nce-one-direction-temperature-0.01': { pairs: 6, scale: 100, unitRows: true, learnableScale: true, directions: 1 },
+  'info-nce-one-direction-raw-rows': { pairs: 5, scale: 3, unitRows: false, learnableScale: false, directions: 1 },
+  'contrastive-loss-decoupled-temperature-0.1': { pairs: 6, scale: 10, unitRows: true, learnableScale: false, directions: 1, decoupled: true },
+  'contrastive-loss-decoupled-temperature-0.01': { pairs: 6, scale: 100, unitRows: true, learnableScale: true, directions: 1, decoupled: true },
+  'contrastive-loss-symmetric-temperature-0.01': { pairs: 6, scale: 100, unitRows: true, learnableScale: false, directions: 2, decoupled: true },
 };
 
 const range = (count: number, offset = 0) => Array.from({ length: count }, (_, i) => offset + i);
@@ -46,9 +60,9 @@ function createInputs<T>(b: TensorBackend<T>, spec: CrossViewCase, random: Rando
     anchors: matrix(), keys: matrix(), scale: b.fill([], spec.scale),
     pairing: {
       anchorIds: b.fromArray(range(n), [n, 1]), keyIds: b.fromArray(range(n, n), [1, n]),
-      anchorGroups: b.fromArray(range(n), [n, 1]), keyGroups: b.fromArray(range(n), [1, n]), positivesInDenominator: true,
+      anchorGroups: b.fromArray(range(n), [n, 1]), keyGroups: b.fromArray(range(n), [1, n]), positivesInDenominator: spec.decoupled !== true,
     },
-    learnableScale: spec.learnableScale, rowNormsAtMostOne: spec.unitRows,
+    learnableScale: spec.learnableScale, rowNormsAtMostOne: spec.unitRows, directions: spec.directions ?? 2,
   };
 }
 

@@ -73,7 +73,8 @@ export const contrastiveLoss: LossDefinition<'anchors' | 'positives', Contrastiv
     const positives = l2NormalizeForward(b, inputs.positives!);
     const pairing = diagonalPairing(b, rows, false);
     const scale = b.fill([], 1 / options.temperature);
-    const result = crossViewForward(b, anchors.normalized, positives.normalized, scale, pairing, options.symmetric, false);
+    const hints = { rowNormsAtMostOne: true };
+    const result = crossViewForward(b, anchors.normalized, positives.normalized, scale, pairing, options.symmetric, false, hints);
     const loss = reduceRows(b, result.rowLosses, options.reduction);
     const saved: ContrastiveLossSaved<typeof loss> = { kernel: result.saved, anchors, positives, rows };
     return { loss, saved };

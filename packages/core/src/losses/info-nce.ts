@@ -11,6 +11,7 @@ import {
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
 import { diagonalPairing } from '../math/pairing-ids.js';
+import { queueCrossEntropyBackward, queueCrossEntropyForward, queueWorkingMatrices, type QueueCrossEntropySaved } from '../math/queue-cross-entropy.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { checkBoolean, checkNonNegativeFinite, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
 import type { Shape, TensorBackend } from '../tensor-backend.js';
@@ -52,6 +53,7 @@ interface InfoNceSaved<T> {
   negatives?: { value: T; saved?: L2NormalizeSaved<T>; shape: Shape };
   logits?: FirstColumnCrossEntropySaved<T>;
   hardness?: InfoNceHardnessSaved<T>;
+  queue?: QueueCrossEntropySaved<T>;
   scale: T;
 }
 
@@ -61,7 +63,9 @@ const baseContract = temperatureContract<'anchors' | 'positives' | 'negatives', 
     const rows = shapes.anchors![0]!;
     const negatives = shapes.negatives;
     const columns = negatives ? 1 + negatives[negatives.length - 2]! : rows;
-    return crossSimilarity((options.symmetric && !negatives ? 2 : 1) * rows, columns, options.normalize);
+    const set = crossSimilarity((options.symmetric && !negatives ? 2 : 1) * rows, columns, options.normalize);
+    // A queue without hardness runs queueCrossEntropy on every backend: its product, shifted copy and exponentials.
+    return negatives?.length === 2 && options.beta === 0 ? { ...set, matrices: queueWorkingMatrices } : set;
   },
 );
 
@@ -133,11 +137,11 @@ function normalizeNegatives<T>(b: TensorBackend<T>, negatives: T, normalize: boo
 export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', InfoNceOptions> = {
   name: 'info-nce',
   inputs: ['anchors', 'positives', 'negatives'],
+  optionalInputs: ['negatives'],
   gradientInputs: ['anchors', 'positives', 'negatives'],
   contract,
   defaults,
   resolveOptions: (options) =>
-  optionalInputs: ['negatives'],
     resolveOptions(defaults, options, {
       temperature: checkPositiveFinite,
       normalize: checkBoolean,
@@ -160,11 +164,17 @@ export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', Info
     const positives = maybeNormalize(b, inputs.positives!, options.normalize);
     const scale = b.fill([], 1 / options.temperature);
     if (inputs.negatives === undefined) {
-      const result = crossViewForward(b, anchors.value, positives.value, scale, diagonalPairing(b, rows, true), options.symmetric, false);
+      const hints = { rowNormsAtMostOne: options.normalize };
+      const result = crossViewForward(b, anchors.value, positives.value, scale, diagonalPairing(b, rows, true), options.symmetric, false, hints);
       const saved: InfoNceSaved<typeof scale> = { rows, anchors, positives, inBatch: result.saved, scale };
       return { loss: reduceRows(b, result.rowLosses, options.reduction), saved };
     }
     const negatives = normalizeNegatives(b, inputs.negatives, options.normalize);
+    if (negatives.shape.length === 2 && options.beta === 0) {
+      const queue = queueCrossEntropyForward(b, anchors.value, positives.value, negatives.value, 1 / options.temperature, options.normalize);
+      const saved: InfoNceSaved<typeof scale> = { rows, anchors, positives, negatives, queue: queue.saved, scale };
+      return { loss: reduceRows(b, queue.rowLosses, options.reduction), saved };
+    }
     const positiveLogits = b.sum(b.mul(anchors.value, positives.value), 1, true);
     const negativeLogits =
       negatives.shape.length === 2
@@ -184,6 +194,14 @@ export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', Info
       return {
         anchors: maybeNormalizeBackward(b, s.anchors.saved, grads.anchors),
         positives: maybeNormalizeBackward(b, s.positives.saved, grads.keys),
+      };
+    }
+    if (s.queue) {
+      const grads = queueCrossEntropyBackward(b, s.queue, weights);
+      return {
+        anchors: maybeNormalizeBackward(b, s.anchors.saved, grads.anchors),
+        positives: maybeNormalizeBackward(b, s.positives.saved, grads.positives),
+        negatives: maybeNormalizeBackward(b, s.negatives!.saved, grads.negatives),
       };
     }
     const logitGrad = firstColumnCrossEntropyBackward(b, s.logits!, weights);

@@ -52,12 +52,18 @@ export interface CrossViewInputs<T> {
   readonly learnableScale: boolean;
   /** The loss's promise that every row has an L2 norm of at most 1 (it normalised them). Absent: no promise. */
   readonly rowNormsAtMostOne?: boolean;
+  /**
+   * 2 (default): rows and columns of `s`, each with half the row weight (CLIP, symmetric InfoNCE); 1: the rows of
+   * `s` only, with the whole weight (in-batch InfoNCE, the contrastive loss).
+   */
+  readonly directions?: 1 | 2;
 }
 
 /**
  * The symmetric cross-entropy between two views, `s = scale * anchors keys^T` (n x n), row losses
  * `(l_i + l'_i) / 2` with `l_i` over row `i` of `s` and `l'_i` over column `i`, and the gradients of both
- * directions for upstream row weights `w` (each direction gets `w / 2`). CLIP's loss. A backend may override it
+ * directions for upstream row weights `w` (each direction gets `w / 2`); with `directions: 1` the rows `l_i` alone
+ * and the whole weights. CLIP's loss, InfoNCE's in-batch form, the contrastive loss. A backend may override it
  * (`TensorBackend.fused.crossViewCrossEntropy`); {@link composedCrossViewCrossEntropy} is the reference.
  *
  * @example
@@ -76,7 +82,8 @@ export interface CrossViewCrossEntropy<T> {
 
 /**
  * The composed reference of {@link CrossViewCrossEntropy}: the backend's `similarityCrossEntropy` once per
- * direction (the second on the swapped views), each with half the row weights.
+ * direction (the second on the swapped views), each with half the row weights; once with the whole weights when
+ * `directions` is 1.
  *
  * @example
  * const { rowLosses } = composedCrossViewCrossEntropy<ReferenceTensor>().forward(backend, inputs);
@@ -90,6 +97,7 @@ export function composedCrossViewCrossEntropy<T>(): CrossViewCrossEntropy<T> {
       const { scale, pairing, learnableScale } = inputs;
       const run = (x: T, y: T) => kernel.forward(b, { anchors: x, keys: y, scale, pairing, keysAreAnchors: false, learnableScale });
       const forward = run(inputs.anchors, inputs.keys);
+      if (inputs.directions === 1) return { rowLosses: forward.rowLosses, saved: { forward: forward.saved } satisfies CrossViewSaved<T> };
       const reverse = run(inputs.keys, inputs.anchors);
       const rowLosses = b.mul(b.add(forward.rowLosses, reverse.rowLosses), b.fill([], 0.5));
       return { rowLosses, saved: { forward: forward.saved, reverse: reverse.saved } satisfies CrossViewSaved<T> };
@@ -97,6 +105,10 @@ export function composedCrossViewCrossEntropy<T>(): CrossViewCrossEntropy<T> {
     backward(b, saved, rowWeights) {
       const kernel = similarityCrossEntropyKernel(b);
       const { forward: first, reverse: second } = saved as CrossViewSaved<T>;
+      if (!second) {
+        const grads = kernel.backward(b, first!, rowWeights);
+        return grads.scale ? { anchors: grads.anchors, keys: grads.keys!, scale: grads.scale } : { anchors: grads.anchors, keys: grads.keys! };
+      }
       const half = b.mul(rowWeights, b.fill([], 0.5));
       const forward = kernel.backward(b, first!, half);
       const reverse = kernel.backward(b, second!, half);
@@ -108,7 +120,7 @@ export function composedCrossViewCrossEntropy<T>(): CrossViewCrossEntropy<T> {
   };
 }
 
-/** Hints that route a symmetric call to the backend's two-direction kernel (`fused.crossViewCrossEntropy`). */
+/** Hints that route a call to the backend's fused `crossViewCrossEntropy` (one or two directions). */
 export interface CrossViewHints {
   /** Whether the loss L2-normalised the rows (norms at most 1). */
   readonly rowNormsAtMostOne: boolean;
@@ -118,8 +130,8 @@ export interface CrossViewHints {
  * Row losses of the similarity cross-entropy between two separate [n, D] views, `s = scale * anchors keys^T`,
  * in one direction (`l_i` over row `i` of `s`) or, when `symmetric`, averaged with the swapped direction
  * (`(l_i + l'_i) / 2`, `l'_i` over column `i` of `s`). The same `pairing` serves both directions, so it must be
- * symmetric in its roles (as `diagonalPairing` is). With `hints` (CLIP), a symmetric call runs the backend's
- * fused `crossViewCrossEntropy` when it has one.
+ * symmetric in its roles (as `diagonalPairing` is). With `hints` (CLIP, InfoNCE, the contrastive loss) the call
+ * runs the backend's fused `crossViewCrossEntropy` when it has one (`directions` 1 or 2).
  */
 export function crossViewForward<T>(
   b: TensorBackend<T>,
@@ -131,9 +143,11 @@ export function crossViewForward<T>(
   learnableScale: boolean,
   hints?: CrossViewHints,
 ): { rowLosses: T; saved: CrossViewSaved<T> } {
-  if (symmetric) {
-    const kernel = (hints && b.fused?.crossViewCrossEntropy) || composedCrossViewCrossEntropy<T>();
-    const inputs = { anchors, keys, scale, pairing, learnableScale, ...(hints ? { rowNormsAtMostOne: hints.rowNormsAtMostOne } : {}) };
+  const fused = hints ? b.fused?.crossViewCrossEntropy : undefined;
+  if (symmetric || fused) {
+    const kernel = fused ?? composedCrossViewCrossEntropy<T>();
+    const directions: 1 | 2 = symmetric ? 2 : 1;
+    const inputs = { anchors, keys, scale, pairing, learnableScale, directions, ...(hints ? { rowNormsAtMostOne: hints.rowNormsAtMostOne } : {}) };
     const { rowLosses, saved } = kernel.forward(b, inputs);
     return { rowLosses, saved: { kernel, state: saved } };
   }

@@ -3,55 +3,14 @@ import { clip } from '../losses/clip.js';
 import { computeLossAndGradients } from '../loss-definition.js';
 import { createReferenceBackend } from '../reference/reference-backend.js';
 import type { TensorBackend } from '../tensor-backend.js';
+import type { ReferenceTensor } from '../reference/reference-backend.js';
 import { composedCrossViewCrossEntropy, type CrossViewInputs } from './cross-view-cross-entropy.js';
-import { fusedCrossViewCrossEntropy, type CrossViewPasses } from './fused-cross-view-cross-entropy.js';
+import { fusedCrossViewCrossEntropy } from './fused-cross-view-cross-entropy.js';
+import { densePasses, expectClose, rows } from './fused-cross-view.test-support.js';
 import { diagonalPairing } from './pairing-ids.js';
 
 const b = createReferenceBackend();
-type T = ReturnType<typeof b.fill>;
-
-/** The passes written with primitives and a dense diagonal mask: slow, exact, for checking core's part. */
-function densePasses(backend: TensorBackend<T>): CrossViewPasses<T> {
-  const eye = (n: number) => backend.equal(backend.fromArray(Array.from({ length: n }, (_, i) => i), [n, 1]), backend.fromArray(Array.from({ length: n }, (_, i) => i), [1, n]));
-  const shifted = (masked: T, shift: T) => backend.exp(backend.sub(masked, shift));
-  return {
-    knownValues: (x) => backend.readSync!(x),
-    forward(anchors, keys, scale, plan) {
-      const n = plan.rows;
-      const logits = backend.mul(backend.matmul(anchors, keys, { transposeB: true }), scale);
-      const diagonal = eye(n);
-      const positiveLogits = backend.sum(backend.where(diagonal, logits, backend.fill([], 0)), 1, true);
-      const masked = backend.where(diagonal, backend.fill([], -Infinity), logits);
-      const c = plan.constantShift === undefined ? undefined : backend.fill([], plan.constantShift);
-      const rowShift = c ?? backend.maximum(backend.max(masked, 1, true), positiveLogits);
-      const columnShift = c ?? backend.maximum(backend.max(masked, 0, true), backend.reshape(positiveLogits, [1, n]));
-      const rows = shifted(masked, rowShift);
-      const columns = shifted(masked, columnShift);
-      return {
-        positiveLogits, rowShift: c ?? rowShift, rowRest: backend.sum(rows, 1, true),
-        columnShift: c ?? backend.reshape(columnShift, [n, 1]), columnRest: backend.reshape(backend.sum(columns, 0, true), [n, 1]),
-        state: { rows, columns },
-      };
-    },
-    products(anchors, keys, _plan, u, v, state) {
-      const { rows, columns } = state as { rows: T; columns: T };
-      return {
-        anchors: backend.add(backend.mul(u, backend.matmul(rows, keys)), backend.matmul(columns, backend.mul(v, keys))),
-        keys: backend.add(backend.matmul(rows, backend.mul(u, anchors), { transposeA: true }), backend.mul(v, backend.matmul(columns, anchors, { transposeA: true }))),
-      };
-    },
-  };
-}
-
-function rows(count: number, width: number, seed: number, unit: boolean): number[] {
-  let state = seed;
-  const next = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
-  return Array.from({ length: count }, () => {
-    const row = Array.from({ length: width }, next);
-    const norm = unit ? Math.hypot(...row) : 1;
-    return row.map((x) => x / norm);
-  }).flat();
-}
+type T = ReferenceTensor;
 
 const fused = fusedCrossViewCrossEntropy(densePasses(b));
 const composed = composedCrossViewCrossEntropy<T>();
@@ -61,11 +20,6 @@ function run(kernel: typeof fused, inputs: CrossViewInputs<T>, weights: number[]
   const grads = kernel.backward(b, forward.saved, b.fromArray(weights, [weights.length]));
   const read = (x: T | undefined) => (x === undefined ? [] : Array.from(b.readSync!(x)));
   return { rowLosses: read(forward.rowLosses), anchors: read(grads.anchors), keys: read(grads.keys), scale: read(grads.scale), saved: forward.saved };
-}
-
-function expectClose(actual: number[], expected: number[], relative: number) {
-  const largest = Math.max(...expected.map(Math.abs), 1e-300);
-  actual.forEach((x, i) => expect(Math.abs(x - expected[i]!)).toBeLessThanOrEqual(relative * largest));
 }
 
 describe('fusedCrossViewCrossEntropy (core math, dense passes, float64)', () => {

@@ -1,6 +1,6 @@
 import type { TensorBackend } from '../tensor-backend.js';
 import { composedCrossViewCrossEntropy, type CrossViewCrossEntropy, type CrossViewInputs } from './cross-view-cross-entropy.js';
-import { maximumConstantShift } from './constant-shift-passes.js';
+import { maximumConstantShift, maximumRowShift } from './constant-shift-passes.js';
 import type { CrossViewPasses, CrossViewPlan } from './fused-cross-view-passes.js';
 
 export type { CrossViewForwardPass, CrossViewPasses, CrossViewPlan } from './fused-cross-view-passes.js';
@@ -11,8 +11,8 @@ interface Saved<T> {
   readonly state: unknown;
   readonly rowRest: T;
   readonly rowDenominator: T;
-  readonly columnRest: T;
-  readonly columnDenominator: T;
+  readonly columnRest: T | undefined;
+  readonly columnDenominator: T | undefined;
 }
 
 /** True when key `j` is anchor `i`'s only positive exactly when `j == i`, nothing is excluded, positives counted. */
@@ -27,7 +27,10 @@ function isDiagonal(anchorIds: ArrayLike<number>, keyIds: ArrayLike<number>, anc
 
 function planFor<T>(b: TensorBackend<T>, passes: CrossViewPasses<T>, inputs: CrossViewInputs<T>): CrossViewPlan | undefined {
   const { pairing } = inputs;
-  if (!pairing.positivesInDenominator || (passes.applicable && !passes.applicable(inputs))) return undefined;
+  const directions = inputs.directions ?? 2;
+  const positivesInDenominator = pairing.positivesInDenominator;
+  if ((directions === 1 && !passes.oneDirection) || (!positivesInDenominator && !passes.decoupled)) return undefined;
+  if (passes.applicable && !passes.applicable(inputs)) return undefined;
   const [n, d] = b.shape(inputs.anchors);
   const [m, e] = b.shape(inputs.keys);
   if (n === undefined || n !== m || d !== e) return undefined;
@@ -35,12 +38,21 @@ function planFor<T>(b: TensorBackend<T>, passes: CrossViewPasses<T>, inputs: Cro
   if (ids.some((x) => !x) || !isDiagonal(ids[0]!, ids[1]!, ids[2]!, ids[3]!)) return undefined;
   const known = passes.knownValues(inputs.scale);
   const scale = known?.length === 1 ? known[0]! : Number.NaN;
+  // A fixed scale (a temperature) above maximumRowShift runs the composed kernel, as the similarity kernel does
+  // (decision 0004: float32 logits of ~1e6 differ by whole units between products); a learnable one (CLIP's,
+  // clamped at 100 by default) keeps the path at any value.
+  if (!inputs.learnableScale && !(Math.abs(scale) <= maximumRowShift)) return undefined;
   const constant = inputs.rowNormsAtMostOne === true && scale > 0 && scale <= maximumConstantShift;
-  return constant ? { rows: n, constantShift: scale } : { rows: n };
+  const shifts = { ...(constant ? { constantShift: scale } : {}), ...(Number.isFinite(scale) ? { knownScale: Math.abs(scale) } : {}) };
+  return { rows: n, directions, positivesInDenominator, ...shifts };
 }
 
-/** One direction's row losses: `log1p(rest / e)` when the positive dominates (digits near zero), else `log R + h - s_ii`. */
-function directionLosses<T>(b: TensorBackend<T>, positiveLogits: T, shift: T, rest: T) {
+/**
+ * One direction's row losses: `log1p(rest / e)` when the positive dominates (digits near zero), else
+ * `log R + h - s_ii`; decoupled (positive not in the denominator): `log rest + h - s_ii` with `R = rest >= 1`.
+ */
+function directionLosses<T>(b: TensorBackend<T>, positiveLogits: T, shift: T, rest: T, positivesInDenominator: boolean) {
+  if (!positivesInDenominator) return { losses: b.sub(b.add(b.log(rest), shift), positiveLogits), denominator: rest };
   const positive = b.exp(b.sub(positiveLogits, shift));
   const denominator = b.add(rest, positive);
   const general = b.sub(b.add(b.log(denominator), shift), positiveLogits);
@@ -48,9 +60,10 @@ function directionLosses<T>(b: TensorBackend<T>, positiveLogits: T, shift: T, re
 }
 
 /**
- * CLIP's two-direction cross-entropy over one similarity matrix `s = scale * a p^T` (a diagonal pairing: key `i`
- * is anchor `i`'s positive, every key in the denominator), fused: `s` is formed once and both directions read it.
- * Core holds the O(n D) math; a backend supplies the passes over the [n, n] matrix ({@link CrossViewPasses}).
+ * The cross-view cross-entropy over one similarity matrix `s = scale * a p^T` with a diagonal pairing (key `i` is
+ * anchor `i`'s positive), fused: `s` is formed once and both directions (CLIP, symmetric InfoNCE) or the rows only
+ * (`directions: 1`: in-batch InfoNCE, the contrastive loss) read it; the positive in each denominator or, decoupled,
+ * left out. Core holds the O(n D) math; a backend supplies the passes over the [n, n] matrix ({@link CrossViewPasses}).
  *
  * Forward: row `i` is shifted by its maximum `h_i`, column `j` by its maximum `g_j` (diagonal included), so every
  * `exp` argument is at most 0 and each line's largest term is exactly 1: nothing overflows or underflows that
@@ -61,7 +74,10 @@ function directionLosses<T>(b: TensorBackend<T>, positiveLogits: T, shift: T, re
  *
  * Backward, with `u = (w / 2) / R_row` and `v = (w / 2) / R_column`: `G = u E_r + E_c v` off the diagonal and
  * `G_ii = -(u_i rest_i + v_i rest'_i)` on it (the positives' coefficient from the negatives' mass, never
- * `softmax - 1`), `d a = scale G p`, `d p = scale G^T a`, `d scale = sum(G * a p^T) = sum(a * (G p))`.
+ * `softmax - 1`), `d a = scale G p`, `d p = scale G^T a`, `d scale = sum(G * a p^T) = sum(a * (G p))`. One
+ * direction: `u = w / R_row`, `v = 0`, so `G p = u * (E_r p) + G_ii p` and `G^T a = E_r^T (u * a) + G_ii a` (two
+ * products, no [n, n] elementwise pass). Decoupled: `R = rest` and `G_ii = -w_i` exactly (per direction's weight),
+ * with each shift the maximum over the negatives (decision 0005).
  *
  * Returns a fused `crossViewCrossEntropy` that takes this path when the pairing (known before the run) is diagonal,
  * else the composed one.
@@ -80,24 +96,30 @@ export function fusedCrossViewCrossEntropy<T>(passes: CrossViewPasses<T>): Cross
       const plan = planFor(b, passes, inputs);
       if (!plan) return composed.forward(b, inputs);
       const pass = passes.forward(inputs.anchors, inputs.keys, inputs.scale, plan);
-      const row = directionLosses(b, pass.positiveLogits, pass.rowShift, pass.rowRest);
-      const column = directionLosses(b, pass.positiveLogits, pass.columnShift, pass.columnRest);
-      const rowLosses = b.reshape(b.mul(b.add(row.losses, column.losses), b.fill([], 0.5)), [plan.rows]);
+      const inDenominator = plan.positivesInDenominator !== false;
+      const row = directionLosses(b, pass.positiveLogits, pass.rowShift, pass.rowRest, inDenominator);
+      const column = plan.directions === 1 ? undefined : directionLosses(b, pass.positiveLogits, pass.columnShift!, pass.columnRest!, inDenominator);
+      const losses = column ? b.mul(b.add(row.losses, column.losses), b.fill([], 0.5)) : row.losses;
       const saved: Saved<T> = {
-        plan, inputs, state: pass.state,
-        rowRest: pass.rowRest, rowDenominator: row.denominator, columnRest: pass.columnRest, columnDenominator: column.denominator,
+        plan, inputs, state: pass.state, rowRest: pass.rowRest, rowDenominator: row.denominator,
+        columnRest: pass.columnRest, columnDenominator: column?.denominator,
       };
-      return { rowLosses, saved };
+      return { rowLosses: b.reshape(losses, [plan.rows]), saved };
     },
 
     backward(b, saved, rowWeights) {
       if (!saved || typeof saved !== 'object' || !('plan' in saved)) return composed.backward(b, saved, rowWeights);
       const { plan, inputs, state, rowRest, rowDenominator, columnRest, columnDenominator } = saved as Saved<T>;
       const { anchors: a, keys: p, scale } = inputs;
-      const half = b.mul(b.reshape(rowWeights, [plan.rows, 1]), b.fill([], 0.5));
+      const weights = b.reshape(rowWeights, [plan.rows, 1]);
+      const half = plan.directions === 1 ? weights : b.mul(weights, b.fill([], 0.5));
+      const inDenominator = plan.positivesInDenominator !== false;
       const u = b.div(half, rowDenominator);
-      const v = b.div(half, columnDenominator);
-      const diagonal = b.neg(b.add(b.mul(u, rowRest), b.mul(v, columnRest)));
+      const v = columnDenominator === undefined ? undefined : b.div(half, columnDenominator);
+      // The positive's coefficient: minus each direction's mass on the negatives (decoupled: exactly minus its weight).
+      const mass = (weight: T, rest: T) => (inDenominator ? b.mul(weight, rest) : half);
+      const rowMass = mass(u, rowRest);
+      const diagonal = b.neg(v ? b.add(rowMass, mass(v, columnRest!)) : rowMass);
       const products = passes.products(a, p, plan, u, v, state);
       const anchorsProduct = b.add(products.anchors, b.mul(diagonal, p));
       const keysProduct = b.add(products.keys, b.mul(diagonal, a));

@@ -4,13 +4,29 @@ import type { CrossViewInputs } from './cross-view-cross-entropy.js';
  * What the cross-view passes are given: the size, and the shift they use.
  *
  * @example
- * const plan: CrossViewPlan = { rows: 4096, constantShift: false };
+ * const plan: CrossViewPlan = { rows: 4096, directions: 1, positivesInDenominator: true, constantShift: 10 };
  *
  * @see [Decision 0004: constant shift](/contributing/decisions/0004-constant-shift-symmetric-kernel)
  */
 export interface CrossViewPlan {
   /** `n`, the pairs (rows of each view). */
   readonly rows: number;
+  /**
+   * 2: both directions (rows and columns of `s`, CLIP); 1: the rows only (in-batch InfoNCE, the contrastive loss),
+   * then no column statistics are formed and `products` gets no column weights. Absent: 2.
+   */
+  readonly directions?: 1 | 2;
+  /**
+   * False for the decoupled form (the positive left out of each denominator): each shift is then the maximum over
+   * the line's negatives only (the diagonal excluded), so the sum over them is at least 1. Absent: true.
+   */
+  readonly positivesInDenominator?: boolean;
+  /**
+   * `|scale|` when the scale is known before the run; absent otherwise (CLIP's logit scale, a graph input). Passes
+   * may form the diagonal apart from the product when it is at most `maximumRowShift` (decision 0004: the two
+   * roundings then differ by less than the float32 loss tolerance).
+   */
+  readonly knownScale?: number;
   /**
    * The scale when known before the run and the constant shift applies (rows of norm at most 1, `0 < scale <=
    * maximumConstantShift`): every exponential is `exp(s - scale)`, one matrix for both directions. Absent: each row
@@ -29,16 +45,22 @@ export interface CrossViewPlan {
  * @see [Decision 0004: constant shift](/contributing/decisions/0004-constant-shift-symmetric-kernel)
  */
 export interface CrossViewForwardPass<T> {
-  /** `s_ii`, taken from the same product as the rest of `s` (no separate rounding). */
+  /**
+   * `s_ii`, taken from the same product as the rest of `s` (no separate rounding), or from row dot products when
+   * `plan.knownScale <= maximumRowShift`.
+   */
   readonly positiveLogits: T;
-  /** `h_i = max_j s_ij` (the constant shift, or the row maxima, diagonal included). */
+  /**
+   * `h_i = max_j s_ij` (the constant shift, or the row maxima, diagonal included; with `positivesInDenominator:
+   * false` the maxima over `j != i`).
+   */
   readonly rowShift: T;
   /** `sum_{j != i} exp(s_ij - h_i)`. */
   readonly rowRest: T;
-  /** `g_j = max_i s_ij`, as [n, 1] (the constant shift, or the column maxima). */
-  readonly columnShift: T;
-  /** `sum_{i != j} exp(s_ij - g_j)`, as [n, 1]. */
-  readonly columnRest: T;
+  /** `g_j = max_i s_ij`, as [n, 1] (the constant shift, or the column maxima); absent with `directions: 1`. */
+  readonly columnShift?: T;
+  /** `sum_{i != j} exp(s_ij - g_j)`, as [n, 1]; absent with `directions: 1`. */
+  readonly columnRest?: T;
   /** Whatever `products` needs (the shifted exponentials, or nothing). */
   readonly state: unknown;
 }
@@ -59,9 +81,16 @@ export interface CrossViewPasses<T> {
   /**
    * With `R = E_r` (`exp(s_ij - h_i)`) and `C = E_c` (`exp(s_ij - g_j)`), both with a zero diagonal, and [n, 1]
    * weights `u` (rows) and `v` (columns): `anchors = u * (R keys) + C (v * keys)` and
-   * `keys = R^T (u * anchors) + v * (C^T anchors)`, each [n, D].
+   * `keys = R^T (u * anchors) + v * (C^T anchors)`, each [n, D]. With `directions: 1` (`v` absent):
+   * `anchors = u * (R keys)`, `keys = R^T (u * anchors)`, two products and no [n, n] elementwise pass.
    */
-  products(anchors: T, keys: T, plan: CrossViewPlan, u: T, v: T, state: unknown): { anchors: T; keys: T };
+  products(anchors: T, keys: T, plan: CrossViewPlan, u: T, v: T | undefined, state: unknown): { anchors: T; keys: T };
+  /** Whether the passes honour `plan.directions: 1`; without it one-direction calls run the composed kernel. */
+  readonly oneDirection?: boolean;
+  /** Whether the passes honour `plan.positivesInDenominator: false`; without it decoupled calls run composed. */
+  readonly decoupled?: boolean;
+  /** Live [n, n] matrices at the passes' peak (for the resource guard), by plan. */
+  readonly workingMatrices?: (plan: CrossViewPlan) => number;
   /** Backend-specific reasons not to take the path (float16 storage, ...). Default: none. */
   readonly applicable?: (inputs: CrossViewInputs<T>) => boolean;
 }
