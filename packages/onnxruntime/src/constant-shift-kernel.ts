@@ -9,12 +9,17 @@
  *   to -Infinity, ReduceMax and the positives' logits give `h`, then Sub, Exp and ReduceSum; the backward is
  *   `u * (E' z)` (MatMul) plus `E'^T (u * z)` (one Gemm with `transA`, adding the first as its `C`).
  *
- * Memory: when the [n, n] float32 matrix would exceed `maxBlockBytes` (default 256 MiB), the rows run in blocks
- * of `B` inside an ONNX Loop (plus one tail block); the forward keeps only `rest` and the backward recomputes each
- * block's exponentials (the Inf-CL scheme): extra memory O(B n + n D) instead of O(n^2), in one exportable graph.
+ * Memory: when the [n, n] float32 matrix would exceed `maxBlockBytes` (default 256 MiB), the constant shift runs
+ * over square blocks of the symmetric `E'`, each pair `I <= J` once for rows `I` and `J` (symmetric-block-pairs.ts,
+ * decision 0009): half the forward's Gemm work and one block product per pair in the backward, up to 16 blocks
+ * per side (beyond, the row blocks below use less memory). The row shift runs
+ * its rows in blocks of `B` inside an ONNX Loop (plus one tail block); its forward keeps only `rest` and its
+ * backward recomputes each block (the Inf-CL scheme). Extra memory O(B^2 + n D) or O(B n + n D) instead of O(n^2),
+ * in one exportable graph.
  */
 import { composedWorkingMatrices, constantShiftSimilarityCrossEntropy, type ConstantShiftPlan, type SimilarityCrossEntropy, type TensorBackend } from '@contrastive/core';
 import { int64Operand, isInt64Operand, type AttributeValue, type Int64Operand, type OnnxElementType, type OnnxTensor } from './onnx-tensor.js';
+import { squareBlockRows, symmetricBlockPasses, symmetricBlocksApply, symmetricBlocksFit } from './symmetric-block-pairs.js';
 
 /** Emits one ONNX node whose output the tracing backend tracks like a primitive's. */
 export type EmitNode = (
@@ -57,7 +62,12 @@ export function constantShiftWorkingMatrices(maxBlockBytes: number, constantShif
   // Row shifts keep two more shifted copies per block (the shifted logits and their exponentials).
   const perBlock = constantShift ? 3 : 5;
   const blockRows = Math.max(1, Math.min(rows, Math.floor(maxBlockBytes / (4 * rows))));
-  return blockRows >= rows ? perBlock : (perBlock * blockRows) / rows;
+  if (blockRows >= rows) return perBlock;
+  if (!constantShift || !symmetricBlocksFit(rows, maxBlockBytes)) return (perBlock * blockRows) / rows;
+  // Symmetric pairs keep four [B, B + 1] blocks at most (the backward's Gemm, Exp, zeroed block and weighted
+  // block); the row blocks (the fallback at scales whose padding would not underflow) three [B, n] ones.
+  const side = squareBlockRows(rows, maxBlockBytes);
+  return Math.max((perBlock * blockRows) / rows, (4 * side * (side + 1)) / (rows * rows));
 }
 
 export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBlockBytes): SimilarityCrossEntropy<OnnxTensor> {
@@ -157,6 +167,10 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
     gatherRows: (x, rows) => node('Gather', [x, int64Operand(rows)], [rows.length, x.shape[1]!], 'float32', { axis: axis(0) }),
     restSums(z, plan, positiveLogits) {
       if (plan.rowShift) return rowShiftedRestSums(z, plan, positiveLogits);
+      if (blockRowsOf(plan.pairing.rows) < plan.pairing.rows && symmetricBlocksApply(plan.scale) && symmetricBlocksFit(plan.pairing.rows, maxBlockBytes)) {
+        const pairs = symmetricBlockPasses(emit, plan, z, squareBlockRows(plan.pairing.rows, maxBlockBytes));
+        return { rest: pairs.restSums(), state: pairs };
+      }
       let zeroed: OnnxTensor | undefined;
       const rest = overBlocks(plan.pairing.rows, 1, (start, rows) => {
         const block = zeroedBlock(plan, z, start, rows);
@@ -167,6 +181,7 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
     },
     symmetricProduct(z, plan, u, state) {
       if (plan.rowShift) return rowShiftedProduct(z, plan, u, state as { zeroed?: OnnxTensor; shift: OnnxTensor });
+      if (state && 'symmetricProduct' in (state as object)) return (state as ReturnType<typeof symmetricBlockPasses>).symmetricProduct(u);
       const b = emit.backend();
       const n = plan.pairing.rows;
       const uRow = b.reshape(u, [1, n]);
