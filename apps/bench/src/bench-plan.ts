@@ -199,7 +199,23 @@ function planFusedOrt(backend: 'ort-node' | 'ort-web-wasm', subject: CellSubject
   const blocked = blockRows < rows;
   const seconds = estimateSeconds(fusedModel(model), 'nt-xent', rows * rows, dimension, blocked);
   if (seconds > budget) return skip(`estimated ${seconds.toFixed(0)} s per run${blocked ? ` (row blocks of ${blockRows})` : ''}, over the --budget of ${budget} s`);
-  cells.push({ kind: 'loss', engine: backend, ...subject, ...(blocked ? { note: `fused kernel in row blocks of ${blockRows} (ONNX Loop, backward recomputes each block)` } : {}) });
+  const pairSide = ortSymmetricBlockRows(rows, subject.temperature);
+  const note = pairSide
+    ? `fused kernel over symmetric block pairs of ${pairSide} rows (ONNX Loop, each pair I <= J once; decision 0009)`
+    : `fused kernel in row blocks of ${blockRows} (ONNX Loop, backward recomputes each block)`;
+  cells.push({ kind: 'loss', engine: backend, ...subject, ...(blocked ? { note } : {}) });
+}
+
+/**
+ * The side of @contrastive/onnxruntime's symmetric block pairs (its `squareBlockRows` and `symmetricBlocksFit`,
+ * default `maxBlockBytes`) when a blocked NT-Xent cell takes them: the constant shift (temperature >= 1/40) and at
+ * most 16 blocks per side; else `undefined` (row blocks).
+ */
+export function ortSymmetricBlockRows(rows: number, temperature: number, maxBlockBytes = 2 ** 28): number | undefined {
+  if (1 / temperature > 40) return undefined;
+  const side = Math.max(1, Math.min(Math.floor(Math.sqrt(maxBlockBytes / 4)), Math.max(2048, Math.ceil(rows / 16))));
+  const blocks = Math.ceil(rows / side);
+  return blocks <= 16 ? Math.ceil(rows / blocks) : undefined;
 }
 
 /** The fused kernel makes ~6 passes over the similarity entries where the composed form makes ~20 (measured at R = 8192). */

@@ -80,12 +80,15 @@ describe('options and plan', () => {
     expect(skipped.find((s) => s.backend === 'pytorch' && s.pairs === 16384)?.reason).toMatch(/GiB/);
   });
 
-  it('NT-Xent on ONNX Runtime is planned on the fused kernel, in row blocks above 256 MiB, never through withChunking', () => {
+  it('NT-Xent on ONNX Runtime is planned on the fused kernel, in symmetric block pairs (T >= 1/40) or row blocks above 256 MiB, never through withChunking', () => {
     const { cells } = planCells(parseBenchOptions(['--n', '4096,16384', '--d', '128', '--losses', 'nt-xent', '--backends', 'ort-node']));
     expect(cells.map((c) => [c.pairs, c.kind === 'loss' && c.blockRows, c.kind === 'loss' && c.note])).toEqual([
       [4096, undefined, undefined],
-      [16384, undefined, expect.stringMatching(/row blocks of 2048/)],
+      [16384, undefined, expect.stringMatching(/symmetric block pairs of 2048 rows/)],
     ]);
+    // Below temperature 1/40 (row maxima) the pairs do not apply: row blocks.
+    const cold = planCells(parseBenchOptions(['--n', '16384', '--d', '128', '--losses', 'nt-xent', '--backends', 'ort-node', '--temperature', '0.01']));
+    expect(cold.cells.map((c) => c.kind === 'loss' && c.note)).toEqual([expect.stringMatching(/row blocks of 2048/)]);
     // 8192 rows: one 8192 x 8192 float32 block is exactly 256 MiB.
     expect(ortFusedBlockRows(8192)).toBe(8192);
     const large = largeCell();
