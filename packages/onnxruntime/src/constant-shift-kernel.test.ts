@@ -34,10 +34,12 @@ describe('symmetric fused kernel: when it applies', () => {
     expect(reduceMaxCount(0.02)).toBe(reduceMaxCount(0.025) + 1);
     expect(reduceMaxCount(0.01)).toBe(reduceMaxCount(0.5) + 1);
   });
-  it('falls back to the composed kernel where the unit-row promise is missing or the positives are not known', () => {
+  it('falls back to the composed kernel where the unit-row promise is missing', () => {
     expect(opTypes(ntXentLoss, { temperature: 0.1, normalize: false }, pair).has('ScatterElements')).toBe(false);
-    // SupCon's labels are a graph input: the positives are not known when the graph is traced.
-    expect(opTypes(supCon, { temperature: 0.1 }, { embeddings: [12, 8], labels: [12] }).has('ScatterElements')).toBe(false);
+  });
+  it('takes SupCon, whose labels are a graph input, through the run-time groups (runtime-group-kernel.test.ts)', () => {
+    expect(opTypes(supCon, { temperature: 0.1 }, { embeddings: [12, 8], labels: [12] }).has('ScatterElements')).toBe(true);
+    expect(opTypes(supCon, { temperature: 0.1, normalize: false }, { embeddings: [12, 8], labels: [12] }).has('ScatterElements')).toBe(false);
   });
 });
 

@@ -2,9 +2,10 @@ import { checkMemoryBudget, checkValuesOption, ContrastiveInputError, formatShap
 import { int64Operand, OnnxTensor, type AttributeValue, type Int64Operand, type OnnxElementType } from './onnx-tensor.js';
 import * as shapes from './shape-inference.js';
 import { constantShiftKernel, traceTimeValues } from './constant-shift-kernel.js';
+import { runtimeGroupKernel } from './runtime-group-kernel.js';
 import { crossViewKernel } from './cross-view-kernel.js';
-
 import { sigmoidPairwiseKernel } from './sigmoid-pairwise-kernel.js';
+
 /**
  * A `TensorBackend` that records an ONNX graph: every primitive adds one node to symbolic `OnnxTensor`s, plus
  * `placeholder` for named graph inputs. {@link exportOnnx} and {@link traceLoss} use one.
@@ -141,8 +142,9 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
       ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
     },
     fused: {
-      similarityCrossEntropy: constantShiftKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes),
+      similarityCrossEntropy: runtimeGroupKernel({ node, loopInput, backend: () => backend }, constantShiftKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes), options.maxBlockBytes),
       crossViewCrossEntropy: crossViewKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes),
+      sigmoidPairwise: sigmoidPairwiseKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes),
     },
 
     placeholder(name, shape) {

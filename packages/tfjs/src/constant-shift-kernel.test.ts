@@ -1,4 +1,4 @@
-import { computeLossAndGradients, createReferenceBackend, ntXent, simclrInfoNce, type LossDefinition } from '@contrastive/core';
+import { computeLossAndGradients, createReferenceBackend, dcl, ntXent, simclrInfoNce, supCon, type LossDefinition } from '@contrastive/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createTfjsBackend } from './tfjs-backend.js';
@@ -64,6 +64,55 @@ describe.each(['cpu', 'wasm'] as const)('symmetric fused kernel on tfjs %s', (na
     expect(result.kernels).toContain('TensorScatterUpdate');
     expectWithin(result.loss[0], result.loss[1], 2e-4);
     for (const [actual, expected] of result.gradients) expectWithin(actual, expected, 2e-3);
+  });
+});
+
+/** SupCon's loss and embedding gradient on tfjs and the float64 reference (labels [B] with uneven classes). */
+async function supConBoth(embeddings: number[][], labels: number[], options: object) {
+  const backend = createTfjsBackend(tf);
+  const inputs = { embeddings: tf.tensor2d(embeddings), labels: tf.tensor1d(labels) };
+  const profile = await tf.profile(() => {
+    const result = computeLossAndGradients(backend, supCon, inputs, options);
+    return [result.loss, result.gradients['embeddings']!] as tf.Tensor[];
+  });
+  const actual = computeLossAndGradients(backend, supCon, inputs, options);
+  const referenceInputs = { embeddings: reference.fromArray(embeddings.flat(), [embeddings.length, embeddings[0]!.length]), labels: reference.fromArray(labels, [labels.length]) };
+  const expected = computeLossAndGradients(reference, supCon, referenceInputs, options);
+  return {
+    kernels: profile.kernelNames,
+    loss: [Array.from(await backend.read(actual.loss)), Array.from(await reference.read(expected.loss))] as const,
+    gradient: [Array.from(await backend.read(actual.gradients['embeddings']!)), Array.from(await reference.read(expected.gradients['embeddings']!))] as const,
+  };
+}
+
+describe.each(['cpu', 'wasm'] as const)('run-time group kernel (SupCon) on tfjs %s', (name) => {
+  // Classes of 4, 3, 2, 2 and 1 samples: the last one has no positive with one view.
+  const labels = [0, 1, 0, 2, 1, 0, 3, 1, 0, 2, 3, 4];
+  it.each([0.5, 0.07, 0.01])('uneven classes and a sample without positives at temperature %s: matches the float64 reference', async (temperature) => {
+    await useBackend(name);
+    for (const views of [1, 2]) {
+      const result = await supConBoth(randomMatrix(12 * views, 8, 30 + views), labels, { temperature, views, reduction: 'none' });
+      expect(result.kernels).toContain('LogicalAnd');
+      expectWithin(result.loss[0], result.loss[1], 2e-4);
+      expectWithin(result.gradient[0], result.gradient[1], 2e-3);
+    }
+  });
+
+  it('leaves SupCon without normalisation to the composed kernel', async () => {
+    await useBackend(name);
+    const result = await supConBoth(randomMatrix(12, 8, 33), labels, { temperature: 0.5, normalize: false });
+    expect(result.kernels).not.toContain('LogicalAnd');
+    expectWithin(result.loss[0], result.loss[1], 2e-4);
+  });
+
+  it('takes symmetric DCL onto the index-table kernel and matches the float64 reference at temperature 0.1 and 0.01', async () => {
+    await useBackend(name);
+    for (const temperature of [0.1, 0.01]) {
+      const result = await both(dcl as unknown as LossDefinition<string, object>, { anchors: randomMatrix(16, 6, 34), positives: randomMatrix(16, 6, 35) }, { temperature, reduction: 'none' });
+      expect(result.kernels).toContain('TensorScatterUpdate');
+      expectWithin(result.loss[0], result.loss[1], 2e-4);
+      for (const [actual, expected] of result.gradients) expectWithin(actual, expected, 2e-3);
+    }
   });
 });
 

@@ -10,6 +10,8 @@
  * - below temperature 1/40 (row shift): the excluded and positive columns of `s` are set to -Infinity, `h` is the
  *   row maximum (with the positives' logits), `E' = exp(s - h)`; the backward is `u * (E' z) + E'^T (u * z)`.
  *
+ * SupCon's labels (groups with different positive counts) take `runtimeGroupPasses`: bool masks, no index tables.
+ *
  * At most three [n, n] float32 matrices are alive at a time (the composed form keeps ~16: `s`, `E` and `E'` in the
  * rest pass, `E'`, `u_i + u_j` and their product in the backward), so NT-Xent at N = 4096 pairs (n = 8192) needs
  * ~0.8 GB and fits tfjs wasm's 4 GiB heap without chunking. The resource guard is told so (`workingMatrices`),
@@ -19,6 +21,7 @@ import {
   composedWorkingMatrices,
   constantShiftSimilarityCrossEntropy,
   type ConstantShiftPlan,
+  type RuntimeGroupPasses,
   type SimilarityCrossEntropy,
 } from '@contrastive/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -46,6 +49,45 @@ function rowShiftedExponentials(tf: TfjsModule, z: Tensor, plan: ConstantShiftPl
   });
 }
 
+/**
+ * SupCon's positives from groups read at run time (decision 0006): `P = [g_i = g_j, i != j]` as a bool mask, the
+ * positives' counts and shifted logit sums from it, and `G = u E' - a P` for the backward (one product of
+ * `G + G^T`). Keeps `E'` and `P` (a bool mask) between the passes.
+ */
+function runtimeGroupPasses(tf: TfjsModule, track: <X extends Tensor>(x: X) => X): RuntimeGroupPasses<Tensor> {
+  return {
+    restSums(z, plan, groups, floors) {
+      const n = plan.pairing.rows;
+      const result = tf.tidy(() => {
+        const self = tf.cast(tf.eye(n), 'bool');
+        const masked = tf.where(self, tf.fill([n, n], -Infinity), tf.matMul(tf.mul(z, plan.scale), tf.transpose(z)));
+        const shift = plan.rowShift ? floors.reduce((h, floor) => tf.maximum(h, floor), tf.max(masked, 1, true)) : tf.scalar(plan.scale);
+        const shifted = tf.sub(masked, shift);
+        const zeroed = tf.exp(shifted);
+        const positive = tf.logicalAnd(tf.equal(groups, tf.reshape(groups, [1, n])), tf.logicalNot(self));
+        const positiveShiftedSums = tf.sum(tf.where(positive, shifted, tf.zerosLike(shifted)), 1, true);
+        return { rest: tf.sum(zeroed, 1, true), shift, counts: tf.sum(tf.cast(positive, 'float32'), 1, true), positiveShiftedSums, zeroed, positive };
+      });
+      const { rest, shift, counts, positiveShiftedSums, zeroed, positive } = result;
+      const state = { zeroed: track(zeroed), positive: track(positive) };
+      const tracked = { rest: track(rest), counts: track(counts), positiveShiftedSums: track(positiveShiftedSums), state };
+      if (plan.rowShift) return { ...tracked, shift: track(shift) };
+      shift.dispose();
+      return tracked;
+    },
+    symmetricProduct(z, _plan, u, a, state) {
+      const { zeroed, positive } = state as { zeroed: Tensor; positive: Tensor };
+      return track(tf.tidy(() => {
+        const g = tf.sub(tf.mul(u, zeroed), tf.mul(a, tf.cast(positive, 'float32')));
+        return tf.matMul(tf.add(g, tf.transpose(g)), z);
+      }));
+    },
+  };
+}
+
+/** [n, n] matrices the run-time group passes keep at once at most (the logits, their shifted copy, E', the masks). */
+const runtimeGroupWorkingMatrices = 5;
+
 export function constantShiftKernel(tf: TfjsModule, track: <X extends Tensor>(x: X) => X, isFloat32: () => boolean): SimilarityCrossEntropy<Tensor> {
   const zeroedExponentials = (z: Tensor, plan: ConstantShiftPlan) =>
     tf.tidy(() => {
@@ -71,6 +113,7 @@ export function constantShiftKernel(tf: TfjsModule, track: <X extends Tensor>(x:
       const zeroed = track(zeroedExponentials(z, plan));
       return { rest: track(tf.sum(zeroed, 1, true)), state: zeroed };
     },
+    runtimeGroups: runtimeGroupPasses(tf, track),
     symmetricProduct(z, plan, u, state) {
       const zeroed = state as Tensor;
       if (plan.rowShift) return track(tf.tidy(() => tf.add(tf.mul(u, tf.matMul(zeroed, z)), tf.matMul(tf.transpose(zeroed), tf.mul(u, z)))));
@@ -79,6 +122,10 @@ export function constantShiftKernel(tf: TfjsModule, track: <X extends Tensor>(x:
   });
   return {
     ...kernel,
-    workingMatrices: (set) => (applicable() ? (kernel.workingMatrices?.(set) ?? composedWorkingMatrices) : composedWorkingMatrices),
+    // The guard cannot tell run-time groups (SupCon) from index tables: the larger count of the two.
+    workingMatrices: (set) => {
+      const count = applicable() ? (kernel.workingMatrices?.(set) ?? composedWorkingMatrices) : composedWorkingMatrices;
+      return applicable() && (set.constantShift || set.rowShift) ? Math.max(count, runtimeGroupWorkingMatrices) : count;
+    },
   };
 }

@@ -56,6 +56,14 @@ export const pairings: Readonly<Record<string, Pairing>> = {
   // Below temperature 1/40 a constant shift could underflow: a kernel shifts by row maxima (CLIP's scale 100).
   'unit-rows-two-views-temperature-0.01': { ...selfPairing([0, 1, 2, 0, 1, 2], true), unitRows: true, scale: 100 },
   'unit-rows-three-views-temperature-0.01': { ...selfPairing([0, 1, 0, 1, 0, 1], true), unitRows: true, scale: 100 },
+  // DCL's decoupled denominator (the negatives alone) on unit rows: a constant shift, then row maxima.
+  'decoupled-unit-rows-two-views': { ...selfPairing([0, 1, 2, 0, 1, 2], false), unitRows: true, scale: 14.3 },
+  'decoupled-unit-rows-two-views-temperature-0.01': { ...selfPairing([0, 1, 2, 0, 1, 2], false), unitRows: true, scale: 100 },
+  'decoupled-unit-rows-three-views-temperature-0.01': { ...selfPairing([0, 1, 0, 1, 0, 1], false), unitRows: true, scale: 100 },
+  // SupCon's uneven groups (two, one and no positives) on unit rows: a kernel may read the groups at run time.
+  'sup-con-groups-unit-rows-temperature-0.5': { ...selfPairing([0, 1, 0, 2, 0, 1, 3, 3], true), unitRows: true, scale: 2 },
+  'sup-con-groups-unit-rows': { ...selfPairing([0, 1, 0, 2, 0, 1, 3, 3], true), unitRows: true, scale: 14.3 },
+  'sup-con-groups-unit-rows-temperature-0.01': { ...selfPairing([0, 1, 0, 2, 0, 1, 3, 3], true), unitRows: true, scale: 100 },
   'queue-of-extra-keys': {
     anchors: 3, keys: 6, anchorIds: range(3), keyIds: range(6, 100), anchorGroups: range(3), keyGroups: [0, 1, 2, -1, -2, -3],
     positivesInDenominator: true, learnableScale: false, scale: 5,
@@ -116,10 +124,11 @@ type SimilarityKernelName = Exclude<FusedKernelName, 'crossViewCrossEntropy' | '
 const composedKernels: { readonly [K in SimilarityKernelName]: <T>() => SimilarityCrossEntropy<T> } = {
   similarityCrossEntropy: composedSimilarityCrossEntropy,
 };
-const similarityKernelNames = fusedKernelNames.filter((name): name is SimilarityKernelName => name !== 'crossViewCrossEntropy');
+const similarityKernelNames = fusedKernelNames.filter((name): name is SimilarityKernelName => name === 'similarityCrossEntropy');
 
 export function registerFusedKernels<T>(registry: CaseRegistry<T>): void {
   registerFusedCrossView(registry);
+  registerFusedSigmoidPairwise(registry);
   for (const kernelName of similarityKernelNames) {
     for (const [pairingName, pairing] of Object.entries(pairings)) {
       const id = `fused/${kernelName}/${pairingName}`;
@@ -128,7 +137,6 @@ export function registerFusedKernels<T>(registry: CaseRegistry<T>): void {
         if (!fused) skipCase('no fused override');
         const actual = await runKernel(backend, fused, pairing, id);
         const expected = await runKernel(backend, composedKernels[kernelName]<T>(), pairing, id);
-  registerFusedSigmoidPairwise(registry);
         compareEvaluations(actual, expected, tolerances[backend.capabilities.precision]);
       });
     }

@@ -62,7 +62,9 @@ export const dcl: LossDefinition<'anchors' | 'positives', DclOptions> = {
   inputs: ['anchors', 'positives'],
   gradientInputs: ['anchors', 'positives'],
   contract: temperatureContract<'anchors' | 'positives', DclOptions>({ anchors: 'embeddings', positives: 'embeddings' }, (shapes, options) =>
-    crossSimilarity((options.symmetric ? 2 : 1) * shapes.anchors![0]!, 2 * shapes.anchors![0]!, options.normalize),
+    options.symmetric
+      ? selfSimilarity(2 * shapes.anchors![0]!, options)
+      : crossSimilarity(shapes.anchors![0]!, 2 * shapes.anchors![0]!, options.normalize),
   ),
   defaults,
   resolveOptions: (options) =>
@@ -92,6 +94,7 @@ export const dcl: LossDefinition<'anchors' | 'positives', DclOptions> = {
       },
       keysAreAnchors: options.symmetric,
       learnableScale: false,
+      rowNormsAtMostOne: options.normalize,
     });
     const loss = reduceRows(b, result.rowLosses, options.reduction);
     const saved: DclSaved<typeof loss> = { kernel: result.saved, normalized: z.saved, rows, dimension };

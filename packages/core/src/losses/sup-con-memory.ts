@@ -28,7 +28,7 @@ export function expectMemory<T>(backend: TensorBackend<T>, memory: unknown, memo
 /**
  * The keys and pairing of SupCon's similarity cross-entropy: the V * B rows `z` are the anchors; the keys are `z`
  * followed by the (normalised) memory rows, which are never excluded and are positives by label. Without memory
- * the keys are the anchors themselves.
+ * the keys are the anchors themselves. `rowLabels` repeats the batch's labels `views` times (the groups' period).
  */
 export function supConKeys<T>(
   b: TensorBackend<T>,
@@ -36,6 +36,7 @@ export function supConKeys<T>(
   rowLabels: T,
   memory: { keys: T; labels: T } | undefined,
   normalize: boolean,
+  views = 1,
 ): { keys: T; pairing: Pairing<T>; keysAreAnchors: boolean } {
   const rows = b.shape(z)[0]!;
   const keys = memory ? b.concat([z, maybeNormalize(b, memory.keys, normalize).value], 0) : z;
@@ -47,6 +48,7 @@ export function supConKeys<T>(
     anchorGroups: b.reshape(rowLabels, [rows, 1]),
     keyGroups: b.reshape(keyLabels, [1, columns]),
     positivesInDenominator: true,
+    ...(memory === undefined ? { sharedGroups: true, groupPeriod: rows / views } : {}),
   };
   return { keys, pairing, keysAreAnchors: memory === undefined };
 }

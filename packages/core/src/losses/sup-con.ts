@@ -157,7 +157,7 @@ export const supCon: LossDefinition<'embeddings' | 'labels' | 'memory' | 'memory
     const tiled = b.concat(Array.from({ length: options.views }, () => inputs.labels!), 0);
     const z = maybeNormalize(b, inputs.embeddings!, options.normalize);
     const memory = inputs.memory === undefined ? undefined : { keys: inputs.memory, labels: inputs.memoryLabels! };
-    const { keys, pairing, keysAreAnchors } = supConKeys(b, z.value, tiled, memory, options.normalize);
+    const { keys, pairing, keysAreAnchors } = supConKeys(b, z.value, tiled, memory, options.normalize, options.views);
     const result = similarityCrossEntropyKernel(b).forward(b, {
       anchors: z.value,
       keys,

@@ -44,6 +44,14 @@ export interface ConstantShiftPlan {
    * maximum `h_i` over its denominator (`E'_ij = exp(s_ij - h_i)`, no longer symmetric).
    */
   readonly rowShift: boolean;
+  /**
+   * True when the positives come from groups known only at run time (SupCon's labels), through the passes'
+   * `groupSums`: `pairing` then lists only the excluded keys (each row itself) and no positive slots, and `rest`
+   * is the whole denominator (the positives are in it).
+   */
+  readonly runtimeGroups?: boolean;
+  /** With `runtimeGroups`: the groups repeat every `groupPeriod` rows (a divisor of `pairing.rows`). */
+  readonly groupPeriod?: number;
 }
 
 /**
@@ -86,6 +94,35 @@ export interface ConstantShiftPasses<T> {
   readonly workingMatrices?: number;
   /** Whether the passes implement `plan.rowShift` (temperatures below `1 / maximumConstantShift`). Default false. */
   readonly rowShift?: boolean;
+  /**
+   * The passes for positives from groups given as a tensor (values known only at run time, or rows with different
+   * positive counts; `plan.runtimeGroups`). Optional: without them such pairings take the composed kernel.
+   */
+  readonly runtimeGroups?: RuntimeGroupPasses<T>;
   /** Backend-specific reasons not to take the path (float16 storage, ...). Default: none. */
   readonly applicable?: (inputs: SimilarityCrossEntropyInputs<T>) => boolean;
+}
+
+/**
+ * The backend's passes when the positives come from run-time groups `g` ([n, 1], shared by anchors and keys; row `i`
+ * excludes only itself, `P_ij = [g_j = g_i, j != i]`): the same two passes as {@link ConstantShiftPasses}, which
+ * also read the groups.
+ *
+ * @see [Decision 0006: run-time group positives](/contributing/decisions/0006-runtime-group-positives)
+ *
+ * @example
+ * const passes: ConstantShiftPasses<T> = { ...selfPasses, runtimeGroups: { restSums, symmetricProduct } };
+ *
+ */
+export interface RuntimeGroupPasses<T> {
+  /**
+   * `rest = E' 1` over every key but the row itself (the whole denominator), `h` as in `restSums` (with the floors
+   * `floors`), and, per row, `counts_i = sum_j P_ij` and `positiveShiftedSums_i = sum_j P_ij (s_ij - h_i)` (all [n, 1]).
+   */
+  restSums(z: T, plan: ConstantShiftPlan, groups: T, floors: readonly T[]): { rest: T; shift?: T; counts: T; positiveShiftedSums: T; state: unknown };
+  /**
+   * `sum_j (G_ij + G_ji) z_j` ([n, D]) for `G_ij = u_i E'_ij - a_i P_ij`, given `u` and `a` ([n, 1]; `a_i = u_i rest_i /
+   * counts_i` where `counts_i > 0`, else both 0).
+   */
+  symmetricProduct(z: T, plan: ConstantShiftPlan, u: T, a: T, state: unknown): T;
 }

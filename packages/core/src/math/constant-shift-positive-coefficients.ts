@@ -5,6 +5,8 @@ import type { SymmetricPairing } from './symmetric-pairing.js';
 export interface PositiveCoefficientInputs<T> {
   /** `u = w / R`: each row's weight over its shifted denominator. */
   readonly u: T;
+  /** `w`: each row's upstream weight (the decoupled form's coefficients are `-(w_i + w_p) / k`). */
+  readonly weights: T;
   /** `rest`: each row's shifted sum over its negatives (the denominator less its positives). */
   readonly rest: T;
   /** `e_it = exp(s_i,p(t) - shift)`: the shifted exponential of each positive slot `t`. */
@@ -37,6 +39,7 @@ function backIndices(pairing: SymmetricPairing): Int32Array[] {
  * positives `q` (each difference from its logits' gap, `e_ip (1 - exp(s_iq - s_ip))`): the negatives' mass `rest` enters directly instead of as `softmax - 1/k`, whose float32
  * rounding (~1e-7 of `w / k`) swamps a gradient of size `rest / R` once the loss is below ~1e-7. With one
  * positive `d = 0` and the coefficient is `-(u_i rest_i + u_p rest_p)`. `G_pi` is the same expression on row `p`.
+ * In the decoupled form (positives outside the denominator) `G_ip = -w_i / k` and the coefficient is `-(w_i + w_p) / k`.
  *
  * @param b - The backend.
  * @param pairing - The symmetric pairing (the positive slots and the row count).
@@ -44,7 +47,7 @@ function backIndices(pairing: SymmetricPairing): Int32Array[] {
  * @returns One [n, 1] coefficient per positive slot.
  *
  * @example
- * const coefficients = positiveCoefficients(b, plan.pairing, { u, rest, positiveExps, gatherRows });
+ * const coefficients = positiveCoefficients(b, plan.pairing, { u, weights, rest, positiveExps, z, positiveRows, scale, gatherRows });
  *
  * @see [Decision 0004: constant shift](/contributing/decisions/0004-constant-shift-symmetric-kernel)
  */
@@ -53,6 +56,8 @@ export function positiveCoefficients<T>(b: TensorBackend<T>, pairing: SymmetricP
   const k = pairing.positives.length;
   const n = pairing.rows;
   const perK = b.fill([], 1 / k);
+  // Decoupled: G_ip = -w_i / k and G_pi = -w_p / k, the positives being outside the softmax.
+  if (!pairing.positivesInDenominator) return pairing.positives.map((rows) => b.neg(b.mul(b.add(inputs.weights, gatherRows(inputs.weights, rows)), perK)));
   const negativeMass = b.mul(u, rest);
   const restTerms = pairing.positives.map((rows) => b.neg(b.mul(b.add(negativeMass, gatherRows(negativeMass, rows)), perK)));
   if (k === 1) return restTerms;

@@ -31,6 +31,16 @@ export interface Pairing<T> {
   readonly keyGroups: T;
   /** Whether the positives are part of the denominator (false: the decoupled form, as DCL). */
   readonly positivesInDenominator: boolean;
+  /**
+   * A promise that `keyGroups` holds the values of `anchorGroups` (self-similarity, as SupCon without memory), so a
+   * kernel may read the groups from `anchorGroups` alone when their values are known only at run time.
+   */
+  readonly sharedGroups?: boolean;
+  /**
+   * A promise that the groups repeat every `groupPeriod` rows (`anchorGroups[i] = anchorGroups[i mod groupPeriod]`,
+   * SupCon's views), so a kernel reading them at run time may compare the first `groupPeriod` only.
+   */
+  readonly groupPeriod?: number;
 }
 
 /**

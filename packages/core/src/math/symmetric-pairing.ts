@@ -27,6 +27,8 @@ export interface SymmetricPairing {
   readonly excludedPerRow: number;
   /** Positive `t` of row `i` is `positives[t][i]`. */
   readonly positives: readonly Int32Array[];
+  /** Whether the positives are part of the denominator (false: the decoupled form, whose denominator is `rest`). */
+  readonly positivesInDenominator: boolean;
 }
 
 function sameValues(a: Values, b: Values): boolean {
@@ -50,7 +52,8 @@ function rowsByValue(values: Values): Map<number, number[]> {
  * The structure of a self-similarity pairing (keys are the anchors), from id tables whose values are known before
  * the computation runs: which keys each row excludes and which keys are its positives, as index tables. The
  * constant-shift kernel needs the same number of excluded keys and of positives on every row; any other pairing
- * returns `undefined` and the composed kernel runs.
+ * returns `undefined` and the composed kernel runs. Both forms qualify: positives in the denominator (NT-Xent) and
+ * the decoupled one (DCL), whose denominator is the negatives alone.
  *
  * @param pairing - The pairing, its id tables given as host values.
  * @returns The index tables, or `undefined` when the pairing is not symmetric or rows differ in counts.
@@ -62,7 +65,6 @@ function rowsByValue(values: Values): Map<number, number[]> {
  */
 export function symmetricPairing(pairing: Pairing<Values>): SymmetricPairing | undefined {
   const { anchorIds, keyIds, anchorGroups, keyGroups } = pairing;
-  if (!pairing.positivesInDenominator) return undefined;
   // The same ids on both sides make "excluded" and "positive" symmetric relations, which the kernel relies on.
   if (!sameValues(anchorIds, keyIds) || !sameValues(anchorGroups, keyGroups)) return undefined;
   const rows = anchorIds.length;
@@ -85,5 +87,5 @@ export function symmetricPairing(pairing: Pairing<Values>): SymmetricPairing | u
     zeroedColumns.set(rowPositives, row * width + excludedPerRow);
     rowPositives.forEach((key, t) => { positives[t]![row] = key; });
   }
-  return { rows, zeroedColumns, excludedPerRow, positives };
+  return { rows, zeroedColumns, excludedPerRow, positives, positivesInDenominator: pairing.positivesInDenominator };
 }

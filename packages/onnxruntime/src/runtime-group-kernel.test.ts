@@ -1,0 +1,71 @@
+// SupCon with labels as a graph input (unknown when traced) and DCL's decoupled denominator, on the fused paths,
+// against the float64 reference backend's composed math.
+import { losses, type LossDefinition } from '@contrastive/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { traceLoss } from './export-onnx.js';
+import { expectGradientClose, expectLossClose, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
+import { createOnnxLossRunner, type HostTensor } from './onnx-loss-runner.js';
+import { nodeRuntimes } from './ort-runtimes.test-support.js';
+
+const supCon = losses.supCon as unknown as LossDefinition<string, object>;
+const dcl = losses.dcl as unknown as LossDefinition<string, object>;
+
+const opTypes = (loss: LossDefinition<string, object>, options: object, shapes: Record<string, number[]>, maxBlockBytes?: number) =>
+  traceLoss(loss, loss.resolveOptions(options), shapes, maxBlockBytes === undefined ? {} : { maxBlockBytes }).model.graph.node.map((node) => node.op_type);
+
+/** 12 samples, 5 classes of uneven size (4, 3, 2, 2, 1): the last sample has no positive with one view. */
+const labels: HostTensor = { values: [0, 1, 0, 2, 1, 0, 3, 1, 0, 2, 3, 4], shape: [12] };
+
+describe('run-time group kernel: when it applies', () => {
+  const shapes = { embeddings: [24, 8], labels: [12] };
+  // The composed kernel builds its masks with Where and never zeroes columns in place (ScatterElements).
+  it('SupCon on normalised rows reads the labels in the graph (Equal) and zeroes the diagonal in place', () => {
+    for (const temperature of [0.01, 0.07, 0.5]) {
+      const ops = opTypes(supCon, { temperature, views: 2 }, shapes);
+      expect(ops).toContain('Equal');
+      expect(ops).toContain('ScatterElements');
+    }
+  });
+  it('leaves SupCon to the composed kernel with memory, without normalisation, below temperature 0.001 or above maxBlockBytes', () => {
+    const withMemory = { ...shapes, memory: [6, 8], memoryLabels: [6] };
+    expect(opTypes(supCon, { temperature: 0.1, views: 2 }, withMemory)).not.toContain('ScatterElements');
+    expect(opTypes(supCon, { temperature: 0.1, views: 2, normalize: false }, shapes)).not.toContain('ScatterElements');
+    expect(opTypes(supCon, { temperature: 0.0009, views: 2 }, shapes)).not.toContain('ScatterElements');
+    expect(opTypes(supCon, { temperature: 0.1, views: 2 }, shapes, 24 * 24 * 4 - 1)).not.toContain('ScatterElements');
+    expect(opTypes(supCon, { temperature: 0.1, views: 2 }, shapes, 24 * 24 * 4)).toContain('ScatterElements');
+  });
+  it('takes symmetric DCL onto the index-table kernel (ScatterElements), the one-directional form onto the composed one', () => {
+    for (const temperature of [0.01, 0.1, 0.5]) expect(opTypes(dcl, { temperature }, { anchors: [8, 4], positives: [8, 4] })).toContain('ScatterElements');
+    expect(opTypes(dcl, { temperature: 0.1, symmetric: false }, { anchors: [8, 4], positives: [8, 4] })).not.toContain('ScatterElements');
+  });
+});
+
+describe.each(nodeRuntimes)('run-time group kernel on %s', (_, runtime) => {
+  const runner = createOnnxLossRunner(runtime);
+  afterAll(() => runner.release());
+
+  async function expectReference(loss: LossDefinition<string, object>, inputs: Record<string, HostTensor>, options: object) {
+    const actual = await runner.run(loss, inputs, options);
+    const expected = referenceLossAndGradients(loss, inputs, options);
+    expectLossClose(actual.loss, expected.loss);
+    for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
+  }
+
+  it.each([0.5, 0.07, 0.025, 0.01, 0.002])('SupCon, uneven classes and a sample without positives, T = %s', async (temperature) => {
+    const embeddings = { values: gaussians(24 * 8, 21), shape: [24, 8] };
+    await expectReference(supCon, { embeddings, labels: { values: labels.values, shape: [12] } }, { temperature, views: 2, reduction: 'none' });
+    const single = { values: gaussians(12 * 8, 22), shape: [12, 8] };
+    await expectReference(supCon, { embeddings: single, labels }, { temperature });
+  });
+
+  it('SupCon with SupContrast\'s baseTemperature and meanOver all anchors', async () => {
+    const embeddings = { values: gaussians(24 * 8, 23), shape: [24, 8] };
+    await expectReference(supCon, { embeddings, labels }, { temperature: 0.1, baseTemperature: 0.07, meanOver: 'all-anchors', views: 2 });
+  });
+
+  it.each([0.5, 0.1, 0.01])('DCL, symmetric and one-directional, T = %s', async (temperature) => {
+    const inputs = { anchors: { values: gaussians(10 * 8, 24), shape: [10, 8] }, positives: { values: gaussians(10 * 8, 25), shape: [10, 8] } };
+    await expectReference(dcl, inputs, { temperature, reduction: 'none' });
+    await expectReference(dcl, inputs, { temperature, symmetric: false });
+  });
+});

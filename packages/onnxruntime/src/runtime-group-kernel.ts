@@ -1,0 +1,152 @@
+/**
+ * SupCon's positives from labels known only at run time (graph inputs), on core's constant-shift kernel (decisions
+ * 0004 and 0006). Each row excludes only itself; one [n, n] pass set, one block:
+ *
+ * - rest sums: one Gemm on `[z, -1]` and `[z, 1]` with `alpha = scale` gives `s - c` (below temperature 1/40: `s`,
+ *   the diagonal at -Infinity, ReduceMax, Sub `h`), Exp, ScatterElements zeroes the diagonal (in place), ReduceSum:
+ *   the whole denominator (SupCon keeps the positives in it);
+ * - the groups: `Cast(Equal(g, g^T))`, a float mask with its diagonal (ONNX Runtime's Where and broadcast passes
+ *   cost several times a MatMul here), `counts = ReduceSum(mask) - 1`, the positives' row sums
+ *   `Q = mask z - z` (one MatMul) and their shifted logit sums `scale z_i . Q_i - counts_i h_i`; when the groups
+ *   repeat every `p` rows (`plan.groupPeriod`, SupCon's V views) the mask is [p, p] and each product runs on the
+ *   views' sum, `V^2` times less work;
+ * - backward product: `[E' (u_i + u_j)] z` (constant shift, `E'` symmetric: one Add, Mul and MatMul) or
+ *   `u * (E' z) + E'^T (u * z)` (row maxima: MatMul and one Gemm with `transA`), less the positives' part
+ *   `a * Q + mask (a * z) - a * z` (one more MatMul).
+ *
+ * The [n, n] matrices run as one block: above `maxBlockBytes` the pairing takes the backend's other kernel.
+ */
+import {
+  composedWorkingMatrices,
+  constantShiftPlan,
+  constantShiftSimilarityCrossEntropy,
+  type ConstantShiftPasses,
+  type RuntimeGroupPasses,
+  type ConstantShiftPlan,
+  type SimilarityCrossEntropy,
+  type SimilarityCrossEntropySaved,
+} from '@contrastive/core';
+import { defaultMaxBlockBytes, traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
+import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
+
+const int = (value: number): AttributeValue => ({ kind: 'int', value });
+
+/**
+ * [n, n] float32 matrices alive at once at most: the logits, `E'` and the float mask (with its bool source, a
+ * quarter), and the product's operand in the backward; one more with the row shift's shifted copy.
+ *
+ * @example
+ * runtimeGroupWorkingMatrices(false); // 5
+ */
+export function runtimeGroupWorkingMatrices(rowShift: boolean): number {
+  return rowShift ? 6 : 5;
+}
+
+function runtimeGroupPasses(emit: GraphEmitter, maxBlockBytes: number): ConstantShiftPasses<OnnxTensor> {
+  const { node } = emit;
+  const diagonal = (n: number) => int64Operand(Int32Array.from({ length: n }, (_, i) => i), [n, 1]);
+  const setDiagonal = (x: OnnxTensor, value: number) =>
+    node('ScatterElements', [x, diagonal(x.shape[0]!), emit.backend().fill([x.shape[0]!, 1], value)], x.shape, 'float32', { axis: int(1) });
+  const rowMaximum = (x: OnnxTensor) => node('ReduceMax', [x], [x.shape[0]!, 1], 'float32', { axes: { kind: 'ints', value: [1] }, keepdims: int(1) });
+  /** `s - h` with `h = c` (constant shift) or the row maxima over the denominator (`h` returned), diagonal -Infinity then. */
+  const shiftedLogits = (z: OnnxTensor, plan: ConstantShiftPlan, floors: readonly OnnxTensor[]) => {
+    const b = emit.backend();
+    const n = plan.pairing.rows;
+    const alpha: AttributeValue = { kind: 'float', value: plan.scale };
+    if (!plan.rowShift) {
+      const rows = b.concat([z, b.fill([n, 1], -1)], 1);
+      return { shifted: node('Gemm', [rows, b.concat([z, b.fill([n, 1], 1)], 1)], [n, n], 'float32', { alpha, transB: int(1) }) };
+    }
+    const masked = setDiagonal(node('Gemm', [z, z], [n, n], 'float32', { alpha, transB: int(1) }), -Infinity);
+    const shift = floors.reduce((h, floor) => b.maximum(h, floor), rowMaximum(masked));
+    return { shifted: b.sub(masked, shift), shift };
+  };
+  /** `x` stacked `times` times along the rows. */
+  const tiled = (x: OnnxTensor, times: number) => (times === 1 ? x : emit.backend().concat(Array.from({ length: times }, () => x), 0));
+  /** `P x` for the [n, n] group mask `P` that repeats the [p, p] `mask`: `mask` times the sum of x's p-row blocks, tiled. */
+  const groupProduct = (mask: OnnxTensor, x: OnnxTensor) => {
+    const b = emit.backend();
+    const [period, n, width] = [mask.shape[0]!, x.shape[0]!, x.shape[1]!];
+    const blocks = Array.from({ length: n / period }, (_, v) => (n === period ? x : b.slice(x, [v * period, 0], [period, width])));
+    return tiled(b.matmul(mask, blocks.reduce((sum, block) => b.add(sum, block))), n / period);
+  };
+  const runtimeGroups: RuntimeGroupPasses<OnnxTensor> = {
+    restSums(z, plan, groups, floors) {
+      const b = emit.backend();
+      const n = plan.pairing.rows;
+      const { shifted, shift } = shiftedLogits(z, plan, floors);
+      const zeroed = setDiagonal(b.exp(shifted), 0);
+      const rest = b.sum(zeroed, 1, true);
+      // ONNX Runtime's Where is several times slower than a MatMul here: the mask is cast to float once, and the
+      // positives enter through products with it (`P z` in the forward, `P (a z)` in the backward). Groups that
+      // repeat every `p` rows (SupCon's views) need only the [p, p] mask: `P z` is the views' sum, tiled.
+      const period = plan.groupPeriod ?? n;
+      const first = period === n ? groups : b.slice(groups, [0, 0], [period, 1]);
+      const mask = node('Cast', [node('Equal', [first, b.reshape(first, [1, period])], [period, period], 'bool')], [period, period], 'float32', { to: int(1) });
+      const one = b.fill([], 1);
+      const counts = b.sub(tiled(b.mul(b.sum(mask, 1, true), b.fill([], n / period)), n / period), one);
+      const positiveRowSums = b.sub(groupProduct(mask, z), z);
+      const h = shift ?? b.fill([], plan.scale);
+      const positiveShiftedSums = b.sub(b.mul(b.sum(b.mul(z, positiveRowSums), 1, true), b.fill([], plan.scale)), b.mul(counts, h));
+      return { rest, ...(shift ? { shift } : {}), counts, positiveShiftedSums, state: { zeroed, mask, positiveRowSums } };
+    },
+    symmetricProduct(z, plan, u, a, state) {
+      const b = emit.backend();
+      const n = plan.pairing.rows;
+      const { zeroed, mask, positiveRowSums } = state as { zeroed: OnnxTensor; mask: OnnxTensor; positiveRowSums: OnnxTensor };
+      const own = plan.rowShift
+        ? node('Gemm', [zeroed, b.mul(u, z), b.mul(u, b.matmul(zeroed, z))], z.shape, 'float32', { transA: int(1) })
+        : b.matmul(b.mul(zeroed, b.add(u, b.reshape(u, [1, n]))), z);
+      // sum_j P_ij (a_i + a_j) z_j = a_i Q_i + (mask (a z))_i - a_i z_i: the mask's diagonal is 1.
+      const weighted = b.mul(a, z);
+      const positives = b.add(b.mul(a, positiveRowSums), b.sub(groupProduct(mask, weighted), weighted));
+      return b.sub(own, positives);
+    },
+  };
+  return {
+    knownValues: traceTimeValues,
+    rowShift: true,
+    applicable: (inputs) => 4 * inputs.anchors.shape[0]! ** 2 <= maxBlockBytes,
+    gatherRows: (x, rows) => node('Gather', [x, int64Operand(rows)], [rows.length, x.shape[1]!], 'float32', { axis: int(0) }),
+    // Only run-time-group plans reach these passes (the wrapper gives every other pairing to the other kernel).
+    restSums: () => { throw new Error('runtime-group passes: index-table plans take the other kernel'); },
+    symmetricProduct: () => { throw new Error('runtime-group passes: index-table plans take the other kernel'); },
+    runtimeGroups,
+  };
+}
+
+/**
+ * The backend's `similarityCrossEntropy`: the run-time-group path where it applies (self-similarity on unit rows,
+ * each row excluding only itself, groups shared by anchors and keys whose values the trace does not know or whose
+ * positive counts differ), else `other` (the constant-shift kernel with index tables, or the composed one).
+ *
+ * @param emit - The tracing backend's node emitter.
+ * @param other - The kernel for every other pairing.
+ * @param maxBlockBytes - Largest [n, n] float32 matrix this path builds; larger pairings take `other`.
+ * @returns The combined kernel.
+ *
+ * @example
+ * const kernel = runtimeGroupKernel(emitter, constantShiftKernel(emitter, maxBlockBytes), maxBlockBytes);
+ *
+ * @see [Decision 0006: run-time group positives](/contributing/decisions/0006-runtime-group-positives)
+ */
+export function runtimeGroupKernel(emit: GraphEmitter, other: SimilarityCrossEntropy<OnnxTensor>, maxBlockBytes = defaultMaxBlockBytes): SimilarityCrossEntropy<OnnxTensor> {
+  const passes = runtimeGroupPasses(emit, maxBlockBytes);
+  const groups = constantShiftSimilarityCrossEntropy(passes);
+  const ours = new WeakSet<SimilarityCrossEntropySaved<OnnxTensor>>();
+  return {
+    forward(b, inputs) {
+      if (!constantShiftPlan(passes, inputs)?.runtimeGroups) return other.forward(b, inputs);
+      const result = groups.forward(b, inputs);
+      ours.add(result.saved);
+      return result;
+    },
+    backward: (b, saved, rowWeights) => (ours.has(saved) ? groups.backward(b, saved, rowWeights) : other.backward(b, saved, rowWeights)),
+    workingMatrices(set) {
+      const theirs = other.workingMatrices?.(set) ?? composedWorkingMatrices;
+      const fits = 4 * set.rows * set.rows <= maxBlockBytes;
+      if (!fits || !(set.constantShift || set.rowShift)) return theirs;
+      return Math.max(theirs, runtimeGroupWorkingMatrices(!set.constantShift));
+    },
+  };
+}
