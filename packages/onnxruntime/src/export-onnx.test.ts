@@ -14,8 +14,10 @@ const allLosses = Object.values(losses) as unknown as LossDefinition<string, obj
 const shapesOf = (inputs: Record<string, { shape: readonly number[] }>) => Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, input.shape]));
 /** The ONNX ops a traced loss may contain (one per primitive, plus Cast for masks and Identity for outputs). */
 const allowedOps = new Set(['Constant', 'ConstantOfShape', 'Reshape', 'Transpose', 'Slice', 'Concat', 'GatherElements', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Neg', 'Abs', 'Exp', 'Log', 'Sqrt', 'Equal', 'Greater', 'Where', 'ReduceSum', 'ReduceMax', 'Sigmoid', 'MatMul', 'Gemm', 'Cast', 'Identity',
-  // the fused self-similarity kernel: in-place zeroing, gathered positives, row blocks
-  'ScatterElements', 'Gather', 'Loop']);
+  // the fused self-similarity kernel: in-place zeroing, gathered positives, row blocks, symmetric block pairs
+  'ScatterElements', 'Gather', 'Loop', 'ScatterND',
+  // the fused pairwise-sigmoid kernel (SigLIP): ONNX Runtime's Softplus is stable in both tails
+  'Softplus']);
 
 const python = '/usr/bin/python3';
 const checkerProbe = spawnSync(python, ['-c', 'import onnx, onnx.checker; print(onnx.__version__)'], { encoding: 'utf8' });
