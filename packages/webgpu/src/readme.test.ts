@@ -52,7 +52,9 @@ describe('README examples', () => {
     ].join('\n');
     const result = await runNode(typeScriptNodeArgs(project.write('unheld.ts', instrument(unheld).source)), project.directory, runLimitMs);
     expect(result.output).not.toContain(finishedMarker);
-    // An abort (134: a futex assertion) or a segmentation fault (139), depending on where the collection lands.
-    expect(['SIGABRT', 'SIGSEGV'], result.output).toContain(result.signal);
+    // An abort (134: a futex assertion) or a segmentation fault (139), depending on where the collection lands; on a
+    // loaded machine the collected device can also leave the process hanging until the harness kills it at its limit.
+    expect(['SIGABRT', 'SIGSEGV', 'SIGKILL'], result.output).toContain(result.signal);
+    expect(result.code, result.output).not.toBe(0);
   });
 });
