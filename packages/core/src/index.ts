@@ -72,7 +72,7 @@ export type { ConstantShiftPasses, ConstantShiftPlan } from './math/constant-shi
 export { fusedCrossViewCrossEntropy } from './math/fused-cross-view-cross-entropy.js';
 export type { CrossViewForwardPass, CrossViewPasses, CrossViewPlan } from './math/fused-cross-view-cross-entropy.js';
 export { composedCrossViewCrossEntropy } from './math/cross-view-cross-entropy.js';
-export type { CrossViewCrossEntropy, CrossViewGradients, CrossViewInputs } from './math/cross-view-cross-entropy.js';
+export type { CrossViewCrossEntropy, CrossViewGradients, CrossViewInputs, CrossViewQuery } from './math/cross-view-cross-entropy.js';
 export { symmetricPairing } from './math/symmetric-pairing.js';
 export type { SymmetricPairing, Values as PairingValues } from './math/symmetric-pairing.js';
 export { createNegativeQueue } from './training/negative-queue.js';

@@ -67,7 +67,8 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
     knownValues: traceTimeValues,
     oneDirection: true,
     decoupled: true,
-    workingMatrices: (plan) => (plan.directions === 1 ? 3 : plan.constantShift === undefined ? 5 : 3),
+    // Above maxBlockBytes the path does not apply (`applicable`): undefined, so the composed kernel is counted.
+    workingMatrices: (plan) => (4 * plan.rows ** 2 > maxBlockBytes ? undefined : plan.directions === 1 ? 3 : plan.constantShift === undefined ? 5 : 3),
     applicable: (inputs) => 4 * inputs.anchors.shape[0]! ** 2 <= maxBlockBytes,
     forward(a, p, scale, plan) {
       if (plan.constantShift !== undefined) return constantForward(a, p, plan, plan.constantShift);

@@ -1,5 +1,7 @@
 import { checkHostCall, checkLoss, checkMemoryBudget, checkValuesOption, ContrastiveInputError, formatShape, type LossDefinition, type Shape } from '@contrastive/core';
-import { constantShiftWorkingMatrices, defaultMaxBlockBytes } from './constant-shift-kernel.js';
+import { constantShiftWorkingMatrices, defaultMaxBlockBytes, type GraphEmitter } from './constant-shift-kernel.js';
+import { crossViewKernel } from './cross-view-kernel.js';
+import { runtimeGroupKernelMatrices } from './runtime-group-kernel.js';
 import { sigmoidPairwiseWorkingMatrices } from './sigmoid-pairwise-kernel.js';
 import { defaultOnnxMemoryBudgetBytes } from './tracing-backend.js';
 import { traceLoss, type InputShapes, type TraceOptions } from './export-onnx.js';
@@ -101,6 +103,13 @@ export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions):
   checkValuesOption(options.checkValues);
   const sessions = new SessionCache(options);
   const signatures = new Map<string, Signature>();
+  const maxBlockBytes = options.maxBlockBytes ?? defaultMaxBlockBytes;
+  // The host check counts what the traced graph will hold: the same kernels' counts as the tracing backend's.
+  const crossView = crossViewKernel(countingOnly, maxBlockBytes);
+  const similarityMatrices = (constantShift: boolean, rows: number, rowShift: boolean, runtimeGroups: boolean) => {
+    const set = { rows, columns: rows, selfSimilarity: true, normalized: true, constantShift, rowShift, runtimeGroups };
+    return runtimeGroupKernelMatrices(constantShiftWorkingMatrices(maxBlockBytes, constantShift, rows, rowShift), set, maxBlockBytes);
+  };
 
   return {
     async run<I extends string, O extends object>(
@@ -116,8 +125,9 @@ export function createOnnxLossRunner(options: OrtRuntimeOptions & TraceOptions):
         precision: 'float32',
         memoryBudgetBytes: options.memoryBudgetBytes ?? defaultOnnxMemoryBudgetBytes,
         ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
-        workingMatrices: (constantShift, rows, rowShift) => constantShiftWorkingMatrices(options.maxBlockBytes ?? defaultMaxBlockBytes, constantShift, rows, rowShift),
-        sigmoidPairwiseMatrices: (rows) => sigmoidPairwiseWorkingMatrices(options.maxBlockBytes ?? defaultMaxBlockBytes, rows),
+        workingMatrices: similarityMatrices,
+        crossViewMatrices: (set) => crossView.workingMatrices?.(set),
+        sigmoidPairwiseMatrices: (rows) => sigmoidPairwiseWorkingMatrices(maxBlockBytes, rows),
       });
       const key = `${loss.name}|${JSON.stringify(resolved)}|${JSON.stringify(shapes)}`;
       // Signatures keep no model (object or bytes): a session evicted from the cache is traced again on a miss.
@@ -174,3 +184,16 @@ function inputShapes<I extends string>(names: readonly I[], inputs: { readonly [
   }
   return shapes;
 }
+
+/** An emitter for kernels asked only for their counts (`workingMatrices` builds no node). */
+const countingOnly: GraphEmitter = {
+  node: () => {
+    throw new Error('onnxruntime runner: the counting kernel emits no nodes');
+  },
+  loopInput: () => {
+    throw new Error('onnxruntime runner: the counting kernel emits no nodes');
+  },
+  backend: () => {
+    throw new Error('onnxruntime runner: the counting kernel emits no nodes');
+  },
+};

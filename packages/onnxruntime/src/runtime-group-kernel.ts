@@ -25,6 +25,7 @@ import {
   type ConstantShiftPlan,
   type SimilarityCrossEntropy,
   type SimilarityCrossEntropySaved,
+  type WorkingSetQuery,
 } from '@contrastive/core';
 import { defaultMaxBlockBytes, traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
@@ -40,6 +41,20 @@ const int = (value: number): AttributeValue => ({ kind: 'int', value });
  */
 export function runtimeGroupWorkingMatrices(rowShift: boolean): number {
   return rowShift ? 6 : 5;
+}
+
+/**
+ * Live [n, n] matrices of {@link runtimeGroupKernel} for the guard's query: `theirs` (the other kernel's count)
+ * unless the positives may come from run-time groups (`set.runtimeGroups`, SupCon) on the fast path in one block,
+ * then the larger of the two (the labels' values decide the path at run time).
+ *
+ * @example
+ * runtimeGroupKernelMatrices(3, { rows: 64, columns: 64, selfSimilarity: true, normalized: true, constantShift: true, runtimeGroups: true }, 2 ** 28); // 5
+ */
+export function runtimeGroupKernelMatrices(theirs: number, set: WorkingSetQuery, maxBlockBytes: number): number {
+  const fits = 4 * set.rows * set.rows <= maxBlockBytes;
+  if (!set.runtimeGroups || !fits || !(set.constantShift || set.rowShift)) return theirs;
+  return Math.max(theirs, runtimeGroupWorkingMatrices(!set.constantShift));
 }
 
 function runtimeGroupPasses(emit: GraphEmitter, maxBlockBytes: number): ConstantShiftPasses<OnnxTensor> {
@@ -142,11 +157,6 @@ export function runtimeGroupKernel(emit: GraphEmitter, other: SimilarityCrossEnt
       return result;
     },
     backward: (b, saved, rowWeights) => (ours.has(saved) ? groups.backward(b, saved, rowWeights) : other.backward(b, saved, rowWeights)),
-    workingMatrices(set) {
-      const theirs = other.workingMatrices?.(set) ?? composedWorkingMatrices;
-      const fits = 4 * set.rows * set.rows <= maxBlockBytes;
-      if (!fits || !(set.constantShift || set.rowShift)) return theirs;
-      return Math.max(theirs, runtimeGroupWorkingMatrices(!set.constantShift));
-    },
+    workingMatrices: (set) => runtimeGroupKernelMatrices(other.workingMatrices?.(set) ?? composedWorkingMatrices, set, maxBlockBytes),
   };
 }

@@ -122,10 +122,10 @@ export function constantShiftKernel(tf: TfjsModule, track: <X extends Tensor>(x:
   });
   return {
     ...kernel,
-    // The guard cannot tell run-time groups (SupCon) from index tables: the larger count of the two.
+    // Positives that may come from run-time groups (SupCon, `set.runtimeGroups`): the larger count of the two paths.
     workingMatrices: (set) => {
       const count = applicable() ? (kernel.workingMatrices?.(set) ?? composedWorkingMatrices) : composedWorkingMatrices;
-      return applicable() && (set.constantShift || set.rowShift) ? Math.max(count, runtimeGroupWorkingMatrices) : count;
+      return applicable() && set.runtimeGroups === true && (set.constantShift || set.rowShift) ? Math.max(count, runtimeGroupWorkingMatrices) : count;
     },
   };
 }

@@ -12,8 +12,11 @@
  *   direction (`plan.directions: 1`): `u * (E_r p)` and `E_r^T (u * a)`, no column statistics and no [n, n]
  *   elementwise pass; decoupled (`positivesInDenominator: false`): the row and column maxima leave out the diagonal.
  *
- * At most four [n, n] float32 matrices are alive at a time (`s` and its masked copy while the forward runs, then
- * `E_r`, `E_c`, and `G` with its transpose in the backward), where the composed form keeps ~16.
+ * Live [n, n] float32 matrices at the peak (`workingMatrices`; `tf.tidy` frees its intermediates only when it
+ * ends), where the composed form keeps ~16: two directions 6 (`s`, its masked copy, the two shifted copies, `E_r`,
+ * `E_c`; then `E_r`, `E_c`, `u E_r`, `E_c v^T`, `G`, `G^T`); one direction 4 (`s`, its masked copy, its shifted
+ * copy, `E_r`); constant shift 3 (`s - c`, its exponentials, their diagonal-zeroed copy), or 4 with two
+ * directions (`E`, `u + v^T`, `H`, `H^T` in the backward).
  */
 import { fusedCrossViewCrossEntropy, type CrossViewCrossEntropy } from '@contrastive/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -35,8 +38,15 @@ interface State {
  */
 export function crossViewKernel(tf: TfjsModule, track: <X extends Tensor>(x: X) => X, isFloat32: () => boolean): CrossViewCrossEntropy<Tensor> {
   const diagonal = (n: number) => tf.tensor2d(Int32Array.from({ length: 2 * n }, (_, i) => Math.floor(i / 2)), [n, 2], 'int32');
+  const applicable = () => hostBackends.has(tf.getBackend()) && isFloat32();
   return fusedCrossViewCrossEntropy<Tensor>({
-    applicable: () => hostBackends.has(tf.getBackend()) && isFloat32(),
+    applicable,
+    workingMatrices(plan) {
+      if (!applicable()) return undefined;
+      const twoDirections = plan.directions !== 1;
+      if (plan.constantShift !== undefined) return twoDirections ? 4 : 3;
+      return twoDirections ? 6 : 4;
+    },
     oneDirection: true,
     decoupled: true,
     knownValues: (x) => hostKnownValues(tf, x),

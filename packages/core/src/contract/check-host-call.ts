@@ -3,6 +3,8 @@
  * runner, exported graphs): the same checks as `computeLoss`, in the precision the computation runs in.
  */
 import type { LossDefinition } from '../loss-definition.js';
+import type { CrossViewQuery } from '../math/cross-view-cross-entropy.js';
+import type { WorkingSetQuery } from '../math/similarity-cross-entropy.js';
 import type { FloatPrecision, Shape, TensorBackend } from '../tensor-backend.js';
 import { checkCall, checkInputsObject, checkLoss } from './check-call.js';
 
@@ -38,8 +40,16 @@ export interface HostCallTarget {
   readonly memoryBudgetBytes?: number;
   /** `'off'` skips the value checks (see `BackendCapabilities.checkValues`). Default `'on'`. */
   readonly checkValues?: 'on' | 'off';
-  /** Live similarity-sized matrices of the target's kernel (see `SimilarityCrossEntropy.workingMatrices`). */
-  readonly workingMatrices?: (constantShift: boolean, rows: number, rowShift: boolean) => number;
+  /**
+   * Live similarity-sized matrices of the target's kernel (see `SimilarityCrossEntropy.workingMatrices`);
+   * `runtimeGroups` as `WorkingSetQuery.runtimeGroups` (SupCon's labels).
+   */
+  readonly workingMatrices?: (constantShift: boolean, rows: number, rowShift: boolean, runtimeGroups: boolean) => number;
+  /**
+   * Live [n, n] matrices of the target's `crossViewCrossEntropy` kernel, `undefined` where its composed kernel runs
+   * (see `CrossViewCrossEntropy.workingMatrices`).
+   */
+  readonly crossViewMatrices?: (set: CrossViewQuery) => number | undefined;
   /** Live [n, n] matrices of the target's `sigmoidPairwise` kernel (see `SigmoidPairwise.workingMatrices`). */
   readonly sigmoidPairwiseMatrices?: (rows: number) => number;
 }
@@ -104,8 +114,9 @@ function hostView(target: HostCallTarget): TensorBackend<HostInput> {
     },
     fused: {
       ...(workingMatrices
-        ? { similarityCrossEntropy: { forward: unsupported, backward: unsupported, workingMatrices: (q: { constantShift: boolean; rows: number; rowShift?: boolean }) => workingMatrices(q.constantShift, q.rows, q.rowShift ?? false) } }
+        ? { similarityCrossEntropy: { forward: unsupported, backward: unsupported, workingMatrices: (q: WorkingSetQuery) => workingMatrices(q.constantShift, q.rows, q.rowShift ?? false, q.runtimeGroups ?? false) } }
         : {}),
+      ...(target.crossViewMatrices ? { crossViewCrossEntropy: { forward: unsupported, backward: unsupported, workingMatrices: target.crossViewMatrices } } : {}),
       ...(target.sigmoidPairwiseMatrices ? { sigmoidPairwise: { forward: unsupported, backward: unsupported, workingMatrices: target.sigmoidPairwiseMatrices } } : {}),
     },
     isTensor: (value: unknown): value is HostInput => value instanceof HostInput,

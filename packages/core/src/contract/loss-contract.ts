@@ -3,6 +3,7 @@
  * the role of each tensor input, the magnitudes its math must represent for given options and inputs, and the
  * working set it allocates. A loss without a contract gets the defaults: every input is `embeddings`.
  */
+import type { CrossViewQuery } from '../math/cross-view-cross-entropy.js';
 import type { Shape } from '../tensor-backend.js';
 import type { PrecisionLimits } from './precision-limits.js';
 
@@ -78,8 +79,15 @@ export interface WorkingSet {
   readonly normalized: boolean;
   /** Live matrices of this size for a loss that does not run the similarity kernel (SigLIP, uniformity). */
   readonly matrices?: number;
-  /** The fused kernel whose `workingMatrices` counts this set when the backend overrides it (else `matrices`). */
-  readonly fusedKernel?: 'sigmoidPairwise';
+  /**
+   * The fused kernel whose `workingMatrices` counts this set when the backend overrides it: `sigmoidPairwise`
+   * (else `matrices`), `crossViewCrossEntropy` with `crossView` (else the similarity kernel's count).
+   */
+  readonly fusedKernel?: 'sigmoidPairwise' | 'crossViewCrossEntropy';
+  /** What the cross-view kernel's plan needs (CLIP, in-batch InfoNCE, the contrastive loss); its `rows` are the pairs. */
+  readonly crossView?: CrossViewQuery;
+  /** Whether the positives may come from groups read at run time (SupCon without memory; see `WorkingSetQuery`). */
+  readonly runtimeGroups?: boolean;
 }
 
 /**

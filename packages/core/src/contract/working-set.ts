@@ -2,7 +2,8 @@
  * The resource guard: the bytes a call needs at once, estimated from shapes before anything is allocated, against
  * the backend's budget. The composed similarity kernel keeps about 16 matrices of the similarity's size alive in
  * one scope (logits, masks, exponentials, softmax, gradient and its transpose; measured on tfjs, decision 0004);
- * the fused constant-shift kernel keeps 3; a kernel may state its own count (`workingMatrices`).
+ * the fused constant-shift kernel keeps 3; a kernel may state its own count (`workingMatrices`): the similarity
+ * kernel by `WorkingSetQuery`, the cross-view kernel by `CrossViewQuery`, the sigmoid kernel by rows.
  */
 import { ContrastiveInputError, ContrastiveResourceError } from '../errors.js';
 import { describe } from '../options.js';
@@ -90,9 +91,17 @@ export function memoryBudgetBytes<T>(backend: TensorBackend<T>): number {
   return backend.capabilities.memoryBudgetBytes ?? defaultMemoryBudgetBytes[backend.capabilities.precision];
 }
 
-/** Matrices of the working set alive at once on this backend's similarity kernel. */
+/**
+ * Matrices of the working set alive at once on this backend's kernel, in units of `rows x columns`: the fused
+ * cross-view kernel's [n, n] count scaled to the set's size (InfoNCE's symmetric set is 2n x n), where it would run.
+ */
 function workingMatrices<T>(backend: TensorBackend<T>, set: WorkingSet): number {
-  if (set.matrices !== undefined) return (set.fusedKernel && backend.fused?.[set.fusedKernel]?.workingMatrices?.(set.rows)) ?? set.matrices;
+  if (set.matrices !== undefined) {
+    return (set.fusedKernel === 'sigmoidPairwise' ? backend.fused?.sigmoidPairwise?.workingMatrices?.(set.rows) : undefined) ?? set.matrices;
+  }
+  const crossView = set.fusedKernel === 'crossViewCrossEntropy' && set.crossView ? set.crossView : undefined;
+  const fusedCrossView = crossView && backend.fused?.crossViewCrossEntropy?.workingMatrices?.(crossView);
+  if (crossView && fusedCrossView !== undefined) return (fusedCrossView * crossView.rows * crossView.rows) / (set.rows * set.columns);
   const fused = backend.fused?.similarityCrossEntropy;
   if (!fused) return composedWorkingMatrices;
   const fast = set.selfSimilarity && set.normalized && set.scale !== undefined && set.scale > 0;

@@ -83,7 +83,12 @@ export const clip: LossDefinition<'anchors' | 'positives' | 'logitScale', ClipOp
       result.push({ argument: 'logitScale', quantity: 'the largest gradient, logitScale times the largest row norm', value: scale * Math.max(a, p) });
       return result;
     },
-    workingSet: (shapes, options) => crossSimilarity(shapes.anchors![0]!, shapes.anchors![0]!, options.normalize),
+    workingSet: (shapes, options) => {
+      const rows = shapes.anchors![0]!;
+      // Both directions over one matrix; the logit scale is an input (not known from the shapes).
+      const crossView = { rows, directions: 2, positivesInDenominator: true, learnableScale: true, rowNormsAtMostOne: options.normalize } as const;
+      return { ...crossSimilarity(rows, rows, options.normalize), fusedKernel: 'crossViewCrossEntropy', crossView };
+    },
   },
   resolveOptions: (options) =>
     resolveOptions(defaults, options, { normalize: checkBoolean, maxLogitScale: checkMaxLogitScale, reduction: checkReduction }),

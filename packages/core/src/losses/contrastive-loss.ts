@@ -58,9 +58,13 @@ export const contrastiveLoss: LossDefinition<'anchors' | 'positives', Contrastiv
   name: 'contrastive-loss',
   inputs: ['anchors', 'positives'],
   gradientInputs: ['anchors', 'positives'],
-  contract: temperatureContract<'anchors' | 'positives', ContrastiveLossOptions>({ anchors: 'embeddings', positives: 'embeddings' }, (shapes) =>
-    crossSimilarity(shapes.anchors![0]!, shapes.anchors![0]!, true),
-  ),
+  contract: temperatureContract<'anchors' | 'positives', ContrastiveLossOptions>({ anchors: 'embeddings', positives: 'embeddings' }, (shapes, options) => {
+    const rows = shapes.anchors![0]!;
+    // The cross-view kernel, decoupled (the positive out of each denominator), on normalised rows.
+    const scale = 1 / options.temperature;
+    const crossView = { rows, directions: options.symmetric ? 2 : 1, positivesInDenominator: false, learnableScale: false, scale, rowNormsAtMostOne: true } as const;
+    return { ...crossSimilarity(rows, rows, true), fusedKernel: 'crossViewCrossEntropy', crossView };
+  }),
   defaults,
   resolveOptions: (options) =>
     resolveOptions(defaults, options, { temperature: checkPositiveFinite, symmetric: checkBoolean, reduction: checkReduction }),

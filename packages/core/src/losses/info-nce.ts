@@ -64,6 +64,12 @@ const baseContract = temperatureContract<'anchors' | 'positives' | 'negatives', 
     const negatives = shapes.negatives;
     const columns = negatives ? 1 + negatives[negatives.length - 2]! : rows;
     const set = crossSimilarity((options.symmetric && !negatives ? 2 : 1) * rows, columns, options.normalize);
+    if (!negatives) {
+      // In-batch: the cross-view kernel, one direction or both (symmetric).
+      const scale = 1 / options.temperature;
+      const crossView = { rows, directions: options.symmetric ? 2 : 1, positivesInDenominator: true, learnableScale: false, scale, rowNormsAtMostOne: options.normalize } as const;
+      return { ...set, fusedKernel: 'crossViewCrossEntropy', crossView };
+    }
     // A queue without hardness runs queueCrossEntropy on every backend: its product, shifted copy and exponentials.
     return negatives?.length === 2 && options.beta === 0 ? { ...set, matrices: queueWorkingMatrices } : set;
   },

@@ -65,7 +65,8 @@ const baseContract = temperatureContract<Name, SupConOptions>(
   { embeddings: 'embeddings', labels: 'labels', memory: 'embeddings', memoryLabels: 'labels' },
   (shapes, options) => {
     const rows = shapes.embeddings![0]!;
-    if (!shapes.memory) return selfSimilarity(rows, options);
+    // Positives from the labels, read at run time on a traced backend (decision 0006).
+    if (!shapes.memory) return { ...selfSimilarity(rows, options), runtimeGroups: true };
     return crossSimilarity(rows, rows + shapes.memory[0]!, options.normalize, 1 / options.temperature);
   },
 );

@@ -78,6 +78,35 @@ export interface CrossViewCrossEntropy<T> {
   forward(backend: TensorBackend<T>, inputs: CrossViewInputs<T>): { rowLosses: T; saved: unknown };
   /** The gradients for the row weights `rowWeights` ([n], the upstream of each row loss). */
   backward(backend: TensorBackend<T>, saved: unknown, rowWeights: T): CrossViewGradients<T>;
+  /**
+   * Live [n, n] matrices at the kernel's peak for a call of this kind, for the resource guard; `undefined` when the
+   * composed kernel would run (the guard then counts the backend's `similarityCrossEntropy`, once per direction).
+   */
+  workingMatrices?(set: CrossViewQuery): number | undefined;
+}
+
+/**
+ * What a {@link CrossViewCrossEntropy}'s `workingMatrices` is asked about: a call known by its shapes and options
+ * (the pairing is diagonal, key `i` anchor `i`'s positive).
+ *
+ * @example
+ * const set: CrossViewQuery = { rows: 4096, directions: 2, positivesInDenominator: true, learnableScale: true, rowNormsAtMostOne: true };
+ *
+ * @see [Guarantees](/guides/guarantees)
+ */
+export interface CrossViewQuery {
+  /** `n`, the pairs (rows of each view). */
+  readonly rows: number;
+  /** 2: rows and columns of `s` (CLIP, symmetric InfoNCE); 1: the rows only. */
+  readonly directions: 1 | 2;
+  /** False for the decoupled form (the contrastive loss: the positive left out of each denominator). */
+  readonly positivesInDenominator: boolean;
+  /** Whether the scale is learnable (CLIP's logit scale, a run-time input). */
+  readonly learnableScale: boolean;
+  /** The scale when known from options (`1 / temperature`); absent when it is an input. */
+  readonly scale?: number;
+  /** Whether the loss L2-normalises the rows first (norms at most 1). */
+  readonly rowNormsAtMostOne: boolean;
 }
 
 /**

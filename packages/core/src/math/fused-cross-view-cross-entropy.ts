@@ -1,5 +1,5 @@
 import type { TensorBackend } from '../tensor-backend.js';
-import { composedCrossViewCrossEntropy, type CrossViewCrossEntropy, type CrossViewInputs } from './cross-view-cross-entropy.js';
+import { composedCrossViewCrossEntropy, type CrossViewCrossEntropy, type CrossViewInputs, type CrossViewQuery } from './cross-view-cross-entropy.js';
 import { maximumConstantShift, maximumRowShift } from './constant-shift-passes.js';
 import type { CrossViewPasses, CrossViewPlan } from './fused-cross-view-passes.js';
 
@@ -48,6 +48,21 @@ function planFor<T>(b: TensorBackend<T>, passes: CrossViewPasses<T>, inputs: Cro
 }
 
 /**
+ * The plan `planFor` would make for a call known by shapes and options (the resource guard): the same criteria on
+ * the query's directions, decoupling, scale and unit rows (the loss's diagonal pairing stands for the ids; the
+ * passes' `workingMatrices` answers for `applicable`). Absent: the composed kernel runs.
+ */
+function queryPlan<T>(passes: CrossViewPasses<T>, set: CrossViewQuery): CrossViewPlan | undefined {
+  const { rows, directions, positivesInDenominator } = set;
+  if ((directions === 1 && !passes.oneDirection) || (!positivesInDenominator && !passes.decoupled)) return undefined;
+  const scale = set.scale ?? Number.NaN;
+  if (!set.learnableScale && !(Math.abs(scale) <= maximumRowShift)) return undefined;
+  const constant = set.rowNormsAtMostOne && scale > 0 && scale <= maximumConstantShift;
+  const shifts = { ...(constant ? { constantShift: scale } : {}), ...(Number.isFinite(scale) ? { knownScale: Math.abs(scale) } : {}) };
+  return { rows, directions, positivesInDenominator, ...shifts };
+}
+
+/**
  * One direction's row losses: `log1p(rest / e)` when the positive dominates (digits near zero), else
  * `log R + h - s_ii`; decoupled (positive not in the denominator): `log rest + h - s_ii` with `R = rest >= 1`.
  */
@@ -80,7 +95,7 @@ function directionLosses<T>(b: TensorBackend<T>, positiveLogits: T, shift: T, re
  * with each shift the maximum over the negatives (decision 0005).
  *
  * Returns a fused `crossViewCrossEntropy` that takes this path when the pairing (known before the run) is diagonal,
- * else the composed one.
+ * else the composed one; its `workingMatrices` is the passes' count where the path would run, else `undefined`.
  *
  * @param passes - The backend's passes over the [n, n] matrix, and its `knownValues`.
  *
@@ -92,6 +107,10 @@ function directionLosses<T>(b: TensorBackend<T>, positiveLogits: T, shift: T, re
 export function fusedCrossViewCrossEntropy<T>(passes: CrossViewPasses<T>): CrossViewCrossEntropy<T> {
   const composed = composedCrossViewCrossEntropy<T>();
   return {
+    workingMatrices(set) {
+      const plan = queryPlan(passes, set);
+      return plan ? passes.workingMatrices?.(plan) : undefined;
+    },
     forward(b, inputs) {
       const plan = planFor(b, passes, inputs);
       if (!plan) return composed.forward(b, inputs);

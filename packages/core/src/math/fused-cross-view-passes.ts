@@ -89,8 +89,11 @@ export interface CrossViewPasses<T> {
   readonly oneDirection?: boolean;
   /** Whether the passes honour `plan.positivesInDenominator: false`; without it decoupled calls run composed. */
   readonly decoupled?: boolean;
-  /** Live [n, n] matrices at the passes' peak (for the resource guard), by plan. */
-  readonly workingMatrices?: (plan: CrossViewPlan) => number;
+  /**
+   * Live [n, n] matrices at the passes' peak (for the resource guard), by plan; `undefined` where the passes would
+   * not apply (`applicable` false: a block too large, float16 storage), so the composed kernel is counted.
+   */
+  readonly workingMatrices?: (plan: CrossViewPlan) => number | undefined;
   /** Backend-specific reasons not to take the path (float16 storage, ...). Default: none. */
   readonly applicable?: (inputs: CrossViewInputs<T>) => boolean;
 }

@@ -169,6 +169,11 @@ export interface WorkingSetQuery {
    * `maximumConstantShift` and at most `maximumRowShift` (kernels whose passes implement `rowShift`).
    */
   readonly rowShift?: boolean;
+  /**
+   * Whether the positives may come from groups read at run time (SupCon's labels, decision 0006), so a kernel with
+   * a run-time-group path counts it; false or absent for pairings from positions (NT-Xent, SimCLR InfoNCE, DCL).
+   */
+  readonly runtimeGroups?: boolean;
 }
 
 /**
