@@ -5,7 +5,7 @@
  */
 import { computeLossAndGradients, createReferenceBackend, type LossDefinition } from '@contrastive/core';
 import { expect } from 'vitest';
-import type { HostTensor } from './onnx-loss-runner.js';
+import type { HostTensor, OnnxLossRunner } from './onnx-loss-runner.js';
 
 /** float32 tolerances: losses relative to max(1, |e|) per element, gradients to max(1, max |e|) per tensor. */
 export const float32Tolerance = { loss: 2e-4, gradient: 2e-3 } as const;
@@ -69,4 +69,12 @@ export function expectGradientClose(actual: ArrayLike<number>, expected: ArrayLi
   for (let i = 0; i < expected.length; i++) {
     expect(Math.abs(actual[i]! - expected[i]!), `${name}[${i}]: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(float32Tolerance.gradient * scale);
   }
+}
+
+/** Runs `loss` on `runner` and checks the loss and every gradient against the float64 reference backend. */
+export async function expectRunnerMatchesReference(runner: OnnxLossRunner, loss: LossDefinition<string, object>, inputs: Record<string, HostTensor>, options: object): Promise<void> {
+  const actual = await runner.run(loss, inputs, options);
+  const expected = referenceLossAndGradients(loss, inputs, options);
+  expectLossClose(actual.loss, expected.loss);
+  for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
 }

@@ -1,7 +1,7 @@
 import { contrastiveLoss, infoNce, type LossDefinition } from '@contrastive/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { traceLoss } from './export-onnx.js';
-import { expectGradientClose, expectLossClose, float32Tolerance, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
+import { expectRunnerMatchesReference, float32Tolerance, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
 import { createOnnxLossRunner, type HostTensor } from './onnx-loss-runner.js';
 import { nodeRuntimes } from './ort-runtimes.test-support.js';
 
@@ -51,12 +51,8 @@ describe.each(nodeRuntimes)('fused cross-view kernel, one direction and decouple
   const runner = createOnnxLossRunner(runtime);
   afterAll(() => runner.release());
 
-  async function expectReference(loss: LossDefinition<string, object>, inputs: Record<string, HostTensor>, options: object) {
-    const actual = await runner.run(loss, inputs, options);
-    const expected = referenceLossAndGradients(loss, inputs, options);
-    expectLossClose(actual.loss, expected.loss);
-    for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
-  }
+  const expectReference = (loss: LossDefinition<string, object>, inputs: Record<string, HostTensor>, options: object) =>
+    expectRunnerMatchesReference(runner, loss, inputs, options);
 
   it.each([0.5, 0.1, 0.01, 0.002])('in-batch InfoNCE matches the float64 reference at T = %s (one direction, symmetric, raw rows)', async (temperature) => {
     const inputs = views(96, 16, 3);

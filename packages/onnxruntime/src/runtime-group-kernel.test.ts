@@ -3,7 +3,7 @@
 import { losses, type LossDefinition } from '@contrastive/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { traceLoss } from './export-onnx.js';
-import { expectGradientClose, expectLossClose, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
+import { expectRunnerMatchesReference, gaussians } from './loss-samples.test-support.js';
 import { createOnnxLossRunner, type HostTensor } from './onnx-loss-runner.js';
 import { nodeRuntimes } from './ort-runtimes.test-support.js';
 
@@ -44,12 +44,8 @@ describe.each(nodeRuntimes)('run-time group kernel on %s', (_, runtime) => {
   const runner = createOnnxLossRunner(runtime);
   afterAll(() => runner.release());
 
-  async function expectReference(loss: LossDefinition<string, object>, inputs: Record<string, HostTensor>, options: object) {
-    const actual = await runner.run(loss, inputs, options);
-    const expected = referenceLossAndGradients(loss, inputs, options);
-    expectLossClose(actual.loss, expected.loss);
-    for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
-  }
+  const expectReference = (loss: LossDefinition<string, object>, inputs: Record<string, HostTensor>, options: object) =>
+    expectRunnerMatchesReference(runner, loss, inputs, options);
 
   it.each([0.5, 0.07, 0.025, 0.01, 0.002])('SupCon, uneven classes and a sample without positives, T = %s', async (temperature) => {
     const embeddings = { values: gaussians(24 * 8, 21), shape: [24, 8] };
