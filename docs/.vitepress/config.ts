@@ -146,6 +146,7 @@ export default defineConfig({
             { text: 'Decision 0007: fused pairwise sigmoid', link: '/contributing/decisions/0007-fused-sigmoid-pairwise' },
             { text: 'Decision 0008: six files per loss', link: '/contributing/decisions/0008-six-files-per-loss' },
             { text: 'Decision 0009: symmetric blocks', link: '/contributing/decisions/0009-symmetric-blocks' },
+            { text: 'Decision 0010: paired negatives', link: '/contributing/decisions/0010-paired-negatives' },
           ],
         },
         { text: 'API reference', link: '/api/' },

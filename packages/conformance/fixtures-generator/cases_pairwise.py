@@ -89,6 +89,11 @@ def info_nce_cases(spec, rng):
                      {'normalize': False, 'temperature': 0.01, 'reduction': 'none'}, scale=0.3),
         random_entry('random-n8-d8-t1', 'in-batch, temperature 1', 8, 8, {'temperature': 1}),
     ])
+    # Appended last: paired negatives through their own normalisation: rows whose float32 squares overflow, a
+    # clamped row, a zero row, an ordinary one and one just above the clamp.
+    cases.append(negative_case(spec, rng, 'paired-mixed-scale', 'paired negatives [2, 5, 4], negative m scaled by '
+                               '1e20, 1e-20, 0, 1 and 3e-12', ADVERSARIAL + ('large-scale', 'zero-row'), 2, 4,
+                               (2, 5, 4), {}, 'mixed-scale'))
     return cases
 
 
@@ -161,6 +166,8 @@ def negative_case(spec, rng, what, description, tags, n, d, shape, options, kind
         negatives = positives[:, None, :].expand(*shape).clone()
     elif kind == 'collapsed':
         negatives = anchors[:1].expand(*shape).clone()
+    elif kind == 'mixed-scale':
+        negatives = negatives * negatives.new_tensor([1e20, 1e-20, 0.0, 1.0, 3e-12])[:, None]
     inputs = {'anchors': anchors, 'positives': positives, 'negatives': negatives}
     return build_case(spec, what, description, tags, inputs, options)
 

@@ -11,6 +11,7 @@ import {
 import type { L2NormalizeSaved } from '../math/l2-normalize.js';
 import { maybeNormalize, maybeNormalizeBackward } from '../math/maybe-normalize.js';
 import { diagonalPairing } from '../math/pairing-ids.js';
+import { pairedCrossEntropyBackward, pairedCrossEntropyForward, type PairedCrossEntropySaved } from '../math/paired-cross-entropy.js';
 import { queueCrossEntropyBackward, queueCrossEntropyForward, queueWorkingMatrices, type QueueCrossEntropySaved } from '../math/queue-cross-entropy.js';
 import { reduceRows, reduceRowsBackward } from '../math/reduction.js';
 import { checkBoolean, checkNonNegativeFinite, checkPositiveFinite, checkReduction, resolveOptions, type Reduction } from '../options.js';
@@ -54,6 +55,7 @@ interface InfoNceSaved<T> {
   logits?: FirstColumnCrossEntropySaved<T>;
   hardness?: InfoNceHardnessSaved<T>;
   queue?: QueueCrossEntropySaved<T>;
+  paired?: PairedCrossEntropySaved<T>;
   scale: T;
 }
 
@@ -175,6 +177,11 @@ export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', Info
       const saved: InfoNceSaved<typeof scale> = { rows, anchors, positives, inBatch: result.saved, scale };
       return { loss: reduceRows(b, result.rowLosses, options.reduction), saved };
     }
+    if (b.shape(inputs.negatives).length === 3 && options.beta === 0) {
+      const paired = pairedCrossEntropyForward(b, anchors.value, positives.value, inputs.negatives, 1 / options.temperature, options.normalize);
+      const saved: InfoNceSaved<typeof scale> = { rows, anchors, positives, paired: paired.saved, scale };
+      return { loss: reduceRows(b, paired.rowLosses, options.reduction), saved };
+    }
     const negatives = normalizeNegatives(b, inputs.negatives, options.normalize);
     if (negatives.shape.length === 2 && options.beta === 0) {
       const queue = queueCrossEntropyForward(b, anchors.value, positives.value, negatives.value, 1 / options.temperature, options.normalize);
@@ -202,12 +209,13 @@ export const infoNce: LossDefinition<'anchors' | 'positives' | 'negatives', Info
         positives: maybeNormalizeBackward(b, s.positives.saved, grads.keys),
       };
     }
-    if (s.queue) {
-      const grads = queueCrossEntropyBackward(b, s.queue, weights);
+    if (s.queue || s.paired) {
+      // The paired path differentiates through the negatives' normalisation itself.
+      const grads = s.queue ? queueCrossEntropyBackward(b, s.queue, weights) : pairedCrossEntropyBackward(b, s.paired!, weights);
       return {
         anchors: maybeNormalizeBackward(b, s.anchors.saved, grads.anchors),
         positives: maybeNormalizeBackward(b, s.positives.saved, grads.positives),
-        negatives: maybeNormalizeBackward(b, s.negatives!.saved, grads.negatives),
+        negatives: s.queue ? maybeNormalizeBackward(b, s.negatives!.saved, grads.negatives) : grads.negatives,
       };
     }
     const logitGrad = firstColumnCrossEntropyBackward(b, s.logits!, weights);
