@@ -4,7 +4,7 @@ import { traceLoss } from './export-onnx.js';
 import { expectGradientClose, expectLossClose, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
 import { createOnnxLossRunner } from './onnx-loss-runner.js';
 import { nodeRuntimes } from './ort-runtimes.test-support.js';
-import { sigmoidPairwiseWorkingMatrices } from './sigmoid-pairwise-kernel.js';
+import { sigmoidPairwiseGroups, sigmoidPairwiseWorkingMatrices } from './sigmoid-pairwise-kernel.js';
 
 const sigLipLoss = sigLip as unknown as LossDefinition<string, object>;
 const shapesOf = (n: number, d: number) => ({ anchors: [n, d], positives: [n, d], logTemperature: [], bias: [] });
@@ -16,16 +16,20 @@ const opCounts = (n: number, maxBlockBytes?: number) => {
 };
 
 describe('fused pairwise-sigmoid kernel (SigLIP): when it applies', () => {
-  it('forms the logits with one Gemm, masks the diagonal in place, and never uses ORT Sigmoid on them', () => {
-    const ops = opCounts(16);
-    expect(ops.get('Softplus')).toBe(1);
-    expect(ops.get('ScatterElements')).toBe(1);
-    expect(ops.has('Transpose')).toBe(false);
+  it('forms the logits with one Gemm per column group, masks the diagonal in place, one Log, no Softplus', () => {
+    for (const [n, groups] of [[16, 1], [97, 2], [250, 4], [4096, 4]] as const) {
+      expect(sigmoidPairwiseGroups(n)).toBe(groups);
+      const ops = opCounts(n);
+      expect(ops.get('ScatterElements'), `n = ${n}`).toBe(groups);
+      // One Log over the matrix (n^2 / groups values); core's O(n) diagonal terms add two (log1p, forward and backward).
+      expect(ops.get('Log'), `n = ${n}`).toBe(3);
+      for (const op of ['Softplus', 'Transpose']) expect(ops.has(op), `n = ${n}: ${op}`).toBe(false);
+    }
   });
   it('runs the composed kernel once one [n, n] float32 matrix would exceed maxBlockBytes, and counts it so', () => {
-    expect(opCounts(16, 16 * 16 * 4).has('Softplus')).toBe(true);
-    expect(opCounts(16, 16 * 16 * 4 - 1).has('Softplus')).toBe(false);
-    expect(sigmoidPairwiseWorkingMatrices(16 * 16 * 4, 16)).toBe(4);
+    expect(opCounts(16, 16 * 16 * 4).has('ScatterElements')).toBe(true);
+    expect(opCounts(16, 16 * 16 * 4 - 1).has('ScatterElements')).toBe(false);
+    expect(sigmoidPairwiseWorkingMatrices(16 * 16 * 4, 16)).toBe(5);
     expect(sigmoidPairwiseWorkingMatrices(16 * 16 * 4 - 1, 16)).toBe(12);
   });
 });
@@ -50,6 +54,59 @@ describe.each(nodeRuntimes)('fused pairwise-sigmoid kernel (SigLIP) on %s', (_, 
     const expected = referenceLossAndGradients(sigLipLoss, inputs, options);
     expectLossClose(actual.loss, expected.loss);
     for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
+  });
+
+  it.each([
+    ['2 groups, one padding column', 97],
+    ['4 groups, two padding columns', 250],
+    ['4 groups', 256],
+  ] as const)('matches the float64 reference with %s (n = %i), the loss and all four gradients', async (_name, n) => {
+    const inputs = { ...views(n, 16, 7), logTemperature: scalar(Math.log(10)), bias: scalar(-10) };
+    const actual = await runner.run(sigLipLoss, inputs, {});
+    const expected = referenceLossAndGradients(sigLipLoss, inputs, {});
+    expectLossClose(actual.loss, expected.loss);
+    for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
+  });
+
+  // Each row loss is a sum of non-negative terms, each formed to a few roundings (Y ~ one per combining level,
+  // log(U) + C/U ~ two), then summed in float32: the row loss keeps a relative error under 1e-5 at n = 256,
+  // whatever its size. A dropped rounding correction would cost O(1) relative error on the tiny rows below.
+  const expectRowsRelativelyClose = (actual: ArrayLike<number>, expected: ArrayLike<number>) => {
+    for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!), `row ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(1e-5 * expected[i]!);
+  };
+  const logitRange = (a: readonly number[], p: readonly number[], n: number, d: number, t: number, bias: number) => {
+    let [low, high] = [Infinity, -Infinity];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let k = 0; k < d; k++) dot += a[i * d + k]! * p[j * d + k]!;
+      [low, high] = [Math.min(low, t * dot + bias), Math.max(high, t * dot + bias)];
+    }
+    return { low, high };
+  };
+
+  it('keeps every row loss to 1e-5 relative with logits across [-30, 30] (4 groups, normalize false)', async () => {
+    const [n, d] = [256, 8];
+    const inputs = { ...views(n, d, 11, 2), logTemperature: scalar(0), bias: scalar(0) };
+    const { low, high } = logitRange(inputs.anchors.values, inputs.positives.values, n, d, 1, 0);
+    expect(low).toBeLessThan(-30);
+    expect(high).toBeGreaterThan(30);
+    const options = { normalize: false, reduction: 'none' };
+    const actual = await runner.run(sigLipLoss, inputs, options);
+    const expected = referenceLossAndGradients(sigLipLoss, inputs, options);
+    expectRowsRelativelyClose(actual.loss, expected.loss);
+    for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
+  });
+
+  it('keeps the digits of row losses near 1e-20 (positives that dominate, off-diagonal logits near -50)', async () => {
+    const [n, t, bias] = [256, 100, -50];
+    const noise = gaussians(n * n, 13, 0.02);
+    const near = (shift: number) => noise.map((v, k) => Math.fround((Math.floor(k / n) === k % n ? 1 : 0) + (k % 2 === shift ? v : 0)));
+    const inputs = { anchors: { values: near(0), shape: [n, n] }, positives: { values: near(1), shape: [n, n] }, logTemperature: scalar(Math.log(t)), bias: scalar(bias) };
+    const options = { normalize: false, reduction: 'none' };
+    const actual = await runner.run(sigLipLoss, inputs, options);
+    const expected = referenceLossAndGradients(sigLipLoss, inputs, options);
+    for (const value of expected.loss) expect(value).toBeLessThan(1e-15);
+    expectRowsRelativelyClose(actual.loss, expected.loss);
   });
 
   it('stays finite with logits near 1e4 (normalize false): softplus(x) = x, the sigmoid saturates', async () => {

@@ -1,38 +1,74 @@
 /**
  * This backend's fused `sigmoidPairwise` (SigLIP): core's kernel with its passes over the [n, n] logits as ONNX
- * nodes:
+ * nodes, built from ops ONNX Runtime runs as vectorised passes (Max, Min, Sub, Add, Mul, Div, Exp) plus one `Log`
+ * over a quarter of the matrix (decision 0011). ORT's `Softplus` (scalar `exp` and `log1p` per element, ~9
+ * products' time at n = 4096) and its `Sigmoid` (its input clamped: 2e-4 off at x = -10, 0 at -20) are not used.
  *
- * - forward: one Gemm gives `x = [t a, 1] [p, bias]^T` (the scale folded into the anchors, the bias a column of
- *   the product); ScatterElements sets the diagonal to -Infinity; Softplus (ONNX Runtime's CPU kernel takes the
- *   stable branches, `x + log1p(exp(-x))` above 0 and `log1p(exp(x))` below: `softplus(-Infinity) = 0`, so the
- *   diagonal drops out of the row sums without a subtraction, and a term of 1e-22 keeps its digits); ReduceSum; then
- *   `sigmoid(x) = exp(x - softplus(x))` (Sub, Exp), an exact 0 on the diagonal, which keeps tails that ORT's
- *   Sigmoid (its input clamped) would not;
- * - backward: `S p` (MatMul) and `S^T (w a)` (Gemm with `transA`), the two products the matmul floor counts, and
- *   the row sums of `S` (ReduceSum) for the bias.
+ * - forward, per column group `g` (`groups` of `width` columns): one Gemm gives `x_g = [t a, 1] [p_g, bias]^T`
+ *   (the scale folded into the anchors, the bias a column of the product); ScatterElements along axis 0 sets the
+ *   group's part of the diagonal to -Infinity in place; `m = max(x, 0)`, `z = min(x, 0)`, `y = exp(z - m)`
+ *   (`= exp(-|x|) <= 1`), `u = 1 + y`; the row sums of `m`, and `S_g = exp(z) / u = sigmoid(x)` (exact 0 on the
+ *   diagonal, no overflow at any `x`);
+ * - `softplus(x) = m + log1p(y)`, and the groups' `log1p` terms of one row are summed as the `log1p` of a product:
+ *   `log1p(y1) + log1p(y2) = log1p(Y)` with `Y = y1 u2 + y2` (first level) or `Y1 + Y2 + Y1 Y2` (above), every
+ *   term non-negative, so `Y` keeps a relative error of about one rounding per level, tiny terms included; then
+ *   `log1p(Y) = log(U) + C / U` with `U = 1 + Y` and `C = Y - (U - 1)`, the exact rounding error of `1 + Y`
+ *   (neglected: `(C / U)^2 / 2 < 2^-48`). One `Log` over n^2 / groups values;
+ * - backward: `S p = sum_g S_g p_g` and `S^T (w a)` (the groups' rows stacked), the products the floor counts,
+ *   and the row sums of `S` for the bias.
  *
- * Six [n, n] passes besides the three products (ScatterElements, Softplus, two ReduceSums, Sub, Exp). Row blocks
- * sized for the cache measured slower on ONNX Runtime (per-node overhead; Softplus is compute-bound), so the
- * matrix is formed whole. Live [n, n] matrices at the peak: `x`, its masked copy, the softplus terms and the
- * sigmoid (4); the backward keeps only the sigmoid. The path applies while one [n, n] float32 matrix fits
- * `maxBlockBytes` (default 256 MiB, n up to 8192); larger batches run the composed kernel.
+ * A batch that does not split evenly is padded with columns whose logit is -1e30 (`m = y = S = 0`, so they add
+ * exact zeros). Live [n, n] matrices at the peak: `S` and the `y`, `u` of the groups not yet combined, plus one
+ * group's temporaries: about 3 with 4 groups, 5 counted (a batch under 64 rows, one group, holds about 6 of its
+ * small matrices). The path applies while one [n, n] float32 matrix fits `maxBlockBytes`
+ * (default 256 MiB, n up to 8192); larger batches run the composed kernel.
  */
 import { composedSigmoidPairwiseMatrices, fusedSigmoidPairwise, type SigmoidPairwise } from '@contrastive/core';
 import { defaultMaxBlockBytes, type GraphEmitter } from './constant-shift-kernel.js';
-import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
+import { int64Operand, type OnnxTensor } from './onnx-tensor.js';
 
 /** Live [n, n] matrices of the fused passes at their peak. */
-const fusedMatrices = 4;
+const fusedMatrices = 5;
+
+/** The logit of a padding column: its softplus, its `exp(-|x|)` and its sigmoid are exact zeros in float32. */
+const paddingLogit = -1e30;
 
 /**
- * Live [n, n] matrices of {@link sigmoidPairwiseKernel} for `rows` pairs, for the resource guard: 4 where the path
+ * Column groups for `rows` pairs: 4 (one `Log` over n^2 / 4 values) while every group keeps at least 32
+ * columns, fewer for small batches. A power of two, so the groups combine in pairs. 8 groups measured no faster
+ * at n = 4096 (more nodes; medians 539 vs 501 ms, 11 alternating runs, load ~7).
+ *
+ * @example
+ * sigmoidPairwiseGroups(4096); // 4
+ */
+export function sigmoidPairwiseGroups(rows: number): number {
+  let groups = 4;
+  while (groups > 1 && rows < 32 * groups) groups /= 2;
+  return groups;
+}
+
+/**
+ * Live [n, n] matrices of {@link sigmoidPairwiseKernel} for `rows` pairs, for the resource guard: 5 where the path
  * applies, the composed kernel's count above `maxBlockBytes`.
  *
  * @example
- * sigmoidPairwiseWorkingMatrices(defaultMaxBlockBytes, 4096); // 4
+ * sigmoidPairwiseWorkingMatrices(defaultMaxBlockBytes, 4096); // 5
  */
 export function sigmoidPairwiseWorkingMatrices(maxBlockBytes: number, rows: number): number {
   return 4 * rows ** 2 <= maxBlockBytes ? fusedMatrices : composedSigmoidPairwiseMatrices;
+}
+
+/** What the forward keeps for the backward: `sigmoid(x)` by column group, [n, width] each. */
+interface GroupedSigmoid {
+  readonly groups: readonly OnnxTensor[];
+  readonly width: number;
+}
+
+/** `log1p(y)` of one group, or of several combined: `U = 1 + Y` comes with it where it is already formed. */
+interface Log1pTerm {
+  readonly y: OnnxTensor;
+  readonly u?: OnnxTensor;
+  readonly level: number;
 }
 
 /**
@@ -47,26 +83,79 @@ export function sigmoidPairwiseWorkingMatrices(maxBlockBytes: number, rows: numb
  */
 export function sigmoidPairwiseKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBlockBytes): SigmoidPairwise<OnnxTensor> {
   const { node } = emit;
-  const int = (value: number): AttributeValue => ({ kind: 'int', value });
+  /** `log1p(Y1) + log1p(Y2) = log1p(Y)`: `y1 u2 + y2` reuses the first level's `u`; above it `Y1 + Y2 + Y1 Y2`. */
+  const combine = (first: Log1pTerm, second: Log1pTerm): Log1pTerm => {
+    const b = emit.backend();
+    const y = second.u
+      ? b.add(b.mul(first.y, second.u), second.y)
+      : b.add(b.add(first.y, second.y), b.mul(first.y, second.y));
+    return { y, level: first.level + 1 };
+  };
+  /** Row sums of `log1p(Y)`: `log(U) + C / U`, `C = Y - (U - 1)` exact (Sterbenz; `U - 1` is exact for U < 2^24). */
+  const log1pRowSums = ({ y, u }: Log1pTerm): OnnxTensor => {
+    const b = emit.backend();
+    const one = b.fill([], 1);
+    const whole = u ?? b.add(y, one);
+    const rounding = b.sub(y, b.sub(whole, one));
+    return b.sum(b.add(b.log(whole), b.div(rounding, whole)), 1, true);
+  };
+
   return fusedSigmoidPairwise<OnnxTensor>({
     applicable: (inputs) => 4 * inputs.anchors.shape[0]! ** 2 <= maxBlockBytes,
     workingMatrices: (rows) => sigmoidPairwiseWorkingMatrices(maxBlockBytes, rows),
     forward(scaledAnchors, positives, bias, n) {
       const b = emit.backend();
-      // The bias rides in the product, [t a, 1] [p, bias]^T: ~6% faster than Gemm's broadcast C (measured).
-      const biasColumn = b.add(b.fill([n, 1], 0), b.reshape(bias, [1, 1]));
+      const d = positives.shape[1]!;
+      const groups = sigmoidPairwiseGroups(n);
+      const width = Math.ceil(n / groups);
+      const zero = b.fill([], 0);
+      // The bias rides in the product, [t a, 1] [p, bias]^T: ~6% faster than Gemm's broadcast C (0007).
       const left = b.concat([scaledAnchors, b.fill([n, 1], 1)], 1);
-      const logits = node('Gemm', [left, b.concat([positives, biasColumn], 1)], [n, n], 'float32', { transB: int(1) });
-      const indices = int64Operand(Int32Array.from({ length: n }, (_, i) => i), [n, 1]);
-      const masked = node('ScatterElements', [logits, indices, b.fill([n, 1], -Infinity)], [n, n], 'float32', { axis: int(1) });
-      const softplus = node('Softplus', [masked], [n, n], 'float32');
-      return { offDiagonalSums: b.sum(softplus, 1, true), state: b.exp(b.sub(masked, softplus)) };
+      const biasColumn = b.add(b.fill([n, 1], 0), b.reshape(bias, [1, 1]));
+      let right = b.concat([positives, biasColumn], 1);
+      const padding = groups * width - n;
+      if (padding > 0) right = b.concat([right, b.concat([b.fill([padding, d], 0), b.fill([padding, 1], paddingLogit)], 1)], 0);
+
+      const sigmoids: OnnxTensor[] = [];
+      const rowSums: OnnxTensor[] = [];
+      const pending: Log1pTerm[] = [];
+      for (let g = 0; g < groups; g++) {
+        const columns = groups === 1 ? right : b.slice(right, [g * width, 0], [width, d + 1]);
+        const logits = b.matmul(left, columns, { transposeB: true });
+        const diagonal = Math.max(0, Math.min(width, n - g * width));
+        const masked = diagonal === 0 ? logits : node('ScatterElements', [
+          logits, int64Operand(Int32Array.from({ length: diagonal }, (_, j) => g * width + j), [1, diagonal]), b.fill([1, diagonal], -Infinity),
+        ], [n, width], 'float32', { axis: { kind: 'int', value: 0 } });
+        // Both `exp`s take a value at its last use, which ORT runs in place: fewer fresh [n, width] buffers, each
+        // faulted in again per run where the CPU arena is off (the runner's default).
+        const positivePart = b.maximum(masked, zero);
+        rowSums.push(b.sum(positivePart, 1, true));
+        const negativePart = b.minimum(masked, zero);
+        const y = b.exp(b.sub(negativePart, positivePart));
+        const u = b.add(y, b.fill([], 1));
+        sigmoids.push(b.div(b.exp(negativePart), u));
+        // Combine as soon as two terms of one level exist, so at most one `y` per level stays live.
+        let term: Log1pTerm = { y, u, level: 0 };
+        while (pending.length > 0 && pending.at(-1)!.level === term.level) term = combine(pending.pop()!, term);
+        pending.push(term);
+      }
+      rowSums.push(log1pRowSums(pending[0]!));
+      const state: GroupedSigmoid = { groups: sigmoids, width };
+      return { offDiagonalSums: rowSums.reduce((sum, part) => b.add(sum, part)), state };
     },
     products(left, right, state) {
       const b = emit.backend();
-      const sigmoid = state as OnnxTensor;
-      // The row sums as their own ReduceSum: a column of ones appended to `left` measured ~40 ms slower (129 columns).
-      return { rows: b.matmul(sigmoid, left), columns: b.matmul(sigmoid, right, { transposeA: true }), rowSums: b.sum(sigmoid, 1, true) };
+      const { groups, width } = state as GroupedSigmoid;
+      const [n, d] = left.shape as [number, number];
+      const padding = groups.length * width - n;
+      const paddedLeft = padding > 0 ? b.concat([left, b.fill([padding, d], 0)], 0) : left;
+      const rows = groups.map((s, g) => b.matmul(s, groups.length === 1 ? paddedLeft : b.slice(paddedLeft, [g * width, 0], [width, d])));
+      const columns = b.concat(groups.map((s) => b.matmul(s, right, { transposeA: true })), 0);
+      return {
+        rows: rows.reduce((sum, part) => b.add(sum, part)),
+        columns: padding > 0 ? b.slice(columns, [0, 0], [n, d]) : columns,
+        rowSums: groups.map((s) => b.sum(s, 1, true)).reduce((sum, part) => b.add(sum, part)),
+      };
     },
   });
 }
