@@ -209,13 +209,13 @@ function planFusedOrt(backend: 'ort-node' | 'ort-web-wasm', subject: CellSubject
 /**
  * The side of @contrastive/onnxruntime's symmetric block pairs (its `squareBlockRows` and `symmetricBlocksFit`,
  * default `maxBlockBytes`) when a blocked NT-Xent cell takes them: the constant shift (temperature >= 1/40) and at
- * most 16 blocks per side; else `undefined` (row blocks).
+ * most 64 blocks per side (`maximumSymmetricBlocks`); else `undefined` (row blocks).
  */
 export function ortSymmetricBlockRows(rows: number, temperature: number, maxBlockBytes = 2 ** 28): number | undefined {
   if (1 / temperature > 40) return undefined;
   const side = Math.max(1, Math.min(Math.floor(Math.sqrt(maxBlockBytes / 4)), Math.max(2048, Math.ceil(rows / 16))));
   const blocks = Math.ceil(rows / side);
-  return blocks <= 16 ? Math.ceil(rows / blocks) : undefined;
+  return blocks <= 64 ? Math.ceil(rows / blocks) : undefined;
 }
 
 /** The fused kernel makes ~6 passes over the similarity entries where the composed form makes ~20 (measured at R = 8192). */
@@ -234,12 +234,16 @@ function ortChunkedReason(matrixBytes: number, limit: number): string {
 }
 
 /**
- * The `--large` cell: NT-Xent, N = 65536 pairs, D = 128 on onnxruntime-node, whose fused self-similarity kernel
- * runs row blocks of 128 x 131072 (`maxBlockBytes` 64 MiB) inside one ONNX Loop per pass; the backward recomputes
- * each block (the Inf-CL scheme). The unchunked form would hold 64 GiB per 131072^2 float32 matrix. With the
- * default 256 MiB blocks the peak RSS delta measured 1.96 GiB (2026-11-28), too close to the 2 GB target.
+ * The `--large` cell: NT-Xent, N = 65536 pairs, D = 128 on onnxruntime-node. The unchunked form would hold 64 GiB
+ * per 131072^2 float32 matrix. Where the constant shift applies (temperature >= 1/40) the fused kernel runs over
+ * symmetric block pairs (decision 0009) of 2048 rows (`largePairsMaxBlockBytes` 16 MiB: 64 blocks per side, 2080
+ * pairs I <= J in nested ONNX Loops), no block recomputed beyond the forward's Gemm: its four live [B, B + 1]
+ * blocks take 64 MiB there against 256 MiB for 4096-row pairs (64 MiB bound), so the [2N, D] sums and copies
+ * dominate. Below, row blocks of 128 x 131072 (`largeMaxBlockBytes` 64 MiB; the backward recomputes each block):
+ * with the default 256 MiB blocks the peak RSS delta measured 1.96 GiB (2026-11-28).
  */
 export const largeMaxBlockBytes = 2 ** 26;
+export const largePairsMaxBlockBytes = 2 ** 24;
 
 /** The `--large` cell's temperature: the first requested one the fused kernel covers, else NT-Xent's default. */
 export function largeTemperature(temperatures: readonly (number | undefined)[]): number {
@@ -248,9 +252,14 @@ export function largeTemperature(temperatures: readonly (number | undefined)[]):
 
 export function largeCell(temperature: number = cellTemperature('nt-xent', undefined)): Cell {
   const rows = 2 * 65536;
-  const blockRows = ortFusedBlockRows(rows, largeMaxBlockBytes);
-  const note = `--large: fused kernel in row blocks of ${blockRows} (maxBlockBytes 64 MiB, ONNX Loop, backward recomputes each block); one ${rows}x${rows} float32 matrix would be 64 GiB`;
-  return { kind: 'loss', engine: 'ort-node', loss: 'nt-xent', pairs: 65536, dimension: 128, temperature, maxBlockBytes: largeMaxBlockBytes, note };
+  const side = ortSymmetricBlockRows(rows, temperature, largePairsMaxBlockBytes);
+  const maxBlockBytes = side ? largePairsMaxBlockBytes : largeMaxBlockBytes;
+  const bound = `maxBlockBytes ${maxBlockBytes / 2 ** 20} MiB`;
+  const kernel = side
+    ? `fused kernel over symmetric block pairs of ${side} rows (${bound}, ${Math.ceil(rows / side)} blocks per side, nested ONNX Loops, each pair I <= J once; decision 0009)`
+    : `fused kernel in row blocks of ${ortFusedBlockRows(rows, maxBlockBytes)} (${bound}, ONNX Loop, backward recomputes each block)`;
+  const note = `--large: ${kernel}; one ${rows}x${rows} float32 matrix would be 64 GiB`;
+  return { kind: 'loss', engine: 'ort-node', loss: 'nt-xent', pairs: 65536, dimension: 128, temperature, maxBlockBytes, note };
 }
 
 /**

@@ -91,8 +91,14 @@ describe('options and plan', () => {
     expect(cold.cells.map((c) => c.kind === 'loss' && c.note)).toEqual([expect.stringMatching(/row blocks of 2048/)]);
     // 8192 rows: one 8192 x 8192 float32 block is exactly 256 MiB.
     expect(ortFusedBlockRows(8192)).toBe(8192);
+    // --large: 16 MiB bounds square blocks to sqrt(2^22) = 2048 rows, 131072 / 2048 = 64 blocks per side (the pairs'
+    // limit); below temperature 1/40 row blocks of 2^26 / (4 x 131072) = 128 rows.
     const large = largeCell();
-    expect(large).toMatchObject({ kind: 'loss', engine: 'ort-node', pairs: 65536, dimension: 128, maxBlockBytes: 2 ** 26 });
+    expect(large).toMatchObject({ kind: 'loss', engine: 'ort-node', pairs: 65536, dimension: 128, maxBlockBytes: 2 ** 24 });
+    expect(large.kind === 'loss' && large.note).toMatch(/symmetric block pairs of 2048 rows \(maxBlockBytes 16 MiB, 64 blocks per side/);
+    const coldLarge = largeCell(0.01);
+    expect(coldLarge).toMatchObject({ maxBlockBytes: 2 ** 26 });
+    expect(coldLarge.kind === 'loss' && coldLarge.note).toMatch(/row blocks of 128 \(maxBlockBytes 64 MiB/);
     expect(ortFusedBlockRows(131072, 2 ** 26)).toBe(128);
   });
 });

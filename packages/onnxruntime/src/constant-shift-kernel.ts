@@ -11,8 +11,8 @@
  *
  * Memory: when the [n, n] float32 matrix would exceed `maxBlockBytes` (default 256 MiB), the constant shift runs
  * over square blocks of the symmetric `E'`, each pair `I <= J` once for rows `I` and `J` (symmetric-block-pairs.ts,
- * decision 0009): half the forward's Gemm work and one block product per pair in the backward, up to 16 blocks
- * per side (beyond, the row blocks below use less memory). The row shift runs
+ * decision 0009): half the forward's Gemm work and one block product per pair in the backward, up to 64 blocks
+ * per side (beyond, the row blocks below). The row shift runs
  * its rows in blocks of `B` inside an ONNX Loop (plus one tail block); its forward keeps only `rest` and its
  * backward recomputes each block (the Inf-CL scheme). Extra memory O(B^2 + n D) or O(B n + n D) instead of O(n^2),
  * in one exportable graph.
@@ -65,7 +65,8 @@ export function constantShiftWorkingMatrices(maxBlockBytes: number, constantShif
   if (blockRows >= rows) return perBlock;
   if (!constantShift || !symmetricBlocksFit(rows, maxBlockBytes)) return (perBlock * blockRows) / rows;
   // Symmetric pairs keep four [B, B + 1] blocks at most (the backward's Gemm, Exp, zeroed block and weighted
-  // block); the row blocks (the fallback at scales whose padding would not underflow) three [B, n] ones.
+  // block; their [T B, D] sums are n x D, not counted here); the row blocks (the fallback beyond 64 blocks per side
+  // and at scales whose padding would not underflow) three [B, n] ones.
   const side = squareBlockRows(rows, maxBlockBytes);
   return Math.max((perBlock * blockRows) / rows, (4 * side * (side + 1)) / (rows * rows));
 }

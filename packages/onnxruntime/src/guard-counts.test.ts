@@ -50,6 +50,19 @@ describe.each(nodeRuntimes.slice(0, 1))('the runner counts its fused kernels on 
     expect(await outcome(tight.run(contrastiveLoss, pair, { temperature: 0.1 }))).toBe('finite');
   });
 
+  it('counts NT-Xent in symmetric block pairs as 4 [B, B + 1] blocks: 2N = 64 rows in 4 blocks of 16, 4 x 16 x 17 x 4 = 4352 B', async () => {
+    // maxBlockBytes 1024: square blocks of sqrt(1024 / 4) = 16 rows; the row blocks would be 3 x [4, 64] (3072 B).
+    const fits = createOnnxLossRunner({ ...runtime, memoryBudgetBytes: 4352, maxBlockBytes: 1024 });
+    const short = createOnnxLossRunner({ ...runtime, memoryBudgetBytes: 4351, maxBlockBytes: 1024 });
+    const half = { anchors: matrix(n / 2, 6), positives: matrix(n / 2, 7) };
+    try {
+      expect(await outcome(fits.run(ntXent, half, { temperature: 0.1 }))).toBe('finite');
+      expect(await outcome(short.run(ntXent, half, { temperature: 0.1 }))).toBe(4 * 16 * 17 * 4);
+    } finally {
+      await Promise.all([fits.release(), short.release()]);
+    }
+  });
+
   it('runs NT-Xent at 2N = 64 rows on 3 matrices (49152 B) and rejects SupCon (run-time groups, 5: 81920 B)', async () => {
     const half = { anchors: matrix(n / 2, 3), positives: matrix(n / 2, 4) };
     expect(await outcome(tight.run(ntXent, half, { temperature: 0.1 }))).toBe('finite');

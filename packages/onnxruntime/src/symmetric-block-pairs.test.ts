@@ -9,7 +9,7 @@ import { exportOnnx, traceLoss } from './export-onnx.js';
 import { expectGradientClose, expectLossClose, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
 import { createOnnxLossRunner, type HostTensor } from './onnx-loss-runner.js';
 import { nodeRuntimes } from './ort-runtimes.test-support.js';
-import { squareBlockRows, symmetricBlockPairs } from './symmetric-block-pairs.js';
+import { maximumSymmetricBlocks, pairChunks, squareBlockRows, symmetricBlocksFit, symmetricChunkBlocks } from './symmetric-block-pairs.js';
 
 const ntXentLoss = ntXent as unknown as LossDefinition<string, object>;
 /** Blocks of at most `side` rows: one block is side x side float32. */
@@ -32,21 +32,37 @@ const opCounts = (temperature: number, pairs: number, maxBlockBytes: number) => 
 };
 
 describe('symmetric block pairs: schedule and graph', () => {
-  it('lists each pair I <= J once, the diagonal\'s second slot the spare one', () => {
-    const schedule = symmetricBlockPairs(300, 64);
-    expect(schedule.blocks).toBe(5);
-    expect(schedule.rowStarts).toHaveLength(15);
-    expect(schedule.rowStarts.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
-    expect(schedule.columnStarts.slice(0, 5)).toEqual([0, 64, 128, 192, 256]);
-    expect(schedule.targets.slice(0, 4)).toEqual([0, 5, 0, 1]);
-    expect(schedule.targets.slice(-2)).toEqual([4, 5]);
+  it('covers each pair I <= J once in chunks of consecutive J, the diagonal\'s second update in the spare slot', () => {
+    // 5 blocks in chunks of 2: row block 0 takes J = 0-1, 2-3, 4; row 1: 1-2, 3-4; row 2: 2-3, 4; row 3: 3-4; row 4: 4.
+    const chunks = pairChunks(5, 2);
+    expect(chunks.rowBlocks).toEqual([0, 0, 0, 1, 1, 2, 2, 3, 4]);
+    expect(chunks.firstColumnBlocks).toEqual([0, 2, 4, 1, 3, 2, 4, 3, 4]);
+    expect(chunks.lengths).toEqual([2, 2, 1, 2, 2, 2, 1, 2, 1]);
+    // Slots per chunk: I, then each J (5 = spare for J = I and for unused entries).
+    expect(chunks.slots.slice(0, 9)).toEqual([0, 5, 1, 0, 2, 3, 0, 4, 5]);
+    expect(chunks.slots.slice(-3)).toEqual([4, 5, 5]);
+    const pairs = chunks.rowBlocks.flatMap((i, c) => Array.from({ length: chunks.lengths[c]! }, (_, k) => `${i},${chunks.firstColumnBlocks[c]! + k}`));
+    expect(pairs).toHaveLength(15);
+    expect(new Set(pairs).size).toBe(15);
+    expect(pairs.every((pair) => Number(pair.split(',')[0]) <= Number(pair.split(',')[1]))).toBe(true);
+    expect([1, 4, 5, 32, 64].map(symmetricChunkBlocks)).toEqual([1, 1, 2, 8, 16]);
   });
 
-  it('takes the pairs (two Loops with ScatterND) for the constant shift once blocked, row blocks for the row shift', () => {
-    // 2N = 302 rows, five blocks of 61.
+  it('runs up to 64 blocks per side: the --large cell\'s 32 blocks of 4096 rows take the pairs', () => {
+    expect(maximumSymmetricBlocks).toBe(64);
+    // 131072 rows at 64 MiB: side sqrt(2^24) = 4096, 32 blocks; at 1 MiB: 512 rows, 256 blocks.
+    expect(symmetricBlocksFit(131072, 2 ** 26)).toBe(true);
+    expect(symmetricBlocksFit(131072, 2 ** 20)).toBe(false);
+    // 65 blocks of 64 rows (4160 rows) do not fit, 64 do.
+    expect(symmetricBlocksFit(64 * 64, squareBlocks(64))).toBe(true);
+    expect(symmetricBlocksFit(65 * 64, squareBlocks(64))).toBe(false);
+  });
+
+  it('takes the pairs (per pass a Loop over row blocks around one over J >= I) for the constant shift once blocked, row blocks for the row shift', () => {
+    // 2N = 302 rows, five blocks of 61: per pass one outer and one inner Loop, one ScatterND update per row block.
     const constant = opCounts(0.5, 151, squareBlocks(64));
     expect(constant.get('ScatterND')).toBe(2);
-    expect(constant.get('Loop')).toBe(2);
+    expect(constant.get('Loop')).toBe(4);
     const rowShift = opCounts(0.01, 151, squareBlocks(64));
     expect(rowShift.has('ScatterND')).toBe(false);
     expect(rowShift.get('Loop')).toBe(2);
@@ -62,6 +78,11 @@ describe('symmetric block pairs: schedule and graph', () => {
     expect(squareBlockRows(302, squareBlocks(64))).toBe(61);
     expect(constantShiftWorkingMatrices(2 ** 28, true, rows)).toBeCloseTo((4 * 8192 * 8193) / rows ** 2, 12);
     expect(constantShiftWorkingMatrices(2 ** 28, true, 8192)).toBe(3);
+    // The --large bounds: 32 blocks of 4096 at 64 MiB (row blocks would be 3 x [128, n]), 64 of 2048 at 16 MiB.
+    expect(constantShiftWorkingMatrices(2 ** 26, true, rows)).toBeCloseTo((4 * 4096 * 4097) / rows ** 2, 12);
+    expect(constantShiftWorkingMatrices(2 ** 24, true, rows)).toBeCloseTo((4 * 2048 * 2049) / rows ** 2, 12);
+    // Beyond 64 blocks per side (256 blocks of 512 at 1 MiB): three [2, n] row blocks.
+    expect(constantShiftWorkingMatrices(2 ** 20, true, rows)).toBeCloseTo((3 * 2) / rows, 12);
   });
 });
 

@@ -6,52 +6,15 @@
  * - backward product with `M_IJ = E'_IJ * (u_I + u_J^T)`: `M_IJ z_J` to rows `I` and `M_IJ^T z_I` to rows `J`.
  *
  * The forward does half the Gemm work of row blocks and the backward one block product per pair, so nothing is
- * recomputed beyond the forward's Gemm. One ONNX Loop over the pairs, start tables gathered by the iteration
- * number, a loop-carried [T + 1, B, W] accumulator updated by one Gather, Add and ScatterND per pair (slot `T` takes
- * the diagonal pairs' second, duplicate, contribution). The excluded keys and positives are zeroed inside each block
- * by ScatterElements; each block has one extra column that every row zeroes (the target of masked columns outside
- * the block), and the rows are padded to `T B` with keys whose exponentials are exactly 0 for every real row.
+ * recomputed beyond the forward's Gemm. Two nested ONNX Loops, the outer over the row blocks `I`, the inner over
+ * `J >= I` stacking each pair's two contributions; the outer adds them to a loop-carried [T, B, W] once per `I`.
+ * The excluded keys and positives are zeroed inside each block by ScatterElements; each block has one extra
+ * column that every row zeroes (the target of masked columns outside the block), and the rows are padded to
+ * `T B` with keys whose exponentials are exactly 0 for every real row.
  */
 import type { ConstantShiftPlan } from '@contrastive/core';
 import type { GraphEmitter } from './constant-shift-kernel.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
-
-/**
- * The pairs `(I, J)`, `I <= J`, of `blocks` square blocks of `blockRows` rows, as host tables.
- *
- * @example
- * const { rowStarts, columnStarts, targets } = symmetricBlockPairs(300, 64);
- */
-export interface BlockPairSchedule {
-  readonly blockRows: number;
-  readonly blocks: number;
-  /** `[P, 1]` first row of block `I`, and of block `J`. */
-  readonly rowStarts: number[];
-  readonly columnStarts: number[];
-  /** `[P, 2, 1]` accumulator slots: `I`, and `J` (or the spare slot `blocks` on the diagonal). */
-  readonly targets: number[];
-}
-
-/**
- * Every block pair `(I, J)` with `I <= J` over `ceil(rows / blockRows)` blocks.
- *
- * @example
- * symmetricBlockPairs(300, 64).rowStarts.length; // 5 blocks -> 15 pairs
- */
-export function symmetricBlockPairs(rows: number, blockRows: number): BlockPairSchedule {
-  const blocks = Math.ceil(rows / blockRows);
-  const rowStarts: number[] = [];
-  const columnStarts: number[] = [];
-  const targets: number[] = [];
-  for (let i = 0; i < blocks; i++) {
-    for (let j = i; j < blocks; j++) {
-      rowStarts.push(i * blockRows);
-      columnStarts.push(j * blockRows);
-      targets.push(i, i === j ? blocks : j);
-    }
-  }
-  return { blockRows, blocks, rowStarts, columnStarts, targets };
-}
 
 /**
  * Whether the padding keys' `L = 200 / c` is a finite float32 (so `exp(-c L)` is exactly 0): `c > 6e-37`.
@@ -63,17 +26,19 @@ export function symmetricBlocksApply(scale: number): boolean {
   return Number.isFinite(Math.fround(200 / scale));
 }
 
-/** The most blocks per side the pairs run over; beyond it the row blocks use less memory (decision 0009). */
-export const maximumSymmetricBlocks = 16;
+/**
+ * The most blocks per side the pairs run over (decision 0009). Their memory no longer grows with the block count:
+ * besides a few [B, B + 1] blocks it is a handful of [T B, D] tensors (the loop-carried sums, their update and the
+ * stacked contributions of one row block), measured at 32 blocks per side no higher than at 16. What grows is the
+ * time outside the blocks' work: one full-size update of the sums per row block, T in all; 64 bounds it.
+ */
+export const maximumSymmetricBlocks = 64;
 
 /**
- * Whether `rows` rows split into at most {@link maximumSymmetricBlocks} square blocks per side. Every pair copies
- * the loop-carried accumulator, so its cost grows with the number of blocks: at N = 16384 pairs (16 blocks of 2048)
- * the pairs took 0.74x the row blocks' time and a third of their memory, at N = 65536 (32 blocks) twice their memory
- * (2.03 GB against 1.05 GiB).
+ * Whether `rows` rows split into at most {@link maximumSymmetricBlocks} square blocks per side.
  *
  * @example
- * symmetricBlocksFit(32768, 2 ** 28); // true: 16 blocks of 2048 rows
+ * symmetricBlocksFit(131072, 2 ** 26); // true: 32 blocks of 4096 rows
  */
 export function symmetricBlocksFit(rows: number, maxBlockBytes: number): boolean {
   return Math.ceil(rows / squareBlockRows(rows, maxBlockBytes)) <= maximumSymmetricBlocks;
@@ -83,8 +48,8 @@ export function symmetricBlocksFit(rows: number, maxBlockBytes: number): boolean
  * Rows `B` of the square blocks for `rows` rows: the fewest blocks of at most `side` rows, made equal so that the
  * last one is padded the least, where `side` is `sqrt(maxBlockBytes / 4)` capped at `max(2048, rows / 16)`. Blocks
  * of ~2048 rows stream through the caches far better than 8192-row ones (NT-Xent N = 16384: 0.79x the time of
- * 256 MiB row blocks, where 8192-row pairs took 1.5x), and at most 16 blocks per side keep the loop-carried
- * accumulator's copy (rows x D per pair) small against each pair's work.
+ * 256 MiB row blocks, where 8192-row pairs took 1.5x); the cap at 16 blocks per side dates from a loop-carried
+ * accumulator copied once per pair (decision 0009) and is kept so that default-bound block sizes stay measured.
  *
  * @example
  * squareBlockRows(32768, 2 ** 28); // 2048: sixteen blocks of [2048, 2049]
@@ -92,6 +57,43 @@ export function symmetricBlocksFit(rows: number, maxBlockBytes: number): boolean
 export function squareBlockRows(rows: number, maxBlockBytes: number): number {
   const side = Math.max(1, Math.min(Math.floor(Math.sqrt(maxBlockBytes / 4)), Math.max(2048, Math.ceil(rows / 16))));
   return Math.ceil(rows / Math.ceil(rows / side));
+}
+
+/**
+ * Column blocks per chunk of the pairs' inner Loop: a quarter of the blocks per side (at least 1), so that the
+ * stacked contributions of one chunk ([K, 2, B, D], held twice while the Loop concatenates them) stay near one
+ * [T B, D] copy, while the chunks (about 2.5 T) each update the sums once.
+ *
+ * @example
+ * symmetricChunkBlocks(32); // 8
+ */
+export function symmetricChunkBlocks(blocks: number): number {
+  return Math.max(1, Math.ceil(blocks / 4));
+}
+
+/**
+ * The pairs `(I, J)`, `I <= J`, of `blocks` blocks per side in chunks of at most `chunkBlocks` consecutive `J`,
+ * as host tables: per chunk its row block `I`, first column block, length, and the `chunkBlocks + 1` accumulator
+ * slots of its updates (`I`, then each `J`, the diagonal's sent to the spare slot `blocks`; unused ones too).
+ *
+ * @example
+ * pairChunks(5, 2).rowBlocks; // [0, 0, 0, 1, 1, 2, 2, 3, 4]
+ */
+export function pairChunks(blocks: number, chunkBlocks: number) {
+  const rowBlocks: number[] = [];
+  const firstColumnBlocks: number[] = [];
+  const lengths: number[] = [];
+  const slots: number[] = [];
+  for (let i = 0; i < blocks; i++) {
+    for (let first = i; first < blocks; first += chunkBlocks) {
+      const length = Math.min(chunkBlocks, blocks - first);
+      rowBlocks.push(i);
+      firstColumnBlocks.push(first);
+      lengths.push(length);
+      slots.push(i, ...Array.from({ length: chunkBlocks }, (_, k) => (k < length && first + k !== i ? first + k : blocks)));
+    }
+  }
+  return { rowBlocks, firstColumnBlocks, lengths, slots };
 }
 
 const int = (value: number): AttributeValue => ({ kind: 'int', value });
@@ -108,17 +110,15 @@ export function symmetricBlockPasses(emit: GraphEmitter, plan: ConstantShiftPlan
   const b = emit.backend();
   const n = plan.pairing.rows;
   const dimension = z.shape[1]!;
-  const schedule = symmetricBlockPairs(n, blockRows);
-  const { blocks } = schedule;
+  const blocks = Math.ceil(n / blockRows);
   const B = blockRows;
   const padded = blocks * B;
-  const pairs = schedule.rowStarts.length;
-  // Rows padded to T B plus one: queries [z, -1], keys [z, 1], so the Gemm with alpha = c gives s - c (no C
-  // pass); padding rows are [0, -1] and [0, L] with c L = 200, whose exponentials are exactly 0 against every row.
-  const paddedZ = b.concat([z, b.fill([padded + 1 - n, dimension], 0)], 0);
-  const ones = (rows: number, value: number) => b.fill([rows, 1], value);
-  const queries = b.concat([paddedZ, ones(padded + 1, -1)], 1);
-  const keys = b.concat([paddedZ, b.concat([ones(n, 1), ones(padded + 1 - n, 200 / plan.scale)], 0)], 1);
+  // One [T B + 1, D + 1] table serves as keys [z, 1] and, with its last column replaced by -1, as queries: the Gemm
+  // with alpha = c then gives s - c (no C pass). Padding rows are [0, L] with c L = 200: as keys their exponentials
+  // are exactly 0 against every real row; as queries ([0, -1]) they only meet the last diagonal pair, whose sums
+  // land in sliced-away rows. No separate padded z or queries: each is a full [n, D] copy.
+  const padding = padded + 1 - n;
+  const keys = b.concat([b.concat([z, b.fill([n, 1], 1)], 1), b.concat([b.fill([padding, dimension], 0), b.fill([padding, 1], 200 / plan.scale)], 1)], 0);
   // Masked columns as (block, offset) per row, one extra column per row that always lands in the spare column B.
   const width = plan.pairing.zeroedColumns.length / n + 1;
   const maskBlocks = new Array<number>(padded * width).fill(-1);
@@ -131,38 +131,62 @@ export function symmetricBlockPasses(emit: GraphEmitter, plan: ConstantShiftPlan
   const maskBlockTable = int64Operand(maskBlocks, [padded, width]);
   const maskOffsetTable = int64Operand(maskOffsets, [padded, width]);
 
-  const rowsAt = (x: OnnxTensor | ReturnType<typeof int64Operand>, start: OnnxTensor, rows: number, type: 'float32' | 'int64' = 'float32') =>
-    node('Slice', [x, start, node('Add', [start, int64Operand([rows])], [1], 'int64'), int64Operand([0])], [rows, x.shape[1]!], type);
+  /** `[row, column]` starts and ends of a 2-D Slice. */
+  const corner = (row: OnnxTensor, column: number) => node('Concat', [row, int64Operand([column])], [2], 'int64', { axis: int(0) });
+  /** Rows `start .. start + rows` of `x`, its first `columns` columns. */
+  const rowsAt = (x: OnnxTensor | ReturnType<typeof int64Operand>, start: OnnxTensor, rows: number, columns = x.shape[1]!, type: 'float32' | 'int64' = 'float32') =>
+    node('Slice', [x, corner(start, 0), corner(node('Add', [start, int64Operand([rows])], [1], 'int64'), columns), int64Operand([0, 1])], [rows, columns], type);
+  const keepGoing = node('Cast', [b.fill([], 1)], [], 'bool', { to: int(9) });
+  const schedule = pairChunks(blocks, symmetricChunkBlocks(blocks));
+  const chunks = schedule.rowBlocks.length;
+  const chunkWidth = schedule.slots.length / chunks;
+  const gather = (iteration: OnnxTensor, table: number[], shape: number[]) =>
+    node('Gather', [int64Operand(table, [chunks, ...shape]), iteration], shape, 'int64', { axis: int(0) });
 
-  /** One Loop over the pairs; `block` gives the pair's [2, B, W] updates for slots `I` and `J`. */
+  /**
+   * An outer Loop over the chunks (row block `I`, column blocks `J0 ..` of one chunk), an inner one over the
+   * chunk's column blocks `J`; `block` gives the pair's [2, B, W] contributions to rows `I` and rows `J`. The inner
+   * Loop stacks them (scan output [length, 2, B, W]): slot `I` takes the sum of the first halves, slots `J` the
+   * second halves (the diagonal's goes to the spare slot `T`: it duplicates the first half), added to the
+   * loop-carried [T + 1, B, W] sums by one Gather, Add and ScatterND per chunk.
+   */
   const overPairs = (columns: number, block: (rowStart: OnnxTensor, columnStart: OnnxTensor, columnBlock: OnnxTensor) => OnnxTensor) => {
-    const iteration = emit.loopInput([], 'int64');
-    const condition = emit.loopInput([], 'bool');
-    const accumulator = emit.loopInput([blocks + 1, B, columns], 'float32');
-    const gather = (table: number[], shape: number[], type: 'int64' = 'int64') =>
-      node('Gather', [int64Operand(table, [pairs, ...shape]), iteration], shape, type, { axis: int(0) });
-    const rowStart = gather(schedule.rowStarts, [1]);
-    const columnStart = gather(schedule.columnStarts, [1]);
-    const targets = gather(schedule.targets, [2, 1]);
-    const columnBlock = node('Div', [columnStart, int64Operand([B])], [1], 'int64');
-    const updates = block(rowStart, columnStart, columnBlock);
-    const current = node('Gather', [accumulator, node('Reshape', [targets, int64Operand([2])], [2], 'int64')], [2, B, columns], 'float32', { axis: int(0) });
-    const next = node('ScatterND', [accumulator, targets, b.add(current, updates)], [blocks + 1, B, columns], 'float32');
-    const body = { inputs: [iteration, condition, accumulator], outputs: [node('Identity', [condition], [], 'bool'), next] };
-    const keepGoing = node('Cast', [b.fill([], 1)], [], 'bool', { to: int(9) });
-    const initial = b.fill([blocks + 1, B, columns], 0);
-    const sums = node('Loop', [int64Operand([pairs], []), keepGoing, initial], [blocks + 1, B, columns], 'float32', { body: { kind: 'graph', graph: body } });
-    return b.slice(b.reshape(b.slice(sums, [0, 0, 0], [blocks, B, columns]), [padded, columns]), [0, 0], [n, columns]);
+    const chunk = emit.loopInput([], 'int64');
+    const outerCondition = emit.loopInput([], 'bool');
+    const sums = emit.loopInput([blocks + 1, B, columns], 'float32');
+    const rowStart = node('Mul', [gather(chunk, schedule.rowBlocks, [1]), int64Operand([B])], [1], 'int64');
+    const firstColumnBlock = gather(chunk, schedule.firstColumnBlocks, []);
+    const length = gather(chunk, schedule.lengths, []);
+    const offset = emit.loopInput([], 'int64');
+    const innerCondition = emit.loopInput([], 'bool');
+    const columnBlock = node('Reshape', [node('Add', [firstColumnBlock, offset], [], 'int64'), int64Operand([1])], [1], 'int64');
+    const columnStart = node('Mul', [columnBlock, int64Operand([B])], [1], 'int64');
+    const inner = { inputs: [offset, innerCondition], outputs: [node('Identity', [innerCondition], [], 'bool'), block(rowStart, columnStart, columnBlock)] };
+    // Static shapes below are nominal where the first extent is the chunk's length (+ 1).
+    const stacked = node('Loop', [length, keepGoing], [chunkWidth - 1, 2, B, columns], 'float32', { body: { kind: 'graph', graph: inner } });
+    // Both halves summed over the chunk; only the first (rows I) is used.
+    const halfSums = node('ReduceSum', [stacked, int64Operand([0])], [2, B, columns], 'float32', { keepdims: int(0) });
+    const toColumns = node('Slice', [stacked, int64Operand([1]), int64Operand([2]), int64Operand([1])], [chunkWidth - 1, 1, B, columns], 'float32');
+    const updates = node('Concat', [b.slice(halfSums, [0, 0, 0], [1, B, columns]), node('Reshape', [toColumns, int64Operand([-1, B, columns])], [chunkWidth - 1, B, columns], 'float32')], [chunkWidth, B, columns], 'float32', { axis: int(0) });
+    const end = node('Reshape', [node('Add', [length, int64Operand([1], [])], [], 'int64'), int64Operand([1])], [1], 'int64');
+    const slots = node('Slice', [gather(chunk, schedule.slots, [chunkWidth, 1]), int64Operand([0]), end, int64Operand([0])], [chunkWidth, 1], 'int64');
+    const current = node('Gather', [sums, node('Reshape', [slots, int64Operand([-1])], [chunkWidth], 'int64')], [chunkWidth, B, columns], 'float32', { axis: int(0) });
+    const next = node('ScatterND', [sums, slots, b.add(current, updates)], [blocks + 1, B, columns], 'float32');
+    const outer = { inputs: [chunk, outerCondition, sums], outputs: [node('Identity', [outerCondition], [], 'bool'), next] };
+    const total = node('Loop', [int64Operand([chunks], []), keepGoing, b.fill([blocks + 1, B, columns], 0)], [blocks + 1, B, columns], 'float32', { body: { kind: 'graph', graph: outer } });
+    // One copy out: the spare slot T and the padding rows are sliced off together.
+    return b.slice(b.reshape(total, [padded + B, columns]), [0, 0], [n, columns]);
   };
 
   /** [B, B + 1] block `(I, J)` of `E'`: `exp(s - c)`, masked entries and the spare column B set to 0. */
   const zeroedBlock = (rowStart: OnnxTensor, columnStart: OnnxTensor, columnBlock: OnnxTensor) => {
-    const shifted = node('Gemm', [rowsAt(queries, rowStart, B), rowsAt(keys, columnStart, B + 1)], [B, B + 1], 'float32', {
+    const queries = node('Concat', [rowsAt(keys, rowStart, B, dimension), b.fill([B, 1], -1)], [B, dimension + 1], 'float32', { axis: int(1) });
+    const shifted = node('Gemm', [queries, rowsAt(keys, columnStart, B + 1)], [B, B + 1], 'float32', {
       alpha: { kind: 'float', value: plan.scale },
       transB: int(1),
     });
-    const inBlock = node('Equal', [rowsAt(maskBlockTable, rowStart, B, 'int64'), columnBlock], [B, width], 'bool');
-    const offsets = node('Where', [inBlock, rowsAt(maskOffsetTable, rowStart, B, 'int64'), int64Operand([B])], [B, width], 'int64');
+    const inBlock = node('Equal', [rowsAt(maskBlockTable, rowStart, B, width, 'int64'), columnBlock], [B, width], 'bool');
+    const offsets = node('Where', [inBlock, rowsAt(maskOffsetTable, rowStart, B, width, 'int64'), int64Operand([B])], [B, width], 'int64');
     return node('ScatterElements', [b.exp(shifted), offsets, b.fill([B, width], 0)], [B, B + 1], 'float32', { axis: int(1) });
   };
 
@@ -184,8 +208,8 @@ export function symmetricBlockPasses(emit: GraphEmitter, plan: ConstantShiftPlan
         const block = zeroedBlock(rowStart, columnStart, columnBlock);
         const weights = b.add(rowsAt(paddedU, rowStart, B), b.reshape(rowsAt(paddedU, columnStart, B + 1), [1, B + 1]));
         const weighted = b.mul(block, weights);
-        const toRows = b.matmul(weighted, rowsAt(paddedZ, columnStart, B + 1));
-        const toColumns = node('Gemm', [weighted, rowsAt(paddedZ, rowStart, B)], [B + 1, dimension], 'float32', { transA: int(1) });
+        const toRows = b.matmul(weighted, rowsAt(keys, columnStart, B + 1, dimension));
+        const toColumns = node('Gemm', [weighted, rowsAt(keys, rowStart, B, dimension)], [B + 1, dimension], 'float32', { transA: int(1) });
         return stack(toRows, b.slice(toColumns, [0, 0], [B, dimension]), dimension);
       });
     },
