@@ -148,6 +148,7 @@ export default defineConfig({
             { text: 'Decision 0009: symmetric blocks', link: '/contributing/decisions/0009-symmetric-blocks' },
             { text: 'Decision 0010: paired negatives', link: '/contributing/decisions/0010-paired-negatives' },
             { text: 'Decision 0011: SigLIP without Softplus', link: '/contributing/decisions/0011-sig-lip-grouped-log1p' },
+            { text: 'Decision 0012: cross-view row blocks', link: '/contributing/decisions/0012-cross-view-blocks' },
           ],
         },
         { text: 'API reference', link: '/api/' },

@@ -23,9 +23,13 @@ describe('fused cross-view kernel (CLIP): when it applies', () => {
       expect(ops.has('Transpose')).toBe(false);
     }
   });
-  it('runs the composed kernel once one [n, n] float32 matrix would exceed maxBlockBytes', () => {
-    expect(opCounts({}, 16, 16 * 16 * 4).has('ScatterElements')).toBe(true);
-    expect(opCounts({}, 16, 16 * 16 * 4 - 1).has('ScatterElements')).toBe(false);
+  it('runs over row blocks (cross-view-blocks.ts) once one [n, n] float32 matrix would exceed maxBlockBytes', () => {
+    // Whole: the product forming s and the transposed one for G^T a; blocks of 15 rows (1023 / 64): two blocks, each
+    // forming its logits in the forward and again in the backward, plus its G^T a.
+    expect(opCounts({}, 16, 16 * 16 * 4).get('Gemm')).toBe(2);
+    const blocked = opCounts({}, 16, 16 * 16 * 4 - 1);
+    expect(blocked.get('Gemm')).toBe(2 * 3);
+    expect(blocked.has('Transpose')).toBe(false);
   });
 });
 

@@ -17,11 +17,13 @@
  *
  * Live [n, n] matrices (`workingMatrices`): two directions with maxima 5 (`s`, its masked copy, `E_r`, `E_c`, then
  * `G` with its partial products), else 3 (a product, its exponentials and their diagonal-zeroed copy in the forward;
- * the one exponential matrix in the backward). The path applies while one [n, n] float32 matrix fits
- * `maxBlockBytes` (default 256 MiB, n up to 8192); larger batches run the composed kernel (no row blocks yet).
+ * the one exponential matrix in the backward). Once one [n, n] float32 matrix exceeds `maxBlockBytes` (default
+ * 256 MiB, n above 8192) the passes run over row blocks of [B, n], at most 64 MiB each (cross-view-blocks.ts,
+ * decision 0012): the same counts of [B, n] blocks, every plan with row and column maxima.
  */
 import { fusedCrossViewCrossEntropy, maximumRowShift, type CrossViewCrossEntropy, type CrossViewPlan } from '@contrastive/core';
 import { defaultMaxBlockBytes, traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
+import { crossViewBlockMatrices, crossViewBlockPasses, crossViewBlockRows } from './cross-view-blocks.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
 
 interface State {
@@ -33,11 +35,13 @@ interface State {
  * The fused cross-view kernel over `emit`'s graph.
  *
  * @param emit - Emits nodes into the traced graph.
- * @param maxBlockBytes - Largest [n, n] float32 matrix the path materialises; above it the composed kernel runs.
+ * @param maxBlockBytes - Largest [n, n] float32 matrix the path materialises; above it the passes run in row blocks.
  * @returns The `crossViewCrossEntropy` override.
  */
 export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBlockBytes): CrossViewCrossEntropy<OnnxTensor> {
   const { node } = emit;
+  // One row has no negatives to carry a running column maximum: it always fits.
+  const blocked = (n: number) => n >= 2 && 4 * n ** 2 > maxBlockBytes;
   const int = (value: number): AttributeValue => ({ kind: 'int', value });
   const diagonalIndices = (n: number) => int64Operand(Int32Array.from({ length: n }, (_, i) => i), [n, 1]);
   const reduceMax = (x: OnnxTensor, axis: number, shape: number[]) =>
@@ -67,10 +71,10 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
     knownValues: traceTimeValues,
     oneDirection: true,
     decoupled: true,
-    // Above maxBlockBytes the path does not apply (`applicable`): undefined, so the composed kernel is counted.
-    workingMatrices: (plan) => (4 * plan.rows ** 2 > maxBlockBytes ? undefined : plan.directions === 1 ? 3 : plan.constantShift === undefined ? 5 : 3),
-    applicable: (inputs) => 4 * inputs.anchors.shape[0]! ** 2 <= maxBlockBytes,
+    workingMatrices: (plan) =>
+      blocked(plan.rows) ? crossViewBlockMatrices(plan.rows, maxBlockBytes, plan.directions ?? 2) : plan.directions === 1 ? 3 : plan.constantShift === undefined ? 5 : 3,
     forward(a, p, scale, plan) {
+      if (blocked(plan.rows)) return crossViewBlockPasses(emit, crossViewBlockRows(plan.rows, maxBlockBytes)).forward(a, p, scale, plan);
       if (plan.constantShift !== undefined) return constantForward(a, p, plan, plan.constantShift);
       const b = emit.backend();
       const n = plan.rows;
@@ -102,6 +106,7 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
       };
     },
     products(a, p, plan, u, v, state) {
+      if (blocked(plan.rows)) return crossViewBlockPasses(emit, crossViewBlockRows(plan.rows, maxBlockBytes)).products(a, p, plan, u, v, state);
       const b = emit.backend();
       const { rows, columns } = state as State;
       const n = plan.rows;

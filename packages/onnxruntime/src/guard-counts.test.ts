@@ -2,7 +2,7 @@
  * The runner's resource guard counts the kernels its graph runs (both checks: the host call and the trace):
  * CLIP, in-batch InfoNCE and the contrastive loss by the fused cross-view kernel (5 [n, n] float32 matrices for two
  * directions with maxima, 3 for one direction or a constant shift) while one [n, n] block fits `maxBlockBytes`,
- * else the composed 16; NT-Xent by its constant-shift kernel (3), SupCon by the run-time group path (5).
+ * else as many [B, n] row blocks; NT-Xent by its constant-shift kernel (3), SupCon by the run-time group path (5).
  * Bytes: matrices x rows x columns x 4.
  */
 import { clip, contrastiveLoss, ContrastiveResourceError, infoNce, ntXent, supCon } from '@contrastive/core';
@@ -34,14 +34,14 @@ describe.each(nodeRuntimes.slice(0, 1))('the runner counts its fused kernels on 
   const runner = createOnnxLossRunner({ ...runtime, memoryBudgetBytes: 100_000 });
   // 60000 B: 3 x 64 x 64 x 4 = 49152 B fits, 5 x 64 x 64 x 4 = 81920 B does not.
   const tight = createOnnxLossRunner({ ...runtime, memoryBudgetBytes: 60_000 });
-  // One [64, 64] float32 block is 16384 B: above 16000 B the composed cross-view kernel runs.
-  const blocked = createOnnxLossRunner({ ...runtime, memoryBudgetBytes: 100_000, maxBlockBytes: 16_000 });
+  // One [64, 64] float32 block is 16384 B: above 16000 B the cross-view kernel runs in row blocks of 62 (16000 / 256).
+  const blocked = createOnnxLossRunner({ ...runtime, memoryBudgetBytes: 79_359, maxBlockBytes: 16_000 });
   afterAll(() => Promise.all([runner.release(), tight.release(), blocked.release()]));
 
-  it('runs CLIP at N = 64 on 5 matrices (81920 B), and counts 16 (262144 B) where the block does not fit', async () => {
+  it('runs CLIP at N = 64 on 5 matrices (81920 B), and counts 5 [62, 64] blocks (79360 B) where the matrix does not fit', async () => {
     const inputs = { ...pair, logitScale: { values: [1 / 0.07], shape: [] } };
     expect(await outcome(runner.run(clip, inputs))).toBe('finite');
-    expect(await outcome(blocked.run(clip, inputs))).toBe(16 * n * n * 4);
+    expect(await outcome(blocked.run(clip, inputs))).toBe(5 * 62 * n * 4);
   });
 
   it('runs in-batch InfoNCE (one direction and symmetric, T = 0.1) and the contrastive loss on 3 matrices (49152 B)', async () => {

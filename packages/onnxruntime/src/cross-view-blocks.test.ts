@@ -1,0 +1,132 @@
+/**
+ * The fused cross-view kernel over row blocks (decision 0012): CLIP, in-batch InfoNCE and the contrastive loss with
+ * a `maxBlockBytes` small enough that n = 300 runs as four blocks of 64 rows plus a tail of 44 (written out in the
+ * graph) or as 18 blocks of 16 rows in a Loop plus a tail of 12, checked against the float64 reference backend (the
+ * loss and every gradient, the logit scale's included).
+ */
+import { clip, contrastiveLoss, ContrastiveResourceError, infoNce, type LossDefinition } from '@contrastive/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { crossViewBlockRows } from './cross-view-blocks.js';
+import { traceLoss } from './export-onnx.js';
+import { expectRunnerMatchesReference, float32Tolerance, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
+import { createOnnxLossRunner, type HostTensor } from './onnx-loss-runner.js';
+import { nodeRuntimes } from './ort-runtimes.test-support.js';
+
+const clipLoss = clip as unknown as LossDefinition<string, object>;
+const infoNceLoss = infoNce as unknown as LossDefinition<string, object>;
+const contrastive = contrastiveLoss as unknown as LossDefinition<string, object>;
+const n = 300;
+const dimension = 16;
+// [64, 300] float32 blocks: 300 = 4 x 64 + 44, unrolled; [16, 300] blocks: 300 = 18 x 16 + 12, in a Loop.
+const maxBlockBytes = 64 * n * 4;
+const loopBlockBytes = 16 * n * 4;
+const schedules = [['5 unrolled blocks', maxBlockBytes], ['a Loop of 18 blocks and a tail', loopBlockBytes]] as const;
+
+const views = (rows: number, seed: number, jitter?: number, columns = dimension) => {
+  const anchors = gaussians(rows * columns, seed);
+  const noise = gaussians(rows * columns, seed + 1, jitter ?? 1);
+  const positives = jitter === undefined ? noise : anchors.map((value, i) => Math.fround(value + noise[i]!));
+  return { anchors: { values: anchors, shape: [rows, columns] }, positives: { values: positives, shape: [rows, columns] } };
+};
+const withScale = (inputs: ReturnType<typeof views>, logitScale: number) => ({ ...inputs, logitScale: { values: [logitScale], shape: [] } });
+
+describe('cross-view row blocks: the schedule', () => {
+  it('blocks of the most rows whose [B, n] block fits maxBlockBytes and 64 MiB, never fewer than 2', () => {
+    expect(crossViewBlockRows(n, maxBlockBytes)).toBe(64);
+    expect(crossViewBlockRows(65536, 2 ** 28)).toBe(256);
+    expect(crossViewBlockRows(16384, 2 ** 28)).toBe(1024);
+    expect(crossViewBlockRows(16384, 2 ** 24)).toBe(256);
+    expect(crossViewBlockRows(n, 4)).toBe(2);
+  });
+  it('CLIP: blocks written out up to 16 per pass, one Loop for the forward and one for the backward beyond', () => {
+    const count = (bytes: number, opType: string) => {
+      const traced = traceLoss(clipLoss, clipLoss.resolveOptions({}), { anchors: [n, 8], positives: [n, 8], logitScale: [] }, { maxBlockBytes: bytes });
+      return traced.model.graph.node.filter((node) => node.op_type === opType).length;
+    };
+    // Per block: the forward's Gemm, the backward's Gemm for the logits and Gemm for G^T a.
+    expect([count(n * n * 4, 'Gemm'), count(n * n * 4, 'Loop')]).toEqual([1 + 1, 0]);
+    expect([count(maxBlockBytes, 'Gemm'), count(maxBlockBytes, 'Loop')]).toEqual([5 * 3, 0]);
+    expect([count(loopBlockBytes, 'Gemm'), count(loopBlockBytes, 'Loop')]).toEqual([3, 2]);
+  });
+});
+
+describe.each(nodeRuntimes.flatMap(([name, runtime]) => schedules.map(([schedule, bytes]) => [`${name}, ${schedule}`, runtime, bytes] as const)))('cross-view row blocks on %s', (_, runtime, bytes) => {
+  const runner = createOnnxLossRunner({ ...runtime, maxBlockBytes: bytes });
+  afterAll(() => runner.release());
+
+  it.each([0.07, 0.01])('CLIP matches the float64 reference at T = %s (logit scale 1/T): loss and all three gradients', async (temperature) => {
+    const inputs = withScale(views(n, 3), 1 / temperature);
+    await expectRunnerMatchesReference(runner, clipLoss, inputs, { reduction: 'none' });
+    await expectRunnerMatchesReference(runner, clipLoss, inputs, {});
+    await expectRunnerMatchesReference(runner, clipLoss, inputs, { normalize: false, maxLogitScale: null, reduction: 'sum' });
+  }, 60_000);
+
+  it.each([0.5, 0.1, 0.01])('in-batch InfoNCE and the contrastive loss match the float64 reference at T = %s', async (temperature) => {
+    const inputs = views(n, 7);
+    await expectRunnerMatchesReference(runner, infoNceLoss, inputs, { temperature, reduction: 'none' });
+    await expectRunnerMatchesReference(runner, infoNceLoss, inputs, { temperature, symmetric: true });
+    await expectRunnerMatchesReference(runner, infoNceLoss, inputs, { temperature, normalize: false });
+    await expectRunnerMatchesReference(runner, contrastive, inputs, { temperature, reduction: 'none' });
+    await expectRunnerMatchesReference(runner, contrastive, inputs, { temperature, symmetric: true });
+  }, 60_000);
+});
+
+/** max |a - e| / max |e|: the error relative to the largest entry, with no floor at 1 (the gradients are tiny). */
+function relativeToLargest(actual: ArrayLike<number>, expected: readonly number[]): number {
+  let largest = 0;
+  let error = 0;
+  expected.forEach((e, i) => { largest = Math.max(largest, Math.abs(e)); error = Math.max(error, Math.abs(actual[i]! - e)); });
+  return error / largest;
+}
+
+describe('cross-view row blocks on onnxruntime-node: a dominating positive keeps its digits', () => {
+  const [, runtime] = nodeRuntimes[0]!;
+  const runner = createOnnxLossRunner({ ...runtime, maxBlockBytes: loopBlockBytes });
+  afterAll(() => runner.release());
+
+  // Texts within 1% of their images: losses of ~1e-12 (D = 128, T = 0.026) and ~1e-9 (D = 16, T = 0.01), far below
+  // float32's 1e-7 of `softmax - 1`; the column sums come rescaled from running maxima and still keep the float32
+  // tier relative to the loss itself. (At D = 128, T = 0.01 the loss is ~1e-30 and the unblocked kernel misses the
+  // tier too: float32 inputs, not the schedule.)
+  it.each([[1 / 0.026, 128], [1 / 0.01, 16]])('CLIP, logit scale %s, D = %s: loss relative to itself, gradients to their largest entry', async (logitScale, columns) => {
+    const inputs: Record<string, HostTensor> = withScale(views(n, 11, 0.01, columns), logitScale);
+    const actual = await runner.run(clipLoss, inputs, { maxLogitScale: null });
+    const expected = referenceLossAndGradients(clipLoss, inputs, { maxLogitScale: null });
+    expect(expected.loss[0]!).toBeLessThan(1e-5);
+    expect(expected.loss[0]!).toBeGreaterThan(0);
+    expect(Math.abs(actual.loss[0]! - expected.loss[0]!)).toBeLessThanOrEqual(float32Tolerance.loss * expected.loss[0]!);
+    for (const name of ['anchors', 'positives', 'logitScale']) {
+      expect(relativeToLargest(actual.gradients[name]!, expected.gradients[name]!), name).toBeLessThanOrEqual(float32Tolerance.gradient);
+    }
+  }, 60_000);
+});
+
+describe('cross-view row blocks: the resource guard counts [B, n] blocks', () => {
+  const [, runtime] = nodeRuntimes[0]!;
+  // n = 256 in blocks of 64: two directions 5 x 64 x 256 x 4 = 327680 B, one direction 3 x 64 x 256 x 4 = 196608 B.
+  const rows = 256;
+  const options = { ...runtime, maxBlockBytes: 64 * rows * 4 };
+  const fits = createOnnxLossRunner({ ...options, memoryBudgetBytes: 327_680 });
+  const tight = createOnnxLossRunner({ ...options, memoryBudgetBytes: 327_679 });
+  afterAll(() => Promise.all([fits.release(), tight.release()]));
+
+  const requiredBytes = async (promise: Promise<{ loss: ArrayLike<number> }>) => {
+    try {
+      const { loss } = await promise;
+      expect(loss.length > 0 && Array.from(loss).every(Number.isFinite)).toBe(true);
+      return 'ran';
+    } catch (error) {
+      expect(error).toBeInstanceOf(ContrastiveResourceError);
+      return (error as ContrastiveResourceError).requiredBytes;
+    }
+  };
+
+  it('CLIP needs 327680 B (5 blocks of [64, 256]), one-direction InfoNCE 196608 B (3 blocks)', async () => {
+    const inputs = withScale(views(rows, 5), 1 / 0.07);
+    expect(await requiredBytes(fits.run(clip, inputs))).toBe('ran');
+    expect(await requiredBytes(tight.run(clip, inputs))).toBe(327_680);
+    const oneDirection = createOnnxLossRunner({ ...options, memoryBudgetBytes: 196_607 });
+    expect(await requiredBytes(oneDirection.run(infoNce, views(rows, 5), { temperature: 0.1 }))).toBe(196_608);
+    await oneDirection.release();
+  }, 60_000);
+});

@@ -1,0 +1,203 @@
+/**
+ * The fused cross-view kernel's passes (cross-view-kernel.ts) over row blocks of `s = scale a p^T`, for batches whose
+ * [n, n] float32 matrix exceeds `maxBlockBytes` (decision 0012). Each block of `B` rows is [B, n] (at most 64 MiB);
+ * up to 16 blocks follow one another in the graph, more run inside one ONNX Loop (the tail after it), so the graph
+ * stays one exportable model of bounded size and memory grows as B n.
+ *
+ * - forward: per block, the row statistics are local (row maxima, shifted sums, the diagonal from the block's own
+ *   product); the columns' are an online log-sum-exp carried across blocks: the running maxima over the negatives
+ *   `m` and sums `l` shifted by them, rescaled when a block raises the maximum
+ *   (`l = l exp(m_old - m_new) + sum_I exp(s_I - m_new)`). After the last block the column shift takes the
+ *   positive in (`g = max(m, s_jj)`) and `rest = l exp(m - g)`. Only O(n) state is kept.
+ * - backward: each block's logits are recomputed (the Inf-CL scheme), `G_I = u_I E_r,I + E_c,I v^T` with the final
+ *   shifts; `G_I p` gives the block's anchor rows and `G_I^T a_I` is added to the keys' accumulator.
+ *
+ * ONNX nodes here have one output, so each Loop carries one packed tensor: the forward's [n, 5] (column maxima and
+ * sums, then the row shift, rest and diagonal logit, written at the block's rows by ScatterND), the backward's
+ * [2n, D] (the anchors' product above the keys').
+ */
+import type { CrossViewForwardPass, CrossViewPlan, TensorBackend } from '@contrastive/core';
+import { traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
+import { int64Operand, isInt64Operand, type AttributeValue, type Int64Operand, type OnnxTensor } from './onnx-tensor.js';
+
+type Start = OnnxTensor | Int64Operand;
+
+/** The final shifts the backward recomputes each block's exponentials with, [n, 1] each. */
+interface BlockState {
+  readonly rowShift: OnnxTensor;
+  readonly columnShift?: OnnxTensor;
+  /** The rows the Gemm multiplies (`scale a`, or `a` with the known scale as alpha), shared with the forward. */
+  readonly queries: OnnxTensor;
+  readonly alpha: number;
+}
+
+/**
+ * Largest [B, n] block the row blocks form, whatever `maxBlockBytes` allows: 64 MiB. CLIP at N = 16384 (a Loop,
+ * arena on) peaked 2.2 GiB over its inputs with 256 MiB blocks and 0.75 GiB with 64 MiB ones, at the same speed
+ * within the noise (medians of 5 alternating runs 9986 and 9576 ms, load ~7); 16 MiB blocks were slower
+ * (decision 0012).
+ */
+export const maximumCrossViewBlockBytes = 2 ** 26;
+
+/**
+ * Most blocks written out one after the other in the graph; beyond, the full blocks run inside an ONNX Loop. On
+ * onnxruntime-node without the CPU memory arena (the runner's default) every Loop iteration allocates its [B, n]
+ * intermediates afresh, while the outer graph reuses planned buffers: CLIP N = 8192 in 4 blocks of 2048 rows took
+ * 5.8 and 3.3 s unrolled against 15.3 and 10.4 s in a Loop (arena on: 2.2 and 1.2 s against 1.8 and 1.4 s).
+ */
+export const maximumUnrolledBlocks = 16;
+
+/**
+ * Rows per block: the most whose [B, n] float32 block fits `maxBlockBytes` and {@link maximumCrossViewBlockBytes},
+ * at least 2 (so that every column has a negative after the first block and the running maximum is finite).
+ *
+ * @example
+ * crossViewBlockRows(65536, 2 ** 28); // 256
+ */
+export function crossViewBlockRows(rows: number, maxBlockBytes: number): number {
+  return Math.max(2, Math.min(rows, Math.floor(Math.min(maxBlockBytes, maximumCrossViewBlockBytes) / (4 * rows))));
+}
+
+/**
+ * Live [n, n] matrices of the blocked passes for the resource guard, as a fraction: the unblocked count (5 for two
+ * directions: the masked logits, both exponentials, the weighted gradient and its parts; 3 for one) of [B, n] blocks.
+ *
+ * @example
+ * crossViewBlockMatrices(300, 64 * 300 * 4, 2); // 5 * 64 / 300
+ */
+export function crossViewBlockMatrices(rows: number, maxBlockBytes: number, directions: 1 | 2): number {
+  return ((directions === 1 ? 3 : 5) * crossViewBlockRows(rows, maxBlockBytes)) / rows;
+}
+
+const int = (value: number): AttributeValue => ({ kind: 'int', value });
+
+/**
+ * The forward and backward passes over row blocks of `blockRows` rows.
+ *
+ * @example
+ * const blocks = crossViewBlockPasses(emit, 1024);
+ * const pass = blocks.forward(a, p, scale, plan); const grads = blocks.products(a, p, plan, u, v, pass.state);
+ */
+export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
+  const { node } = emit;
+
+  const sliceRows = (x: OnnxTensor, start: Start, rows: number): OnnxTensor => {
+    const end = isInt64Operand(start) ? int64Operand([Number(start.values[0]) + rows]) : node('Add', [start, int64Operand([rows])], [1], 'int64');
+    return node('Slice', [x, start, end, int64Operand([0])], [rows, x.shape[1]!], 'float32');
+  };
+  /** Rows `start .. start + rows` as [rows, 1] int64: the block's diagonal columns and its rows' ScatterND targets. */
+  const rowIndices = (start: Start, rows: number): Start => {
+    const offsets = Int32Array.from({ length: rows }, (_, i) => i);
+    if (isInt64Operand(start)) return int64Operand(offsets.map((i) => i + Number(start.values[0])), [rows, 1]);
+    return node('Add', [start, int64Operand(offsets, [rows, 1])], [rows, 1], 'int64');
+  };
+
+  /**
+   * Runs `block` over the rows, each call given the previous one's state: unrolled up to
+   * {@link maximumUnrolledBlocks}, else the full blocks in a Loop carrying `initial` and the tail after it.
+   */
+  const overBlocks = (b: TensorBackend<OnnxTensor>, n: number, initial: OnnxTensor, block: (start: Start, rows: number, carried: OnnxTensor) => OnnxTensor) => {
+    if (Math.ceil(n / blockRows) <= maximumUnrolledBlocks) {
+      let state = initial;
+      for (let start = 0; start < n; start += blockRows) state = block(int64Operand([start]), Math.min(blockRows, n - start), state);
+      return state;
+    }
+    const blocks = Math.floor(n / blockRows);
+    const iteration = emit.loopInput([], 'int64');
+    const condition = emit.loopInput([], 'bool');
+    const carried = emit.loopInput(initial.shape, 'float32');
+    const start = node('Reshape', [node('Mul', [iteration, int64Operand([blockRows], [])], [], 'int64'), int64Operand([1])], [1], 'int64');
+    const body = { inputs: [iteration, condition, carried], outputs: [node('Identity', [condition], [], 'bool'), block(start, blockRows, carried)] };
+    const keepGoing = node('Cast', [b.fill([], 1)], [], 'bool', { to: int(9) });
+    const looped = node('Loop', [int64Operand([blocks], []), keepGoing, initial], initial.shape, 'float32', { body: { kind: 'graph', graph: body } });
+    const tail = n - blocks * blockRows;
+    return tail === 0 ? looped : block(int64Operand([blocks * blockRows]), tail, looped);
+  };
+
+  /** Rows `start .. start + rows` of `s` with the diagonal set to -Infinity, and that diagonal ([rows, 1]). */
+  const maskedBlock = (queries: OnnxTensor, p: OnnxTensor, alpha: number, start: Start, rows: number) => {
+    const b = emit.backend();
+    const n = p.shape[0]!;
+    const logits = node('Gemm', [sliceRows(queries, start, rows), p], [rows, n], 'float32', { alpha: { kind: 'float', value: alpha }, transB: int(1) });
+    const indices = rowIndices(start, rows);
+    const positive = node('GatherElements', [logits, indices], [rows, 1], 'float32', { axis: int(1) });
+    const masked = node('ScatterElements', [logits, indices, b.fill([rows, 1], -Infinity)], [rows, n], 'float32', { axis: int(1) });
+    return { masked, positive, indices };
+  };
+
+  /** `scale a` and the Gemm's alpha: a scale known at trace time goes into alpha, a graph input scales the rows. */
+  const scaledQueries = (a: OnnxTensor, scale: OnnxTensor) => {
+    const known = traceTimeValues(scale);
+    return known?.length === 1 ? { queries: a, alpha: known[0]! } : { queries: emit.backend().mul(a, scale), alpha: 1 };
+  };
+
+  const reduceMax = (x: OnnxTensor, axis: number, shape: number[]) =>
+    node('ReduceMax', [x], shape, 'float32', { axes: { kind: 'ints', value: [axis] }, keepdims: int(1) });
+
+  return {
+    forward(a: OnnxTensor, p: OnnxTensor, scale: OnnxTensor, plan: CrossViewPlan): CrossViewForwardPass<OnnxTensor> {
+      const b = emit.backend();
+      const n = plan.rows;
+      const twoWay = plan.directions !== 1;
+      const { queries, alpha } = scaledQueries(a, scale);
+      const withPositive = (maxima: OnnxTensor, positive: OnnxTensor) => (plan.positivesInDenominator === false ? maxima : b.maximum(maxima, positive));
+      const column = (x: OnnxTensor, index: number) => b.slice(x, [0, index], [n, 1]);
+      // Columns 0-1 (two directions): running column maxima over the negatives and sums shifted by them; the last
+      // three: row shift, row rest, diagonal logit. Maxima start at -Infinity: exp(m_old - m_new) is then 0 for the
+      // first block, whose B >= 2 rows give every column a finite negative.
+      const statistics = overBlocks(b, n, twoWay ? b.concat([b.fill([n, 1], -Infinity), b.fill([n, 4], 0)], 1) : b.fill([n, 3], 0), (start, rows, carried) => {
+        const { masked, positive, indices } = maskedBlock(queries, p, alpha, start, rows);
+        const rowShift = withPositive(reduceMax(masked, 1, [rows, 1]), positive);
+        const rowStatistics = b.concat([rowShift, b.sum(b.exp(b.sub(masked, rowShift)), 1, true), positive], 1);
+        if (!twoWay) return node('ScatterND', [carried, indices, rowStatistics], [n, 3], 'float32');
+        const previous = column(carried, 0);
+        const maxima = b.maximum(previous, b.reshape(reduceMax(masked, 0, [1, n]), [n, 1]));
+        const blockSums = b.reshape(b.sum(b.exp(b.sub(masked, b.reshape(maxima, [1, n]))), 0, true), [n, 1]);
+        const columns = b.concat([maxima, b.add(b.mul(column(carried, 1), b.exp(b.sub(previous, maxima))), blockSums)], 1);
+        // ScatterND replaces whole rows: the block's rows get their new column statistics next to the row ones.
+        const updates = b.concat([sliceRows(columns, start, rows), rowStatistics], 1);
+        return node('ScatterND', [b.concat([columns, b.slice(carried, [0, 2], [n, 3])], 1), indices, updates], [n, 5], 'float32');
+      });
+      const first = twoWay ? 2 : 0;
+      const rowShift = column(statistics, first);
+      const positiveLogits = column(statistics, first + 2);
+      const rows = { positiveLogits, rowShift, rowRest: column(statistics, first + 1) };
+      if (!twoWay) return { ...rows, state: { rowShift, queries, alpha } satisfies BlockState };
+      const maxima = column(statistics, 0);
+      const columnShift = withPositive(maxima, positiveLogits);
+      const columnRest = b.mul(column(statistics, 1), b.exp(b.sub(maxima, columnShift)));
+      return { ...rows, columnShift, columnRest, state: { rowShift, columnShift, queries, alpha } satisfies BlockState };
+    },
+
+    products(a: OnnxTensor, p: OnnxTensor, plan: CrossViewPlan, u: OnnxTensor, v: OnnxTensor | undefined, state: unknown) {
+      const b = emit.backend();
+      const n = plan.rows;
+      const dimension = a.shape[1]!;
+      const { rowShift, columnShift, queries, alpha } = state as BlockState;
+      const columnShiftRow = columnShift && b.reshape(columnShift, [1, n]);
+      const vRow = v && b.reshape(v, [1, n]);
+      const keyRows = int64Operand(Int32Array.from({ length: n }, (_, i) => n + i), [n, 1]);
+      // Rows 0..n: G p (each block writes its own rows); rows n..2n: G^T a, summed over the blocks.
+      const products = overBlocks(b, n, b.fill([2 * n, dimension], 0), (start, rows, carried) => {
+        const { masked, indices } = maskedBlock(queries, p, alpha, start, rows);
+        const uBlock = sliceRows(u, start, rows);
+        const rowExponentials = b.exp(b.sub(masked, sliceRows(rowShift, start, rows)));
+        const aBlock = sliceRows(a, start, rows);
+        const keysSoFar = b.slice(carried, [n, 0], [n, dimension]);
+        let anchors: OnnxTensor;
+        let keys: OnnxTensor;
+        if (!vRow || !columnShiftRow) {
+          anchors = b.mul(uBlock, b.matmul(rowExponentials, p));
+          keys = node('Gemm', [rowExponentials, b.mul(uBlock, aBlock), keysSoFar], [n, dimension], 'float32', { transA: int(1) });
+        } else {
+          const gradient = b.add(b.mul(rowExponentials, uBlock), b.mul(b.exp(b.sub(masked, columnShiftRow)), vRow));
+          anchors = b.matmul(gradient, p);
+          keys = node('Gemm', [gradient, aBlock, keysSoFar], [n, dimension], 'float32', { transA: int(1) });
+        }
+        const targets = node('Concat', [keyRows, indices], [n + rows, 1], 'int64', { axis: int(0) });
+        return node('ScatterND', [carried, targets, b.concat([keys, anchors], 0)], [2 * n, dimension], 'float32');
+      });
+      return { anchors: b.slice(products, [0, 0], [n, dimension]), keys: b.slice(products, [n, 0], [n, dimension]) };
+    },
+  };
+}
