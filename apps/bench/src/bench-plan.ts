@@ -19,6 +19,12 @@ export type Cell =
       readonly blockRows?: number;
       /** `maxBlockBytes` of @contrastive/onnxruntime's fused kernel, when not its default. */
       readonly maxBlockBytes?: number;
+      /**
+       * `false`: onnxruntime-node's memory pattern off (`enableMemPattern: false`), for the large cells: from the
+       * second run on the pattern reserves every tensor of the main graph for the whole run, the [2N, D] ones the
+       * gradient needs only after the Loops included (decision 0009).
+       */
+      readonly memoryPattern?: false;
       readonly note?: string;
     }
   | { readonly kind: 'naive'; readonly variant: NaiveVariant; readonly loss: 'nt-xent'; readonly pairs: number; readonly dimension: number; readonly temperature: number }
@@ -258,8 +264,21 @@ export function largeCell(temperature: number = cellTemperature('nt-xent', undef
   const kernel = side
     ? `fused kernel over symmetric block pairs of ${side} rows (${bound}, ${Math.ceil(rows / side)} blocks per side, nested ONNX Loops, each pair I <= J once; decision 0009)`
     : `fused kernel in row blocks of ${ortFusedBlockRows(rows, maxBlockBytes)} (${bound}, ONNX Loop, backward recomputes each block)`;
-  const note = `--large: ${kernel}; one ${rows}x${rows} float32 matrix would be 64 GiB`;
-  return { kind: 'loss', engine: 'ort-node', loss: 'nt-xent', pairs: 65536, dimension: 128, temperature, maxBlockBytes, note };
+  const note = `--large: ${kernel}; session with the CPU arena on and the memory pattern off (enableMemPattern: false); one ${rows}x${rows} float32 matrix would be 64 GiB`;
+  return { kind: 'loss', engine: 'ort-node', loss: 'nt-xent', pairs: 65536, dimension: 128, temperature, maxBlockBytes, memoryPattern: false, note };
+}
+
+/**
+ * The `--large` CLIP cell: N = 65536 pairs, D = 128, CLIP's default temperature on onnxruntime-node. Its logit scale
+ * is a graph input, so the fused cross-view kernel shifts rows and columns by their maxima; above `maxBlockBytes` it
+ * runs in row blocks of at most 64 MiB (256 x 65536) inside an ONNX Loop, column statistics as an online log-sum-exp
+ * across blocks, the backward recomputing each block (decision 0012). One 65536^2 float32 matrix would be 16 GiB.
+ */
+export function largeClipCell(): Cell {
+  const rows = 65536;
+  const blockRows = Math.floor(2 ** 26 / (4 * rows));
+  const note = `--large: fused cross-view kernel in row blocks of ${blockRows} (64 MiB each, ONNX Loop, online column log-sum-exp, backward recomputes each block; decision 0012); session with the CPU arena on and the memory pattern off (enableMemPattern: false); one ${rows}x${rows} float32 matrix would be 16 GiB`;
+  return { kind: 'loss', engine: 'ort-node', loss: 'clip', pairs: rows, dimension: 128, temperature: cellTemperature('clip', undefined), memoryPattern: false, note };
 }
 
 /**

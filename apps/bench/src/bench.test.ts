@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeLoss, createReferenceBackend, ntXent } from '@contrastive/core';
-import { blockRowsFor, checksBackend, checksCells, largeCell, ortFusedBlockRows, liveMatrices, planCells } from './bench-plan.js';
+import { blockRowsFor, checksBackend, checksCells, largeCell, largeClipCell, ortFusedBlockRows, liveMatrices, planCells } from './bench-plan.js';
 import { checkCosts, compare, floorFor, type Row } from './bench-results.js';
 import { lossNames, parseBenchOptions } from './cli-options.js';
 import { formatBytes, formatMs } from './format.js';
@@ -94,12 +94,16 @@ describe('options and plan', () => {
     // --large: 16 MiB bounds square blocks to sqrt(2^22) = 2048 rows, 131072 / 2048 = 64 blocks per side (the pairs'
     // limit); below temperature 1/40 row blocks of 2^26 / (4 x 131072) = 128 rows.
     const large = largeCell();
-    expect(large).toMatchObject({ kind: 'loss', engine: 'ort-node', pairs: 65536, dimension: 128, maxBlockBytes: 2 ** 24 });
+    expect(large).toMatchObject({ kind: 'loss', engine: 'ort-node', pairs: 65536, dimension: 128, maxBlockBytes: 2 ** 24, memoryPattern: false });
     expect(large.kind === 'loss' && large.note).toMatch(/symmetric block pairs of 2048 rows \(maxBlockBytes 16 MiB, 64 blocks per side/);
     const coldLarge = largeCell(0.01);
     expect(coldLarge).toMatchObject({ maxBlockBytes: 2 ** 26 });
     expect(coldLarge.kind === 'loss' && coldLarge.note).toMatch(/row blocks of 128 \(maxBlockBytes 64 MiB/);
     expect(ortFusedBlockRows(131072, 2 ** 26)).toBe(128);
+    // CLIP at N = 65536: 64 MiB row blocks of 2^26 / (4 x 65536) = 256 rows.
+    const clipLarge = largeClipCell();
+    expect(clipLarge).toMatchObject({ kind: 'loss', engine: 'ort-node', loss: 'clip', pairs: 65536, dimension: 128, temperature: 0.07, memoryPattern: false });
+    expect(clipLarge.kind === 'loss' && clipLarge.note).toMatch(/row blocks of 256 \(64 MiB each/);
   });
 });
 

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cellBackend, checksCells, largeCell, largeTemperature, planCells, type Cell } from './bench-plan.js';
+import { cellBackend, checksCells, largeCell, largeClipCell, largeTemperature, planCells, type Cell } from './bench-plan.js';
 import { checkCosts, compare, sortRows, type BenchResults, type Row } from './bench-results.js';
 import { pytorchAvailable } from './child-process.js';
 import { parseBenchOptions } from './cli-options.js';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const pytorch = options.checksOnly ? { available: false, detail: 'not run (--checks-only)' } : await pytorchAvailable();
   const plan = options.checksOnly ? { cells: [], skipped: [] } : planCells(options);
   const runnable = plan.cells.filter((c) => c.kind !== 'pytorch' || pytorch.available);
-  const cells: Cell[] = [...runnable, ...(options.large ? [largeCell(largeTemperature(options.temperatures))] : []), ...checksCells(options)];
+  const cells: Cell[] = [...runnable, ...(options.large ? [largeCell(largeTemperature(options.temperatures)), largeClipCell()] : []), ...checksCells(options)];
   const rows: Row[] = plan.skipped.map(skippedRow);
   for (const c of plan.cells.filter((c) => c.kind === 'pytorch' && !pytorch.available)) {
     rows.push(skippedRow({ backend: cellBackend(c), loss: c.loss, pairs: c.pairs, dimension: c.dimension, temperature: c.temperature, reason: `/usr/bin/python3 -c "import torch" failed: ${pytorch.detail}` }));

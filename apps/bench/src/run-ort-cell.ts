@@ -16,7 +16,7 @@ export async function runOrtCell(cell: Extract<Cell, { kind: 'loss' }>, budgetMs
   const graph = traceGraph(lossSpecs[cell.loss].definition, lossSpecs[cell.loss].options(cell.temperature), host, cell.blockRows, cell.maxBlockBytes);
   const traceMs = performance.now() - start;
   start = performance.now();
-  const session = await ort.InferenceSession.create(graph.bytes, sessionOptions);
+  const session = await ort.InferenceSession.create(graph.bytes, cell.memoryPattern === false ? { ...sessionOptions, enableMemPattern: false } : sessionOptions);
   const sessionMs = performance.now() - start;
   const feeds = feedsFor(ort, host, graph);
   let lossValue = Number.NaN;
