@@ -54,9 +54,9 @@ export interface TracedLoss<I extends string> {
  */
 export interface TraceOptions {
   /**
-   * Largest [rows, n] float32 block of the self-similarity losses (NT-Xent, SimCLR InfoNCE) materialised at once;
-   * larger batches run in row blocks inside an ONNX Loop, so memory grows as n x block instead of n^2.
-   * Default 256 MiB.
+   * Largest [rows, n] float32 block of the fused kernels materialised at once (self-similarity: NT-Xent, SimCLR
+   * InfoNCE, DCL; cross-view: CLIP, in-batch InfoNCE, the contrastive loss); larger batches run in blocks (symmetric
+   * block pairs or row blocks, inside ONNX Loops), so memory grows as n x block instead of n^2. Default 256 MiB.
    */
   readonly maxBlockBytes?: number;
   /**
