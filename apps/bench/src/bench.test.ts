@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeLoss, createReferenceBackend, ntXent } from '@contrastive/core';
-import { blockRowsFor, checksBackend, checksCells, largeCell, largeClipCell, ortFusedBlockRows, liveMatrices, planCells } from './bench-plan.js';
+import { largeCell, largeClipCell } from './large-cells.js';
+import { blockRowsFor, checksBackend, checksCells, ortFusedBlockRows, liveMatrices, planCells } from './bench-plan.js';
 import { checkCosts, compare, floorFor, type Row } from './bench-results.js';
 import { lossNames, parseBenchOptions } from './cli-options.js';
 import { formatBytes, formatMs } from './format.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { largeTemperature, planCells, plannedFused } from './bench-plan.js';
+import { planCells, plannedFused } from './bench-plan.js';
+import { largeTemperature } from './large-cells.js';
 import { outputDirectoryFor, parseBenchOptions, recordDirectory, scratchDirectory } from './cli-options.js';
 import { jemallocConf, pytorchSetup } from './pytorch-runner.js';
 

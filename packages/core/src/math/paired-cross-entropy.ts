@@ -1,6 +1,7 @@
 import type { TensorBackend } from '../tensor-backend.js';
 import { maximumConstantShift } from './constant-shift-passes.js';
 import { normalizeEpsilon } from './l2-normalize.js';
+import { positiveApartLosses } from './queue-cross-entropy.js';
 
 /**
  * What {@link pairedCrossEntropyBackward} needs.
@@ -107,11 +108,7 @@ export function pairedCrossEntropyForward<T>(
   // Without the promise of unit rows, the row maximum; the positive's logit may be it.
   const shift = constantShift ? b.fill([n, 1], scale) : b.maximum(b.max(logits, 1, true), positiveLogits);
   const exponentials = b.exp(b.sub(logits, shift));
-  const rest = b.sum(exponentials, 1, true);
-  const positive = b.exp(b.sub(positiveLogits, shift));
-  const denominator = b.add(rest, positive);
-  const general = b.sub(b.add(b.log(denominator), shift), positiveLogits);
-  const losses = b.where(b.greater(positive, rest), b.log1p(b.div(rest, positive)), general);
+  const { rest, denominator, losses } = positiveApartLosses(b, positiveLogits, shift, exponentials);
   const saved = { anchors, positives, rescaled, scale: scaleTensor, exponentials, rest, denominator, ...norms };
   return { rowLosses: b.reshape(losses, [n]), saved };
 }

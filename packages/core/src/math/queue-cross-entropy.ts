@@ -81,13 +81,25 @@ export function queueCrossEntropyForward<T>(
     shift = b.maximum(b.max(logits, 1, true), positiveLogits);
     exponentials = b.exp(b.sub(logits, shift));
   }
+  const { rest, denominator, losses } = positiveApartLosses(b, positiveLogits, shift, exponentials);
+  const saved = { anchors, positives, negatives, scale: scaleTensor, exponentials, rest, denominator };
+  return { rowLosses: b.reshape(losses, [n]), saved };
+}
+
+/**
+ * Row losses `log(exp(x_0 - h) + rest) + h - x_0` with the positive's logit `x_0` [n, 1] apart from the negatives'
+ * shifted exponentials [n, m] (shift `h` [n, 1]): where the positive dominates, `log1p(rest / exp(x_0 - h))`, so a
+ * tiny loss keeps its digits. Shared by the queue and the paired negatives.
+ *
+ * @example
+ * const { rest, denominator, losses } = positiveApartLosses(b, positiveLogits, shift, exponentials);
+ */
+export function positiveApartLosses<T>(b: TensorBackend<T>, positiveLogits: T, shift: T, exponentials: T): { rest: T; denominator: T; losses: T } {
   const rest = b.sum(exponentials, 1, true);
   const positive = b.exp(b.sub(positiveLogits, shift));
   const denominator = b.add(rest, positive);
   const general = b.sub(b.add(b.log(denominator), shift), positiveLogits);
-  const losses = b.where(b.greater(positive, rest), b.log1p(b.div(rest, positive)), general);
-  const saved = { anchors, positives, negatives, scale: scaleTensor, exponentials, rest, denominator };
-  return { rowLosses: b.reshape(losses, [n]), saved };
+  return { rest, denominator, losses: b.where(b.greater(positive, rest), b.log1p(b.div(rest, positive)), general) };
 }
 
 /**
