@@ -109,6 +109,8 @@ export interface BenchResults {
   readonly generatedAt: string;
   readonly command: string;
   readonly machine: MachineInfo;
+  /** The C allocator the Node cell processes ran with (`nodeCellEnvironment`); absent in runs recorded before it existed (glibc defaults). */
+  readonly nodeAllocator?: string;
   readonly loadAverageAtEnd?: readonly number[];
   readonly pytorch: { readonly available: boolean; readonly detail: string };
   readonly matmulRates: Readonly<Record<string, readonly MatmulRate[]>>;

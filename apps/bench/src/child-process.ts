@@ -34,10 +34,10 @@ export function runProcess(command: string, args: readonly string[], env: NodeJS
   });
 }
 
-/** One cell in a fresh `node --conditions=@contrastive/source --import tsx` process. */
-export async function runCellProcess(request: CellRequest, timeoutMs: number): Promise<ChildOutcome> {
+/** One cell in a fresh `node --conditions=@contrastive/source --import tsx` process with `env` (`nodeCellEnvironment`). */
+export async function runCellProcess(request: CellRequest, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<ChildOutcome> {
   const args = ['--conditions=@contrastive/source', '--import', 'tsx', 'src/run-cell.ts', JSON.stringify(request)];
-  const out = await runProcess(process.execPath, args, process.env, timeoutMs);
+  const out = await runProcess(process.execPath, args, env, timeoutMs);
   if (out.timedOut) return { ok: false, error: `timed out after ${(timeoutMs / 1000).toFixed(0)} s` };
   const line = out.stdout.split('\n').find((l) => l.startsWith(resultMarker));
   if (out.code === 0 && line) return { ok: true, result: JSON.parse(line.slice(resultMarker.length)) as Record<string, unknown> };

@@ -1,4 +1,5 @@
 /** The `pnpm bench` command line: which losses, backends and sizes to measure. */
+import type { NodeAllocator } from './node-allocator.js';
 
 export const lossNames = ['nt-xent', 'clip', 'sup-con', 'info-nce', 'info-nce-queue', 'info-nce-paired', 'dcl', 'simclr-info-nce', 'contrastive-loss', 'sig-lip'] as const;
 export type BenchLoss = (typeof lossNames)[number];
@@ -37,6 +38,8 @@ export interface BenchOptions {
    * list is the loss's own default (`lossSpecs[loss].defaultTemperature`).
    */
   readonly temperatures: readonly (number | undefined)[];
+  /** `--node-allocator`: the C allocator of the Node cell processes (`nodeCellEnvironment`); `tuned` by default. */
+  readonly nodeAllocator: NodeAllocator;
   /** `--record`: write the committed `results/` files; otherwise results go to the ignored `out/`. */
   readonly record: boolean;
   /** Where results are written (`outputDirectoryFor`), and their file stem (`latest`, `quick` with --quick, `checks` with --checks-only). */
@@ -50,7 +53,8 @@ export const defaultDimensions = [128, 512] as const;
 
 const usage = `pnpm bench [--quick] [--large] [--checks-only] [--record] [--losses ${lossNames.join(',')}]
            [--backends ${backendNames.join(',')}]
-           [--n 256,1024] [--d 128] [--temperature default,0.01] [--budget 90] [--out out] [--name latest]`;
+           [--n 256,1024] [--d 128] [--temperature default,0.01] [--node-allocator tuned|stock]
+           [--budget 90] [--out out] [--name latest]`;
 
 /** The committed results (`--record`) and the ignored folder every other run writes to (apps/bench/out/, gitignored). */
 export const recordDirectory = 'results';
@@ -69,6 +73,11 @@ function temperatureList(flag: string, value: string | undefined): (number | und
     throw new Error(`${flag}: expected comma-separated numbers > 0 or "default", got "${value ?? ''}"\n${usage}`);
   }
   return [...new Set(parsed)];
+}
+
+function nodeAllocatorFlag(flag: string, value: string | undefined): NodeAllocator {
+  if (value === 'tuned' || value === 'stock') return value;
+  throw new Error(`${flag}: expected tuned or stock, got "${value ?? ''}"\n${usage}`);
 }
 
 function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] {
@@ -102,6 +111,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let record = false;
   let temperatures: readonly (number | undefined)[] = [undefined];
   let stem: string | undefined;
+  let nodeAllocator: NodeAllocator = 'tuned';
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
@@ -118,11 +128,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     else if (name === '--record') record = true;
     else if (name === '--temperature') temperatures = temperatureList(name, value());
     else if (name === '--name') stem = value();
+    else if (name === '--node-allocator') nodeAllocator = nodeAllocatorFlag(name, value());
     else throw new Error(`unknown flag ${flag}\n${usage}`);
   }
   const fileStem = stem ?? (checksOnly ? 'checks' : quick ? 'quick' : 'latest');
   if (!/^[\w.-]+$/.test(fileStem)) throw new Error(`--name: expected a file stem (letters, digits, . _ -), got "${fileStem}"\n${usage}`);
   if (checksOnly && large) throw new Error(`--checks-only and --large do not combine\n${usage}`);
   const outputDirectory = outputDirectoryFor(record, out);
-  return { quick, large, checksOnly, losses, backends, sizes: sizes ?? (quick ? quickSizes : defaultSizes), dimensions, temperatures, budgetSeconds, record, outputDirectory, name: fileStem };
+  return { quick, large, checksOnly, losses, backends, sizes: sizes ?? (quick ? quickSizes : defaultSizes), dimensions, temperatures, budgetSeconds, nodeAllocator, record, outputDirectory, name: fileStem };
 }

@@ -16,6 +16,7 @@ import { parseBenchOptions } from './cli-options.js';
 import { lossSpecs } from './loss-specs.js';
 import { loadLargeRows } from './large-rows.js';
 import { machineInfo } from './machine-info.js';
+import { nodeCellEnvironment } from './node-allocator.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderResultsSvg } from './render-svg.js';
 import { floorsFor, matmulShapes, measureMatmulRates, runCellRows, skippedRow } from './run-bench.js';
@@ -54,13 +55,15 @@ async function main(): Promise<void> {
   }
   log(`${cells.length} cells to run, ${rows.length} skipped; PyTorch: ${pytorch.available ? pytorch.detail : 'unavailable'}; BLAS ${machine.blas}`);
   // --checks-only: no floors (the pairs compare with each other), so no matmul rates.
-  const matmulRates = options.checksOnly ? {} : await measureMatmulRates(matmulShapes(cells), log);
+  const nodeCells = nodeCellEnvironment(options.nodeAllocator);
+  log(`Node cell processes: ${nodeCells.description}`);
+  const matmulRates = options.checksOnly ? {} : await measureMatmulRates(matmulShapes(cells), log, nodeCells.env);
   const write = (loadAverageAtEnd?: readonly number[]) => {
     const largeRows = options.large || options.checksOnly ? [] : loadLargeRows(join(outputDirectory, 'large.json'));
     const allRows = [...rows, ...largeRows];
     const floors = floorsFor(allRows, matmulRates);
     const results: BenchResults = {
-      generatedAt: new Date().toISOString(), command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(), machine, loadAverageAtEnd, pytorch,
+      generatedAt: new Date().toISOString(), command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(), machine, nodeAllocator: nodeCells.description, loadAverageAtEnd, pytorch,
       matmulRates, rows: sortRows(allRows), floors, comparisons: compare(allRows, floors), checkCosts: checkCosts(allRows),
       ...(options.checksOnly ? { scope: 'checks' as const } : {}), notes: options.checksOnly ? [checksNote, sharedNote] : notes,
     };
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
   for (const [index, cell] of cells.entries()) {
     const label = `${cell.loss} N=${cell.pairs} D=${cell.dimension} T=${cell.temperature} ${rowLabel(cell)}`;
     log(`(${index + 1}/${cells.length}) ${label}`);
-    for (const row of await runCellRows(cell, options.budgetSeconds)) {
+    for (const row of await runCellRows(cell, options.budgetSeconds, nodeCells.env)) {
       log(`  ${row.backend}: ${row.status === 'ok' ? `${row.medianMs!.toFixed(1)} ms median of ${row.runs}${row.checkMs === undefined ? '' : `; host check alone ${row.checkMs.toFixed(3)} ms`}` : `${row.status}: ${row.reason}`}`);
       rows.push(row);
     }

@@ -141,7 +141,7 @@ export function renderMarkdown(results: BenchResults): string {
     `Machine: ${m.cpuModel}, ${m.cpuCount} cores, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform}, Node ${m.node}; load average (1/5/15 min) ${formatLoad(m.loadAverageAtStart)} at start, ${formatLoad(results.loadAverageAtEnd)} at the end. ` +
       `Engines: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}; PyTorch ${results.pytorch.available ? results.pytorch.detail : `unavailable (${results.pytorch.detail})`} with BLAS \`${m.blas}\`.`,
     '',
-    `${timesLine} Ratios: ours / PyTorch and ours / floor (lower is better), naive / ours (higher is better). PyTorch (tuned) is the anchor: jemalloc retaining memory and OpenBLAS; the stock row differs only in the allocator (glibc malloc). PyTorch rows loaded: ${pytorchLibraries(results.rows)}.`,
+    `${timesLine} Ratios: ours / PyTorch and ours / floor (lower is better), naive / ours (higher is better). PyTorch (tuned) is the anchor: jemalloc retaining memory and OpenBLAS; the stock row differs only in the allocator (glibc malloc). PyTorch rows loaded: ${pytorchLibraries(results.rows)}. Node cell processes (ours, naive, matmul rates): ${results.nodeAllocator ?? 'glibc malloc defaults (recorded before the setting existed)'}.`,
     '',
     '## Targets (issue 7)',
     '',

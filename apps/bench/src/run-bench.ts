@@ -21,11 +21,11 @@ export function matmulShapes(cells: readonly { loss: Cell['loss']; pairs: number
   }).sort((a, b) => a.rows - b.rows || a.dimension - b.dimension || (a.negatives ?? 0) - (b.negatives ?? 0));
 }
 
-export async function measureMatmulRates(shapes: readonly MatmulShape[], log: BenchProgress): Promise<Record<string, MatmulRate[]>> {
+export async function measureMatmulRates(shapes: readonly MatmulShape[], log: BenchProgress, env: NodeJS.ProcessEnv): Promise<Record<string, MatmulRate[]>> {
   const rates: Record<string, MatmulRate[]> = {};
   for (const engine of ['ort-node', 'tfjs-wasm'] as const) {
     log(`matmul rates on ${engine}: ${shapes.map((s) => `${s.rows}x${s.dimension}`).join(', ')}`);
-    const outcome = await runCellProcess({ matmul: engine, shapes }, 20 * 60_000);
+    const outcome = await runCellProcess({ matmul: engine, shapes }, 20 * 60_000, env);
     if (outcome.ok) rates[engine] = outcome.result['rates'] as MatmulRate[];
     else log(`  failed: ${outcome.error}`);
   }
@@ -44,16 +44,19 @@ async function runPytorch(cell: Extract<Cell, { kind: 'pytorch' }>, budgetSecond
   return runPytorchScript(cell.allocator, args, Math.max(10 * 60_000, seconds * 20_000));
 }
 
-/** Runs one cell and returns its rows: one, or two for a call-check pair (failures become rows with their reason). */
-export async function runCellRows(cell: Cell, budgetSeconds: number): Promise<Row[]> {
-  return cell.kind === 'checks' ? runChecksPair(cell, budgetSeconds) : [await runCell(cell, budgetSeconds)];
+/**
+ * Runs one cell and returns its rows: one, or two for a call-check pair (failures become rows with their reason).
+ * `env`: the environment of Node cell processes (`nodeCellEnvironment`); PyTorch rows set up their own.
+ */
+export async function runCellRows(cell: Cell, budgetSeconds: number, env: NodeJS.ProcessEnv): Promise<Row[]> {
+  return cell.kind === 'checks' ? runChecksPair(cell, budgetSeconds, env) : [await runCell(cell, budgetSeconds, env)];
 }
 
 /** A call-check pair in one child process: the `(checks on)` and `(checks off)` rows, timed interleaved. */
-async function runChecksPair(cell: Extract<Cell, { kind: 'checks' }>, budgetSeconds: number): Promise<Row[]> {
+async function runChecksPair(cell: Extract<Cell, { kind: 'checks' }>, budgetSeconds: number, env: NodeJS.ProcessEnv): Promise<Row[]> {
   const loadAverage = os.loadavg();
   const estimate = 2 * estimateSeconds(fusedModel(engineModels[cell.engine]), cell.loss, similarityEntries(cell.loss, cell.pairs), cell.dimension, false);
-  const outcome = await runCellProcess({ cell, budgetMs: budgetSeconds * 1000 }, Math.max(10 * 60_000, estimate * 30_000));
+  const outcome = await runCellProcess({ cell, budgetMs: budgetSeconds * 1000 }, Math.max(10 * 60_000, estimate * 30_000), env);
   const base = { ours: true, loss: cell.loss, pairs: cell.pairs, dimension: cell.dimension, temperature: cell.temperature, loadAverage } as const;
   const rows = (['on', 'off'] as const).map((checks): Row => {
     const backend = checksBackend(cell.engine, checks);
@@ -70,12 +73,12 @@ async function runChecksPair(cell: Extract<Cell, { kind: 'checks' }>, budgetSeco
 }
 
 /** Runs one cell and returns its row (failures become rows with their reason). */
-export async function runCell(cell: Exclude<Cell, { kind: 'checks' }>, budgetSeconds: number): Promise<Row> {
+export async function runCell(cell: Exclude<Cell, { kind: 'checks' }>, budgetSeconds: number, env: NodeJS.ProcessEnv): Promise<Row> {
   const loadAverage = os.loadavg();
   const model = cell.kind === 'pytorch' ? engineModels.pytorch : cell.kind === 'naive' ? engineModels.naive : engineModels[cell.engine];
   const estimate = estimateSeconds(model, cell.loss, similarityEntries(cell.loss, cell.pairs), cell.dimension, cell.kind === 'loss' && cell.blockRows !== undefined);
   const timeoutMs = Math.max(10 * 60_000, estimate * 15_000);
-  const outcome = cell.kind === 'pytorch' ? await runPytorch(cell, budgetSeconds) : await runCellProcess({ cell, budgetMs: budgetSeconds * 1000 }, timeoutMs);
+  const outcome = cell.kind === 'pytorch' ? await runPytorch(cell, budgetSeconds) : await runCellProcess({ cell, budgetMs: budgetSeconds * 1000 }, timeoutMs, env);
   const extra = cell.kind === 'loss' ? { blockRows: cell.blockRows, note: cell.note } : cell.kind === 'naive' ? { note: `origin document's ${cell.variant === 'simclr-info-nce' ? 'info_nce_loss + CrossEntropyLoss' : 'contrastive_loss'}, tf.grads` } : { note: 'pytorch/loss_bench.py: stable form, float32, autograd, 2 threads' };
   if (!outcome.ok) return { ...baseRow(cell), ...extra, status: 'failed', reason: outcome.error, loadAverage };
   const r = outcome.result as Partial<Row>;
