@@ -79,13 +79,14 @@ export interface OrtRuntimeOptions {
   readonly ort: OrtModuleLike;
   /**
    * Passed to `InferenceSession.create`, e.g. `{ executionProviders: ['webgpu'] }`.
-   * On onnxruntime-node, `enableCpuMemArena` defaults to `false` here (ONNX Runtime's own default is `true`):
-   * with the arena each cached session keeps the peak working memory of its runs (measured: 20 MiB at NT-Xent
-   * [600, 64], 815 MiB at [4096, 128]), and 600 distinct shapes grew RSS from ~130 to ~1000 MiB that `release()`
-   * did not return; without it an idle cached session keeps about its model and input/output bytes, and the same
-   * 600 shapes ended near 220 MiB (`scripts/session-cache-rss.ts`). The cost: working memory is allocated afresh
-   * each run, up to ~1.6x slower per run at NT-Xent [4096, 128], no clear difference at [2048, 128] and below
-   * (`scripts/session-arena-timing.ts`). Pass `enableCpuMemArena: true` for a loop at one large shape.
+   * On onnxruntime-node, unless you set `enableCpuMemArena`, each session gets the CPU memory arena when its feeds
+   * reach 1 MiB (`arenaFeedBytes`, e.g. NT-Xent at [1024, 128]) and not below. With the arena a cached session
+   * keeps the peak working memory of its runs (20 MiB at NT-Xent [600, 64], 815 MiB at [4096, 128]; 600 distinct
+   * small shapes grew RSS from ~130 to ~1000 MiB that `release()` did not return, against ~220 MiB without it,
+   * `scripts/session-cache-rss.ts`). Without it every run allocates its working memory afresh, and on a machine
+   * where page faults are slow that dominates: NT-Xent at [1024, 128] / [2048, 128] / [4096, 128] took 211 / 903 /
+   * 5216 ms per run without the arena against 26 / 151 / 430 ms with it (2-core VM, load ~4,
+   * `scripts/session-arena-timing.ts`). Set it yourself to override the size rule either way.
    */
   readonly sessionOptions?: object;
   /** How many sessions stay cached (least recently used ones are released). Default 32. */

@@ -5,7 +5,7 @@ import { createOnnxLossRunner } from './onnx-loss-runner.js';
 import { createOnnxRuntimeBackend } from './onnx-runtime-backend.js';
 import type { OrtModuleLike } from './ort-module.js';
 import { ortNode } from './ort-runtimes.test-support.js';
-import { sessionMemoryFactor, sessionOverheadBytes } from './session-cache.js';
+import { arenaFeedBytes, sessionMemoryFactor, sessionOverheadBytes } from './session-cache.js';
 
 // The session cache's own accounting on real onnxruntime-node sessions (no RSS or timing here: see
 // scripts/session-cache-rss.ts for measured memory).
@@ -41,7 +41,7 @@ describe('session cache bounds on onnxruntime-node', () => {
     expect(runner.statistics).toMatchObject({ sessions: 0, estimatedBytes: 0 });
   });
 
-  it('estimates a session as model + 2 x (feed and fetch bytes) + overhead without the CPU arena (the onnxruntime-node default)', async () => {
+  it('estimates a session as model + 2 x (feed and fetch bytes) + overhead without the CPU arena (onnxruntime-node\'s default for small feeds)', async () => {
     const runner = createOnnxLossRunner({ ort: ortNode, sessionOptions });
     await runner.run(ntXent, pair(64, 32, 1));
     const modelBytes = runner.statistics.estimatedBytes - sessionMemoryFactor.arenaOff * ioBytes(64, 32) - sessionOverheadBytes;
@@ -55,18 +55,41 @@ describe('session cache bounds on onnxruntime-node', () => {
     await withArena.release();
   });
 
-  it('passes enableCpuMemArena: false to onnxruntime-node unless the caller sets it', async () => {
+  it('picks onnxruntime-node\'s CPU arena by feed size (off below arenaFeedBytes, on from it) unless the caller sets it', async () => {
     const seen: object[] = [];
     const recording: OrtModuleLike = {
       ...ortNode,
       InferenceSession: { create: (bytes: Uint8Array, options?: object) => (seen.push(options ?? {}), ortNode.InferenceSession.create(bytes, options)) },
     };
-    for (const options of [sessionOptions, { ...sessionOptions, enableCpuMemArena: true }]) {
+    // Two [512, 256] float32 feeds are 1 MiB together: the threshold itself.
+    expect(2 * 512 * 256 * 4).toBe(arenaFeedBytes);
+    const large = pair(512, 256, 1);
+    for (const options of [sessionOptions, { ...sessionOptions, enableCpuMemArena: true }, { ...sessionOptions, enableCpuMemArena: false }]) {
       const runner = createOnnxLossRunner({ ort: recording, sessionOptions: options });
       await runner.run(ntXent, pair(4, 4, 1));
+      await runner.run(ntXent, large);
       await runner.release();
     }
-    expect(seen).toEqual([{ enableCpuMemArena: false, ...sessionOptions }, { ...sessionOptions, enableCpuMemArena: true }]);
+    expect(seen).toEqual([
+      { enableCpuMemArena: false, ...sessionOptions }, { enableCpuMemArena: true, ...sessionOptions },
+      { ...sessionOptions, enableCpuMemArena: true }, { ...sessionOptions, enableCpuMemArena: true },
+      { ...sessionOptions, enableCpuMemArena: false }, { ...sessionOptions, enableCpuMemArena: false },
+    ]);
+  });
+
+  it('hands each run\'s outputs over in arrays of their own: a caller may keep or write them', async () => {
+    const runner = createOnnxLossRunner({ ort: ortNode, sessionOptions });
+    const inputs = pair(16, 8, 5);
+    const first = await runner.run(ntXent, inputs);
+    const kept = Array.from(first.gradients.anchors!);
+    first.gradients.anchors!.fill(Number.NaN);
+    first.loss.fill(Number.NaN);
+    const second = await runner.run(ntXent, inputs);
+    expect(Array.from(second.gradients.anchors!)).toEqual(kept);
+    expect(Number.isFinite(second.loss[0]!)).toBe(true);
+    expect(second.gradients.anchors!.buffer).not.toBe(first.gradients.anchors!.buffer);
+    expect(second.gradients.anchors!.buffer).not.toBe(second.gradients.positives!.buffer);
+    await runner.release();
   });
 
   it('keeps the most recently used session even alone over maxSessionBytes, and traces an evicted shape again', async () => {

@@ -11,6 +11,13 @@
  * - arena on: the peak working memory stays with the session, 8-100x the feed and fetch bytes for d >= 32
  *   (243x at [600, 8]: the [2n, 2n] similarities grow with n^2, the inputs with n x d), so factor 32, which
  *   undercounts sessions with many more rows than dimensions.
+ *
+ * The arena on onnxruntime-node, unless the caller sets `enableCpuMemArena`: on for sessions whose feeds reach
+ * `arenaFeedBytes`, off below. Without it every run allocates its working memory afresh, and glibc unmaps the large
+ * blocks on free, so each run faults them in again: on a VM where a first touch costs ~13 us per 4 KiB page,
+ * NT-Xent through the runner took 211 / 903 / 5216 ms per run at [1024, 128] / [2048, 128] / [4096, 128] with the
+ * arena off against 26 / 151 / 430 ms with it on (medians of 8, load ~4, `scripts/session-arena-timing.ts`). Small
+ * shapes gain nothing from it, and many of them with the arena grew RSS ~5x (`scripts/session-cache-rss.ts`).
  */
 import { ContrastiveInputError, type Shape } from '@contrastive/core';
 import type { OrtModuleLike, OrtRuntimeOptions, OrtSessionLike } from './ort-module.js';
@@ -20,6 +27,8 @@ export const sessionMemoryFactor = { arenaOff: 2, arenaOn: 32 } as const;
 export const sessionOverheadBytes = 128 * 1024;
 export const defaultMaxSessions = 32;
 export const defaultMaxSessionBytes = 256 * 2 ** 20;
+/** onnxruntime-node sessions whose feeds reach this many bytes get the CPU arena unless the caller says otherwise. */
+export const arenaFeedBytes = 2 ** 20;
 
 interface Entry {
   readonly key: string;
@@ -29,6 +38,8 @@ interface Entry {
   /** Runs queued or running: a session in use is never evicted. */
   pending: number;
   readonly modelBytes: number;
+  /** `sessionMemoryFactor` for this session's arena setting. */
+  readonly factor: number;
   estimatedBytes: number;
 }
 
@@ -62,7 +73,8 @@ export class SessionCache {
   private readonly sessionOptions: object | undefined;
   private readonly maxSessions: number;
   private readonly maxSessionBytes: number;
-  private readonly factor: number;
+  /** onnxruntime-node with no `enableCpuMemArena` from the caller: the arena is chosen per session by feed size. */
+  private readonly arenaBySize: boolean;
   private counts = { created: 0, runs: 0, evicted: 0 };
   private estimatedBytes = 0;
 
@@ -70,12 +82,18 @@ export class SessionCache {
     const maxSessionBytes = options.maxSessionBytes ?? defaultMaxSessionBytes;
     if (!(maxSessionBytes > 0)) throw new ContrastiveInputError('maxSessionBytes', 'a positive number of bytes', String(maxSessionBytes));
     this.ort = options.ort;
-    // onnxruntime-node: no CPU arena unless asked for (see `OrtRuntimeOptions.sessionOptions`).
-    this.sessionOptions = options.ort.env?.versions?.node ? { enableCpuMemArena: false, ...options.sessionOptions } : options.sessionOptions;
+    this.sessionOptions = options.sessionOptions;
     this.maxSessions = Math.max(1, options.maxSessions ?? defaultMaxSessions);
     this.maxSessionBytes = maxSessionBytes;
-    const arena = (this.sessionOptions as { enableCpuMemArena?: unknown } | undefined)?.enableCpuMemArena !== false;
-    this.factor = arena ? sessionMemoryFactor.arenaOn : sessionMemoryFactor.arenaOff;
+    const given = (options.sessionOptions as { enableCpuMemArena?: unknown } | undefined)?.enableCpuMemArena;
+    this.arenaBySize = Boolean(options.ort.env?.versions?.node) && given === undefined;
+  }
+
+  /** A new session's options and memory factor: the caller's, plus the arena by size where that is ours to pick. */
+  private optionsFor(feedBytes: number): { readonly sessionOptions: object | undefined; readonly factor: number } {
+    const sessionOptions = this.arenaBySize ? { enableCpuMemArena: feedBytes >= arenaFeedBytes, ...this.sessionOptions } : this.sessionOptions;
+    const arena = (sessionOptions as { enableCpuMemArena?: unknown } | undefined)?.enableCpuMemArena !== false;
+    return { sessionOptions, factor: arena ? sessionMemoryFactor.arenaOn : sessionMemoryFactor.arenaOff };
   }
 
   get statistics(): SessionStatistics {
@@ -92,7 +110,7 @@ export class SessionCache {
         const tensors = Object.fromEntries(feeds.map((feed) => [feed.name, new this.ort.Tensor('float32', feed.values, [...feed.shape])]));
         this.counts.runs++;
         const outputs = await session.run(tensors, fetches);
-        const fetched = fetches.map((name) => [name, Float32Array.from(outputs[name]!.data as Float32Array)] as const);
+        const fetched = fetches.map((name) => [name, owned(outputs[name]!.data)] as const);
         this.estimate(entry, feedBytes + fetched.reduce((sum, [, values]) => sum + values.byteLength, 0));
         return Object.fromEntries(fetched);
       } finally {
@@ -121,8 +139,9 @@ export class SessionCache {
     } else {
       this.counts.created++;
       const bytes = model();
-      const session = createOrtSession(this.ort, bytes, this.sessionOptions); // names a missing onnxruntime-web .wasm
-      const created: Entry = { key, session, queue: session.catch(() => undefined), pending: 0, modelBytes: bytes.byteLength, estimatedBytes: 0 };
+      const { sessionOptions, factor } = this.optionsFor(feedBytes);
+      const session = createOrtSession(this.ort, bytes, sessionOptions); // names a missing onnxruntime-web .wasm
+      const created: Entry = { key, session, queue: session.catch(() => undefined), pending: 0, modelBytes: bytes.byteLength, factor, estimatedBytes: 0 };
       session.catch(() => this.remove(created));
       this.entries.set(key, created);
       this.estimate(created, feedBytes);
@@ -135,7 +154,7 @@ export class SessionCache {
 
   /** Raises `entry`'s estimate to cover a run that fed and fetched `ioBytes`. */
   private estimate(entry: Entry, ioBytes: number): void {
-    const bytes = entry.modelBytes + this.factor * ioBytes + sessionOverheadBytes;
+    const bytes = entry.modelBytes + entry.factor * ioBytes + sessionOverheadBytes;
     if (bytes <= entry.estimatedBytes || this.entries.get(entry.key) !== entry) return;
     this.estimatedBytes += bytes - entry.estimatedBytes;
     entry.estimatedBytes = bytes;
@@ -164,6 +183,16 @@ export class SessionCache {
     this.entries.delete(entry.key);
     this.estimatedBytes -= entry.estimatedBytes;
   }
+}
+
+/**
+ * An output's values as an array the caller owns: onnxruntime-node and -web hand each output over in a fresh buffer
+ * of its own, kept as is (a second copy of a 32 MiB gradient costs as much as the first where pages fault slowly);
+ * anything else (a view into a larger or shared buffer, another element type) is copied.
+ */
+function owned(data: unknown): Float32Array {
+  if (data instanceof Float32Array && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) return data;
+  return Float32Array.from(data as ArrayLike<number>);
 }
 
 async function releaseEntry(entry: Entry): Promise<void> {

@@ -127,7 +127,7 @@ export function sigmoidPairwiseKernel(emit: GraphEmitter, maxBlockBytes = defaul
           logits, int64Operand(Int32Array.from({ length: diagonal }, (_, j) => g * width + j), [1, diagonal]), b.fill([1, diagonal], -Infinity),
         ], [n, width], 'float32', { axis: { kind: 'int', value: 0 } });
         // Both `exp`s take a value at its last use, which ORT runs in place: fewer fresh [n, width] buffers, each
-        // faulted in again per run where the CPU arena is off (the runner's default).
+        // faulted in again per run where the CPU arena is off (the runner's default for feeds under 1 MiB).
         const positivePart = b.maximum(masked, zero);
         rowSums.push(b.sum(positivePart, 1, true));
         const negativePart = b.minimum(masked, zero);
