@@ -56,8 +56,8 @@ export type { TopKAccuracyOptions } from './losses/top-k-accuracy.js';
 export { losses } from './losses/registry.js';
 export type { LossName } from './losses/registry.js';
 export { chunkedSimilarityCrossEntropy, withChunking } from './math/chunked-similarity-cross-entropy.js';
-export { similarityBlockForward, similarityBlockGradient } from './math/similarity-cross-entropy.js';
-export type { SimilarityBlock } from './math/similarity-cross-entropy.js';
+export { similarityBlockForward, similarityBlockGradient } from './math/similarity-block.js';
+export type { SimilarityBlock } from './math/similarity-block.js';
 export { localClip, localNtXent, localSupCon } from './distributed/index.js';
 export type {
   LocalClipInput,

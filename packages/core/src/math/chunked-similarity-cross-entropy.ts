@@ -4,13 +4,8 @@ import { checkBackend } from '../contract/check-call.js';
 import { ContrastiveInputError } from '../errors.js';
 import { describe } from '../options.js';
 import type { TensorBackend } from '../tensor-backend.js';
-import {
-  similarityBlockForward,
-  similarityBlockGradient,
-  type Pairing,
-  type SimilarityCrossEntropy,
-  type SimilarityCrossEntropyInputs,
-} from './similarity-cross-entropy.js';
+import { similarityBlockForward, similarityBlockGradient } from './similarity-block.js';
+import type { Pairing, SimilarityCrossEntropy, SimilarityCrossEntropyInputs } from './similarity-cross-entropy.js';
 
 /**
  * The similarity cross-entropy evaluated in blocks of anchor rows (the Inf-CL scheme, Cheng et al. 2024):
