@@ -222,8 +222,6 @@ function attributeProto(name: string, value: AttributeValue): AttributeProtoObje
       return { name, type: onnxAttributeType.ints, ints: [...value.value] };
     case 'float':
       return { name, type: onnxAttributeType.float, f: value.value };
-    case 'string':
-      return { name, type: onnxAttributeType.string, s: new TextEncoder().encode(value.value) };
     case 'tensor':
       return { name, type: onnxAttributeType.tensor, t: tensorProto(undefined, value.shape, value.values) };
     case 'graph':

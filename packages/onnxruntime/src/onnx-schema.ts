@@ -29,7 +29,7 @@ export const onnxIrVersion = 8;
 /** `TensorProto.DataType` values used here. */
 export const onnxDataType = { float: 1, int64: 7, bool: 9 } as const;
 /** `AttributeProto.AttributeType` values used here. */
-export const onnxAttributeType = { float: 1, int: 2, string: 3, tensor: 4, graph: 5, ints: 7 } as const;
+export const onnxAttributeType = { float: 1, int: 2, tensor: 4, graph: 5, ints: 7 } as const;
 
 /**
  * `onnx.TensorProto` as a plain object (the fields this package writes; names as in onnx.proto).
@@ -69,8 +69,6 @@ export interface AttributeProtoObject {
   f?: number;
   /** An ints value. */
   ints?: number[];
-  /** A string value, UTF-8 bytes. */
-  s?: Uint8Array;
   /** A tensor value. */
   t?: TensorProtoObject;
   /** A graph value (a Loop body). */

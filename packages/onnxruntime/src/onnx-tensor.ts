@@ -57,12 +57,6 @@ export type AttributeValue =
       readonly value: number;
     }
   | {
-      /** A string attribute (ScatterND's `reduction`). */
-      readonly kind: 'string';
-      /** Its value. */
-      readonly value: string;
-    }
-  | {
       /** A float32 tensor attribute. */
       readonly kind: 'tensor';
       /** Its shape. */

@@ -5,16 +5,14 @@
  * - rest sums: one Gemm on `[z, -1]` and `[z, 1]` with `alpha = scale` gives `s - c` (below temperature 1/40: `s`,
  *   the diagonal at -Infinity, ReduceMax, Sub `h`), Exp, ScatterElements zeroes the diagonal (in place), ReduceSum:
  *   the whole denominator (SupCon keeps the positives in it);
- * - the groups: each row's class, the first row of its group (`ArgMax` over `Cast(Equal(g, g^T))`, first maximum),
- *   then every product with the group mask `P` is a class sum: ScatterND adds the rows into a [p, D] table by
- *   class, Gather hands each row its class's sum (O(n D) where the mask product took 2 p^2 D flops: SupCon at
- *   N = 4096, D = 128 ran two [4096, 4096] x [4096, 128] MatMuls for it). `counts` (group size - 1), the positives'
- *   row sums `Q = P z - z` and their shifted logit sums `scale z_i . Q_i - counts_i h_i`; when the groups repeat
- *   every `p` rows (`plan.groupPeriod`, SupCon's V views) the classes are of the first p rows and each sum runs on
- *   the views' sum;
+ * - the groups: `Cast(Equal(g, g^T))`, a float mask with its diagonal (ONNX Runtime's Where and broadcast passes
+ *   cost several times a MatMul here), `counts = ReduceSum(mask) - 1`, the positives' row sums
+ *   `Q = mask z - z` (one MatMul) and their shifted logit sums `scale z_i . Q_i - counts_i h_i`; when the groups
+ *   repeat every `p` rows (`plan.groupPeriod`, SupCon's V views) the mask is [p, p] and each product runs on the
+ *   views' sum, `V^2` times less work;
  * - backward product: `[E' (u_i + u_j)] z` (constant shift, `E'` symmetric: one Add, Mul and MatMul) or
  *   `u * (E' z) + E'^T (u * z)` (row maxima: MatMul and one Gemm with `transA`), less the positives' part
- *   `a * Q + P (a * z) - a * z` (one more class sum).
+ *   `a * Q + mask (a * z) - a * z` (one more MatMul).
  *
  * The [n, n] matrices run as one block: above `maxBlockBytes` the pairing takes the backend's other kernel.
  */
@@ -80,28 +78,12 @@ function runtimeGroupPasses(emit: GraphEmitter, maxBlockBytes: number): Constant
   };
   /** `x` stacked `times` times along the rows. */
   const tiled = (x: OnnxTensor, times: number) => (times === 1 ? x : emit.backend().concat(Array.from({ length: times }, () => x), 0));
-  /**
-   * Each of the first `p` rows' class: the first row of its group (ArgMax keeps the first of equal maxima), as
-   * [p, 1] int64 in `[0, p)`, from one [p, p] comparison; no label value is used as an index (labels reach 2^24).
-   */
-  const groupClasses = (groups: OnnxTensor) => {
-    const period = groups.shape[0]!;
-    const equal = node('Equal', [groups, emit.backend().reshape(groups, [1, period])], [period, period], 'bool');
-    const mask = node('Cast', [equal], [period, period], 'float32', { to: int(1) });
-    return node('ArgMax', [mask], [period, 1], 'int64', { axis: int(1), keepdims: int(1) });
-  };
-  /**
-   * `P x` for the [n, n] group mask `P` that repeats the [p, p] groups: each class's sum of the views' sum of x
-   * (ScatterND adding rows into a [p, D] table by class), gathered back to its rows and tiled. O(n D), where the
-   * [p, p] mask product was 2 p^2 D flops.
-   */
-  const groupProduct = (classes: OnnxTensor, x: OnnxTensor) => {
+  /** `P x` for the [n, n] group mask `P` that repeats the [p, p] `mask`: `mask` times the sum of x's p-row blocks, tiled. */
+  const groupProduct = (mask: OnnxTensor, x: OnnxTensor) => {
     const b = emit.backend();
-    const [period, n, width] = [classes.shape[0]!, x.shape[0]!, x.shape[1]!];
+    const [period, n, width] = [mask.shape[0]!, x.shape[0]!, x.shape[1]!];
     const blocks = Array.from({ length: n / period }, (_, v) => (n === period ? x : b.slice(x, [v * period, 0], [period, width])));
-    const sums = node('ScatterND', [b.fill([period, width], 0), classes, blocks.reduce((sum, block) => b.add(sum, block))], [period, width], 'float32', { reduction: { kind: 'string', value: 'add' } });
-    const rows = node('Gather', [sums, b.reshape(classes, [period])], [period, width], 'float32', { axis: int(0) });
-    return tiled(rows, n / period);
+    return tiled(b.matmul(mask, blocks.reduce((sum, block) => b.add(sum, block))), n / period);
   };
   const runtimeGroups: RuntimeGroupPasses<OnnxTensor> = {
     restSums(z, plan, groups, floors) {
@@ -114,25 +96,25 @@ function runtimeGroupPasses(emit: GraphEmitter, maxBlockBytes: number): Constant
       // positives enter through products with it (`P z` in the forward, `P (a z)` in the backward). Groups that
       // repeat every `p` rows (SupCon's views) need only the [p, p] mask: `P z` is the views' sum, tiled.
       const period = plan.groupPeriod ?? n;
-      const classes = groupClasses(period === n ? groups : b.slice(groups, [0, 0], [period, 1]));
+      const first = period === n ? groups : b.slice(groups, [0, 0], [period, 1]);
+      const mask = node('Cast', [node('Equal', [first, b.reshape(first, [1, period])], [period, period], 'bool')], [period, period], 'float32', { to: int(1) });
       const one = b.fill([], 1);
-      // Group sizes by the same scatter: each of the n rows adds 1 to its class (n / p views per row of the table).
-      const counts = b.sub(groupProduct(classes, b.fill([n, 1], 1)), one);
-      const positiveRowSums = b.sub(groupProduct(classes, z), z);
+      const counts = b.sub(tiled(b.mul(b.sum(mask, 1, true), b.fill([], n / period)), n / period), one);
+      const positiveRowSums = b.sub(groupProduct(mask, z), z);
       const h = shift ?? b.fill([], plan.scale);
       const positiveShiftedSums = b.sub(b.mul(b.sum(b.mul(z, positiveRowSums), 1, true), b.fill([], plan.scale)), b.mul(counts, h));
-      return { rest, ...(shift ? { shift } : {}), counts, positiveShiftedSums, state: { zeroed, classes, positiveRowSums } };
+      return { rest, ...(shift ? { shift } : {}), counts, positiveShiftedSums, state: { zeroed, mask, positiveRowSums } };
     },
     symmetricProduct(z, plan, u, a, state) {
       const b = emit.backend();
       const n = plan.pairing.rows;
-      const { zeroed, classes, positiveRowSums } = state as { zeroed: OnnxTensor; classes: OnnxTensor; positiveRowSums: OnnxTensor };
+      const { zeroed, mask, positiveRowSums } = state as { zeroed: OnnxTensor; mask: OnnxTensor; positiveRowSums: OnnxTensor };
       const own = plan.rowShift
         ? node('Gemm', [zeroed, b.mul(u, z), b.mul(u, b.matmul(zeroed, z))], z.shape, 'float32', { transA: int(1) })
         : b.matmul(b.mul(zeroed, b.add(u, b.reshape(u, [1, n]))), z);
       // sum_j P_ij (a_i + a_j) z_j = a_i Q_i + (mask (a z))_i - a_i z_i: the mask's diagonal is 1.
       const weighted = b.mul(a, z);
-      const positives = b.add(b.mul(a, positiveRowSums), b.sub(groupProduct(classes, weighted), weighted));
+      const positives = b.add(b.mul(a, positiveRowSums), b.sub(groupProduct(mask, weighted), weighted));
       return b.sub(own, positives);
     },
   };
