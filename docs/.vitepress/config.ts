@@ -149,6 +149,7 @@ export default defineConfig({
             { text: 'Decision 0010: paired negatives', link: '/contributing/decisions/0010-paired-negatives' },
             { text: 'Decision 0011: SigLIP without Softplus', link: '/contributing/decisions/0011-sig-lip-grouped-log1p' },
             { text: 'Decision 0012: cross-view row blocks', link: '/contributing/decisions/0012-cross-view-blocks' },
+            { text: 'Decision 0013: preset row shift', link: '/contributing/decisions/0013-preset-row-shift' },
           ],
         },
         { text: 'API reference', link: '/api/' },

@@ -69,6 +69,7 @@ export type {
 } from './distributed/index.js';
 export { constantShiftSimilarityCrossEntropy, maximumConstantShift, maximumRowShift } from './math/constant-shift-similarity-cross-entropy.js';
 export type { ConstantShiftPasses, ConstantShiftPlan } from './math/constant-shift-similarity-cross-entropy.js';
+export { maximumPresetShift, maximumShiftedLogit, minimumPresetDenominator, presetRowShift, type PresetRowShift } from './math/constant-shift-similarity-cross-entropy.js';
 export { fusedCrossViewCrossEntropy } from './math/fused-cross-view-cross-entropy.js';
 export type { CrossViewForwardPass, CrossViewPasses, CrossViewPlan } from './math/fused-cross-view-cross-entropy.js';
 export { composedCrossViewCrossEntropy } from './math/cross-view-cross-entropy.js';

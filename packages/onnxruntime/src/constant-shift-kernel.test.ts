@@ -28,12 +28,20 @@ describe('symmetric fused kernel: when it applies', () => {
     expect(opTypes(ntXentLoss, { temperature: 0.1 }, pair, 4095).has('Loop')).toBe(true);
     expect(() => traceLoss(ntXentLoss, {}, pair, { maxBlockBytes: Number.NaN })).toThrow(/maxBlockBytes/);
   });
-  it('shifts by row maxima below temperature 1/40 (ReduceMax over the masked logits), by the constant above', () => {
-    const reduceMaxCount = (temperature: number) =>
-      traceLoss(ntXentLoss, ntXentLoss.resolveOptions({ temperature }), pair).model.graph.node.filter((node) => node.op_type === 'ReduceMax').length;
-    expect(reduceMaxCount(0.02)).toBe(reduceMaxCount(0.025) + 1);
-    expect(reduceMaxCount(0.01)).toBe(reduceMaxCount(0.5) + 1);
+  it('shifts by a preset per-row shift below temperature 1/40 (row maxima only in its fallback Loop), by the constant above', () => {
+    const graph = (temperature: number) => traceLoss(ntXentLoss, ntXentLoss.resolveOptions({ temperature }), pair).model.graph;
+    const bodies = (temperature: number) => graph(temperature).node.filter((node) => node.op_type === 'Loop').map((loop) => loop.attribute.find((a) => a.name === 'body')!.g!);
+    expect(bodies(0.025)).toHaveLength(0);
+    expect(bodies(0.5)).toHaveLength(0);
+    for (const temperature of [0.02, 0.01]) {
+      expect(bodies(temperature).filter((body) => body.node.some((node) => node.op_type === 'ReduceMax'))).toHaveLength(1);
+    }
+    // Blocks of rows keep the row maxima: no preset, so none of its checks (ReduceMin over the denominators).
+    const blocked = traceLoss(ntXentLoss, ntXentLoss.resolveOptions({ temperature: 0.01 }), pair, { maxBlockBytes: 4 * 32 * 7 }).model.graph;
+    expect(blocked.node.some((node) => node.op_type === 'ReduceMin')).toBe(false);
+    expect(graph(0.01).node.some((node) => node.op_type === 'ReduceMin')).toBe(true);
   });
+
   it('falls back to the composed kernel where the unit-row promise is missing', () => {
     expect(opTypes(ntXentLoss, { temperature: 0.1, normalize: false }, pair).has('ScatterElements')).toBe(false);
   });

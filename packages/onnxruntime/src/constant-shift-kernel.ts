@@ -5,9 +5,14 @@
  * - rest sums: one Gemm on `[z, -1]` and `[z, 1]` with `alpha = scale` gives `s - c` directly, one Exp,
  *   ScatterElements zeroes the excluded and positive columns (in place), one ReduceSum;
  * - backward product: one broadcast Add `u + u^T`, one Mul, one MatMul (no Transpose, no Where);
- * - below temperature 1/40 (row shift): the Gemm gives `s`, ScatterElements sets the excluded and positive columns
- *   to -Infinity, ReduceMax and the positives' logits give `h`, then Sub, Exp and ReduceSum; the backward is
- *   `u * (E' z)` (MatMul) plus `E'^T (u * z)` (one Gemm with `transA`, adding the first as its `C`).
+ * - below temperature 1/40 (row shift), one block: core's preset shift `c` (decision 0013) folded into the Gemm as
+ *   `[z, -c / scale]`, then the same Exp, ScatterElements and ReduceSum as the constant shift; the backward is
+ *   `E' * X` (X from one Gemm of inner size 2, see `presetProduct`) times `z`, one MatMul. Fallbacks, each a Loop of
+ *   0 or 1 trips: rows whose denominator underflows take the row maxima below (for every row), and shifts spanning
+ *   more than `maximumShiftSpread` take the two products below;
+ * - below temperature 1/40 in row blocks (and the fallback): the Gemm gives `s`, ScatterElements sets the excluded
+ *   and positive columns to -Infinity, ReduceMax and the positives' logits give `h`, then Sub, Exp and ReduceSum;
+ *   the backward is `u * (E' z)` (MatMul) plus `E'^T (u * z)` (one Gemm with `transA`, adding the first as its `C`).
  *
  * Memory: when the [n, n] float32 matrix would exceed `maxBlockBytes` (default 256 MiB), the constant shift runs
  * over square blocks of the symmetric `E'`, each pair `I <= J` once for rows `I` and `J` (symmetric-block-pairs.ts,
@@ -19,6 +24,7 @@
  */
 import { composedWorkingMatrices, constantShiftSimilarityCrossEntropy, type ConstantShiftPlan, type SimilarityCrossEntropy, type TensorBackend } from '@contrastive/core';
 import { int64Operand, isInt64Operand, type AttributeValue, type Int64Operand, type OnnxElementType, type OnnxTensor } from './onnx-tensor.js';
+import { onlyWhen, presetProduct, presetRestSums } from './preset-row-shift-passes.js';
 import { squareBlockRows, symmetricBlockPasses, symmetricBlocksApply, symmetricBlocksFit } from './symmetric-block-pairs.js';
 
 /** Emits one ONNX node whose output the tracing backend tracks like a primitive's. */
@@ -52,6 +58,13 @@ export function traceTimeValues(x: OnnxTensor): Float32Array | undefined {
 }
 
 type Start = OnnxTensor | Int64Operand;
+
+/** What the row-shift forward keeps: `E'` when it is one block, the shifts, and with a preset shift its fallback flag. */
+interface RowShiftState {
+  readonly zeroed?: OnnxTensor;
+  readonly shift: OnnxTensor;
+  readonly needed?: OnnxTensor;
+}
 
 /**
  * Live [n, n] matrices for the resource guard: the passes keep E' and the forward's intermediates (3) when the
@@ -146,27 +159,43 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
   };
 
   /** Row shift: `u * (E' z) + E'^T (u * z)`, where row `j` of `E'^T`'s factor `exp(s_ij - h_j)` carries `h_j`. */
-  const rowShiftedProduct = (z: OnnxTensor, plan: ConstantShiftPlan, u: OnnxTensor, state: { zeroed?: OnnxTensor; shift: OnnxTensor }) => {
+  const rowShiftedProduct = (z: OnnxTensor, plan: ConstantShiftPlan, u: OnnxTensor, state: RowShiftState) => {
     const b = emit.backend();
     const n = plan.pairing.rows;
     const weighted = b.mul(u, z);
-    if (state.zeroed) {
-      const own = b.mul(u, b.matmul(state.zeroed, z));
-      return node('Gemm', [state.zeroed, weighted, own], [n, z.shape[1]!], 'float32', { transA: axis(1) });
-    }
     const shiftRow = b.reshape(state.shift, [1, n]);
-    return overBlocks(n, z.shape[1]!, (start, rows) => {
+    const recomputed = (start: Start, rows: number) => {
       const masked = maskedLogitsBlock(plan, z, start, rows);
       const own = b.mul(sliceRows(u, start, rows), b.matmul(b.exp(b.sub(masked, sliceRows(state.shift, start, rows))), z));
       return b.add(own, b.matmul(b.exp(b.sub(masked, shiftRow)), weighted));
-    });
+    };
+    const { zeroed, needed } = state;
+    const twoProducts = (kept: OnnxTensor) => node('Gemm', [kept, weighted, b.mul(u, b.matmul(kept, z))], [n, z.shape[1]!], 'float32', { transA: axis(1) });
+    if (zeroed && needed) {
+      // A preset shift's fallback changed the shift of every row: the kept E' no longer matches it.
+      const product = presetProduct(emit, { z, u, zeroed, shift: state.shift }, (start) => twoProducts(sliceRows(zeroed, start, n)));
+      return onlyWhen(emit, needed, product, (start) => recomputed(start, n));
+    }
+    if (zeroed) return twoProducts(zeroed);
+    return overBlocks(n, z.shape[1]!, recomputed);
   };
 
   const kernel = constantShiftSimilarityCrossEntropy<OnnxTensor>({
     rowShift: true,
     knownValues: traceTimeValues,
     gatherRows: (x, rows) => node('Gather', [x, int64Operand(rows)], [rows.length, x.shape[1]!], 'float32', { axis: axis(0) }),
-    restSums(z, plan, positiveLogits) {
+    presetRowShift: true,
+    restSums(z, plan, positiveLogits, preset) {
+      // Row blocks keep the row maxima (the preset's fallback would have to recompute every block).
+      if (plan.rowShift && preset && blockRowsOf(plan.pairing.rows) >= plan.pairing.rows) {
+        const positiveMax = positiveLogits.reduce((h, p) => emit.backend().maximum(h, p));
+        return presetRestSums(emit, plan, z, preset, (start) => {
+          const b = emit.backend();
+          const masked = maskedLogitsBlock(plan, z, start, plan.pairing.rows);
+          const shift = b.maximum(node('ReduceMax', [masked], [plan.pairing.rows, 1], 'float32', { axes: { kind: 'ints', value: [1] }, keepdims: axis(1) }), positiveMax);
+          return b.concat([b.sum(b.exp(b.sub(masked, shift)), 1, true), shift], 1);
+        });
+      }
       if (plan.rowShift) return rowShiftedRestSums(z, plan, positiveLogits);
       if (blockRowsOf(plan.pairing.rows) < plan.pairing.rows && symmetricBlocksApply(plan.scale) && symmetricBlocksFit(plan.pairing.rows, maxBlockBytes)) {
         const pairs = symmetricBlockPasses(emit, plan, z, squareBlockRows(plan.pairing.rows, maxBlockBytes));
@@ -181,7 +210,7 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
       return { rest, state: zeroed };
     },
     symmetricProduct(z, plan, u, state) {
-      if (plan.rowShift) return rowShiftedProduct(z, plan, u, state as { zeroed?: OnnxTensor; shift: OnnxTensor });
+      if (plan.rowShift) return rowShiftedProduct(z, plan, u, state as RowShiftState);
       if (state && 'symmetricProduct' in (state as object)) return (state as ReturnType<typeof symmetricBlockPasses>).symmetricProduct(u);
       const b = emit.backend();
       const n = plan.pairing.rows;

@@ -1,3 +1,4 @@
+import type { PresetRowShift } from './constant-shift-preset-row-shift.js';
 import type { SimilarityCrossEntropyInputs } from './similarity-cross-entropy.js';
 import type { SymmetricPairing } from './symmetric-pairing.js';
 
@@ -71,12 +72,15 @@ export interface ConstantShiftPasses<T> {
   /**
    * `rest = E' 1` ([n, 1]) and whatever the backward needs from this pass (`E'` itself, or nothing). With
    * `plan.rowShift`, `E'_ij = exp(s_ij - h_i)` where `h_i` is the maximum of row `i`'s negatives and of its
-   * positives' logits `positiveLogits` ([n, 1] each); `h` is returned as `shift`.
+   * positives' logits `positiveLogits` ([n, 1] each); `h` is returned as `shift`. With `preset` (passes with
+   * `presetRowShift`), `h_i` is `preset.shift` instead, except in rows whose `rest_i + preset.positiveSum_i` falls
+   * below `preset.minimumDenominator`, which take their maximum as above.
    */
   restSums(
     z: T,
     plan: ConstantShiftPlan,
     positiveLogits: readonly T[],
+    preset?: PresetRowShift<T>,
   ): {
     /** [n, 1] the row sums of `E'`. */
     rest: T;
@@ -94,6 +98,11 @@ export interface ConstantShiftPasses<T> {
   readonly workingMatrices?: number;
   /** Whether the passes implement `plan.rowShift` (temperatures below `1 / maximumConstantShift`). Default false. */
   readonly rowShift?: boolean;
+  /**
+   * Whether `restSums` takes a row shift chosen before the product (`presetRowShift`, decision 0013; scales up to
+   * `maximumPresetShift`). Default false.
+   */
+  readonly presetRowShift?: boolean;
   /**
    * The passes for positives from groups given as a tensor (values known only at run time, or rows with different
    * positive counts; `plan.runtimeGroups`). Optional: without them such pairings take the composed kernel.

@@ -8,10 +8,12 @@ import {
 } from './similarity-cross-entropy.js';
 import { positiveCoefficients } from './constant-shift-positive-coefficients.js';
 import { maximumConstantShift, maximumRowShift, type ConstantShiftPasses, type ConstantShiftPlan } from './constant-shift-passes.js';
+import { maximumPresetShift, presetRowShift } from './constant-shift-preset-row-shift.js';
 import { runtimeGroupBackward, runtimeGroupForward, selfExcludedPairing, type RuntimeGroupSaved } from './constant-shift-runtime-groups.js';
 import { symmetricPairing, type Values } from './symmetric-pairing.js';
 
 export { maximumConstantShift, maximumRowShift, type ConstantShiftPasses, type ConstantShiftPlan, type RuntimeGroupPasses } from './constant-shift-passes.js';
+export { maximumPresetShift, minimumPresetDenominator, maximumShiftedLogit, presetRowShift, type PresetRowShift } from './constant-shift-preset-row-shift.js';
 
 /** Matrices the row-shifted passes keep beyond the constant-shift ones: the shifted logits and their exponentials. */
 const rowShiftExtraMatrices = 2;
@@ -90,6 +92,9 @@ function periodOf(rows: number, period: number | undefined, groups: Values | und
  * (temperature below 1/40) each row is shifted by its own maximum `h_i` over its denominator instead (passes with
  * `rowShift`): every `exp` argument is then at most 0 and a row's largest term is exactly 1, so nothing overflows
  * or underflows that matters at any temperature; the backward's `E'^T` term then carries the column's shift.
+ * Passes with `presetRowShift` are given a shift chosen before the product instead up to `maximumPresetShift`
+ * (`presetRowShift`, decision 0013), which saves the pass for the maxima; if it would leave a row's denominator
+ * underflowing, they shift by the maxima after all.
  *
  * Returns a fused `similarityCrossEntropy` that takes the constant-shift path when it applies, else the composed one.
  *
@@ -121,7 +126,9 @@ export function constantShiftSimilarityCrossEntropy<T>(passes: ConstantShiftPass
       // Decoupled (DCL): `h_i` is the maximum over the negatives alone, so `rest_i >= 1` (the floor `-c` stands
       // in for the positives' logits); a dominating positive would otherwise underflow every negative's term.
       const shiftFloor = decoupled ? [b.fill([n, 1], -scale)] : positiveLogits;
-      const { rest, shift: rowShift, state } = passes.restSums(z, plan, shiftFloor);
+      const presetApplies = plan.rowShift && passes.presetRowShift && scale <= maximumPresetShift;
+      const preset = presetApplies ? presetRowShift(b, z, scale, shiftFloor, !decoupled) : undefined;
+      const { rest, shift: rowShift, state } = passes.restSums(z, plan, shiftFloor, preset);
       const shift = plan.rowShift ? rowShift! : scaleTensor;
       const positiveExps = decoupled ? [] : positiveLogits.map((logit) => b.exp(b.sub(logit, shift)));
       const denominator = decoupled ? rest : positiveExps.reduce((sum, e) => b.add(sum, e), rest);
