@@ -1,7 +1,7 @@
 import { losses, ntXent, type LossDefinition } from '@contrastive/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { traceLoss } from './export-onnx.js';
-import { expectGradientClose, expectLossClose, float32Tolerance, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
+import { expectGradientClose, expectLossClose, float32Tolerance, gaussians, referenceLossAndGradients, relativeToLargest } from './loss-samples.test-support.js';
 import { createOnnxLossRunner, type HostTensor } from './onnx-loss-runner.js';
 import { nodeRuntimes } from './ort-runtimes.test-support.js';
 
@@ -112,14 +112,6 @@ function agreeingViews(pairs: number, dimension: number, noise: number) {
   const anchors = gaussians(pairs * dimension, 11);
   const jitter = gaussians(pairs * dimension, 12, noise);
   return { anchors: { values: anchors, shape: [pairs, dimension] }, positives: { values: anchors.map((v, i) => Math.fround(v + jitter[i]!)), shape: [pairs, dimension] } };
-}
-
-/** max |a - e| / max |e|: the error relative to the largest entry, with no floor at 1 (the gradients are ~1e-13). */
-function relativeToLargest(actual: ArrayLike<number>, expected: readonly number[]): number {
-  let largest = 0;
-  let error = 0;
-  expected.forEach((e, i) => { largest = Math.max(largest, Math.abs(e)); error = Math.max(error, Math.abs(actual[i]! - e)); });
-  return error / largest;
 }
 
 describe('symmetric fused kernel on onnxruntime-node: gradient digits when the positive dominates', () => {

@@ -1,7 +1,7 @@
 import { losses, ntXent, type LossDefinition } from '@contrastive/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { traceLoss } from './export-onnx.js';
-import { expectGradientClose, expectLossClose, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
+import { expectGradientClose, expectLossClose, gaussians, referenceLossAndGradients, relativeToLargest } from './loss-samples.test-support.js';
 import { createOnnxLossRunner, type HostTensor } from './onnx-loss-runner.js';
 import { nodeRuntimes } from './ort-runtimes.test-support.js';
 
@@ -19,14 +19,6 @@ function closeRows(rows: number): HostTensor {
   const dimension = rows + 1;
   const norm = Math.sqrt(5);
   return { values: Array.from({ length: rows * dimension }, (_, i) => (i % dimension === 0 ? 2 / norm : i % dimension === Math.floor(i / dimension) + 1 ? 1 / norm : 0)), shape: [rows, dimension] };
-}
-
-/** max |a - e| / max |e| (no floor at 1: these gradients are small). */
-function relativeToLargest(actual: ArrayLike<number>, expected: readonly number[]): number {
-  let largest = 0;
-  let error = 0;
-  expected.forEach((e, i) => { largest = Math.max(largest, Math.abs(e)); error = Math.max(error, Math.abs(actual[i]! - e)); });
-  return error / largest;
 }
 
 describe('preset row shift: the graph', () => {

@@ -8,7 +8,7 @@ import { clip, contrastiveLoss, ContrastiveResourceError, infoNce, type LossDefi
 import { afterAll, describe, expect, it } from 'vitest';
 import { crossViewBlockRows } from './cross-view-blocks.js';
 import { traceLoss } from './export-onnx.js';
-import { expectRunnerMatchesReference, float32Tolerance, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
+import { expectRunnerMatchesReference, float32Tolerance, gaussians, referenceLossAndGradients, relativeToLargest } from './loss-samples.test-support.js';
 import { createOnnxLossRunner, type HostTensor } from './onnx-loss-runner.js';
 import { nodeRuntimes } from './ort-runtimes.test-support.js';
 
@@ -70,14 +70,6 @@ describe.each(nodeRuntimes.flatMap(([name, runtime]) => schedules.map(([schedule
     await expectRunnerMatchesReference(runner, contrastive, inputs, { temperature, symmetric: true });
   }, 60_000);
 });
-
-/** max |a - e| / max |e|: the error relative to the largest entry, with no floor at 1 (the gradients are tiny). */
-function relativeToLargest(actual: ArrayLike<number>, expected: readonly number[]): number {
-  let largest = 0;
-  let error = 0;
-  expected.forEach((e, i) => { largest = Math.max(largest, Math.abs(e)); error = Math.max(error, Math.abs(actual[i]! - e)); });
-  return error / largest;
-}
 
 describe('cross-view row blocks on onnxruntime-node: a dominating positive keeps its digits', () => {
   const [, runtime] = nodeRuntimes[0]!;

@@ -78,3 +78,11 @@ export async function expectRunnerMatchesReference(runner: OnnxLossRunner, loss:
   expectLossClose(actual.loss, expected.loss);
   for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
 }
+
+/** max |a - e| / max |e|: the error relative to the largest expected entry, with no floor at 1 (for gradients far below 1). */
+export function relativeToLargest(actual: ArrayLike<number>, expected: readonly number[]): number {
+  let largest = 0;
+  let error = 0;
+  expected.forEach((e, i) => { largest = Math.max(largest, Math.abs(e)); error = Math.max(error, Math.abs(actual[i]! - e)); });
+  return error / largest;
+}

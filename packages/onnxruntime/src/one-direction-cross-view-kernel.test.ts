@@ -1,7 +1,7 @@
 import { contrastiveLoss, infoNce, type LossDefinition } from '@contrastive/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { traceLoss } from './export-onnx.js';
-import { expectRunnerMatchesReference, float32Tolerance, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
+import { expectRunnerMatchesReference, float32Tolerance, gaussians, referenceLossAndGradients, relativeToLargest } from './loss-samples.test-support.js';
 import { createOnnxLossRunner, type HostTensor } from './onnx-loss-runner.js';
 import { nodeRuntimes } from './ort-runtimes.test-support.js';
 
@@ -67,14 +67,6 @@ describe.each(nodeRuntimes)('fused cross-view kernel, one direction and decouple
     await expectReference(contrastive, inputs, { temperature, symmetric: true });
   });
 });
-
-/** max |a - e| / max |e|: the error relative to the largest entry, with no floor at 1 (the gradients are tiny). */
-function relativeToLargest(actual: ArrayLike<number>, expected: readonly number[]): number {
-  let largest = 0;
-  let error = 0;
-  expected.forEach((e, i) => { largest = Math.max(largest, Math.abs(e)); error = Math.max(error, Math.abs(actual[i]! - e)); });
-  return error / largest;
-}
 
 describe('fused one-direction kernel on onnxruntime-node: digits when the positive dominates', () => {
   const [, runtime] = nodeRuntimes[0]!;
