@@ -21,13 +21,17 @@ import { renderMarkdown } from './render-markdown.js';
 import { renderResultsSvg } from './render-svg.js';
 import { floorsFor, matmulShapes, measureMatmulRates, runCellRows, skippedRow } from './run-bench.js';
 import { webGpuBackendsOnly } from './webgpu-bench-options.js';
+import { mergeRates, resampleAfter, type MatmulRates } from './matmul-rate-samples.js';
+
+/** Cells between two samples of the ort-node matmul rates (~10 s each at N = 4096; see matmul-rate-samples.ts). */
+const rateSampleEvery = 6;
 
 const checksNote = 'Call checks: the "(checks on)" and "(checks off)" rows are one cell run with core\'s value checks (finite in the backend\'s precision, labels, row-norm magnitudes; shapes, options and memory are checked either way) on and off, in one process, warm-ups for each, then 21 rounds (fewer when over --budget) that run both once in alternating order; "host check alone" is checkHostCall on the same inputs (median of up to 101 calls after 5 warm-ups). The ort-node pair goes through createOnnxLossRunner (the runner copies its inputs to Float32Arrays each call), so it is not the ort-node row, which feeds a session directly.';
 
 const sharedNote = 'The machine is shared (2 cores, other work running): the load average is recorded per row; compare rows measured at similar load.';
 
 const notes = [
-  'Flop count (the floor, per loss in the floor table): matmuls only, 2 flops per multiply-add, at the least the math needs. Self-similarity losses (NT-Xent, SupCon with 2 views, DCL, SimCLR n-view with V = 2; R = 2N rows): forward 2(2N)^2 D for the similarity matmul + backward 2(2N)^2 D (one (G + G^T) z product, the similarity is symmetric) = 16 N^2 D. Cross-similarity losses (CLIP, InfoNCE in-batch, the origin contrastive_loss, SigLIP; R = N): forward 2 N^2 D + backward 4 N^2 D (G p and G^T a) = 6 N^2 D; InfoNCE with a queue of M = N negatives the same with M columns (6 N M D; the positives\' row dots are O(N D)); InfoNCE with paired negatives [N, 16, D]: 6 N M D as batched dot products (no matmul applies), timed at their own shapes on onnxruntime-node (broadcast Mul + ReduceSum: forward sum_d a k, backward sum_m G k and G a in one graph; the matmul-rates table lists them with M). Floor = forward flops / forward-shape rate + backward flops / backward-shape rate, each rate the faster of onnxruntime-node MatMul (2 threads) and tfjs-wasm matMul (1 thread) measured in this run at min(R, 8192) rows (the forward-shaped product followed by a row sum, so its R x R result is not copied out to JavaScript).',
+  'Flop count (the floor, per loss in the floor table): matmuls only, 2 flops per multiply-add, at the least the math needs. Self-similarity losses (NT-Xent, SupCon with 2 views, DCL, SimCLR n-view with V = 2; R = 2N rows): forward 2(2N)^2 D for the similarity matmul + backward 2(2N)^2 D (one (G + G^T) z product, the similarity is symmetric) = 16 N^2 D. Cross-similarity losses (CLIP, InfoNCE in-batch, the origin contrastive_loss, SigLIP; R = N): forward 2 N^2 D + backward 4 N^2 D (G p and G^T a) = 6 N^2 D; InfoNCE with a queue of M = N negatives the same with M columns (6 N M D; the positives\' row dots are O(N D)); InfoNCE with paired negatives [N, 16, D]: 6 N M D as batched dot products (no matmul applies), timed at their own shapes on onnxruntime-node (broadcast Mul + ReduceSum: forward sum_d a k, backward sum_m G k and G a in one graph; the matmul-rates table lists them with M). Floor = forward flops / forward-shape rate + backward flops / backward-shape rate, each rate the faster of onnxruntime-node MatMul (2 threads) and tfjs-wasm matMul (1 thread) measured in this run at min(R, 8192) rows (the forward-shaped product followed by a row sum, so its R x R result is not copied out to JavaScript). Rates move by ~30% within minutes on a shared VM, so they are sampled several times in the run (both engines at the start and the end, onnxruntime-node again after every ' + rateSampleEvery + ' cells; medians of 5 runs at 4096 rows and more, 7 below) and each shape keeps its fastest forward and fastest backward rate: the floor is a lower bound (the matmul-rates table gives the slowest sample beside the fastest).',
   `Temperatures: each row records its own. Without --temperature each loss runs at its default: ${Object.entries(lossSpecs).map(([loss, spec]) => `${loss} ${spec.defaultTemperature}`).join(', ')} (CLIP: logitScale = 1 / T, open_clip's initial 1 / 0.07; SigLIP: logTemperature = log(1 / T), its initial log 10, bias -10).`,
   `Inputs per loss (uniform in [-1, 1) from a fixed seed, the same on every backend of ours; PyTorch draws its own): ${Object.entries(lossSpecs).map(([loss, spec]) => `${loss}: ${spec.what}`).join('; ')}.`,
   'Our rows run core\'s loss definitions (forward + analytic backward): onnxruntime-node / onnxruntime-web as one traced ONNX graph (session creation and tracing reported separately; the first run is a warm-up), tfjs wasm / cpu and the reference backend through computeLossAndGradients. Chunked rows use core\'s withChunking(backend, { blockRows }) where the unchunked form cannot fit.',
@@ -57,7 +61,12 @@ async function main(): Promise<void> {
   // --checks-only: no floors (the pairs compare with each other), so no matmul rates.
   const nodeCells = nodeCellEnvironment(options.nodeAllocator);
   log(`Node cell processes: ${nodeCells.description}`);
-  const matmulRates = options.checksOnly ? {} : await measureMatmulRates(matmulShapes(cells), log, nodeCells.env);
+  // Rates are sampled at the start, every `rateSampleEvery` cells (ort-node) and at the end; floors use the fastest.
+  const shapes = matmulShapes(cells);
+  let matmulRates: MatmulRates = options.checksOnly ? {} : await measureMatmulRates(shapes, log, nodeCells.env);
+  const sampleRates = async (engines?: readonly ('ort-node' | 'tfjs-wasm')[]) => {
+    if (!options.checksOnly) matmulRates = mergeRates(matmulRates, await measureMatmulRates(shapes, log, nodeCells.env, engines));
+  };
   const write = (loadAverageAtEnd?: readonly number[]) => {
     const largeRows = options.large || options.checksOnly ? [] : loadLargeRows(join(outputDirectory, 'large.json'));
     const allRows = [...rows, ...largeRows];
@@ -78,8 +87,10 @@ async function main(): Promise<void> {
       log(`  ${row.backend}: ${row.status === 'ok' ? `${row.medianMs!.toFixed(1)} ms median of ${row.runs}${row.checkMs === undefined ? '' : `; host check alone ${row.checkMs.toFixed(3)} ms`}` : `${row.status}: ${row.reason}`}`);
       rows.push(row);
     }
+    if (resampleAfter(index + 1, rateSampleEvery) && index + 1 < cells.length) await sampleRates(['ort-node']);
     write();
   }
+  await sampleRates();
   write(os.loadavg());
   log(`wrote ${join(outputDirectory, name)}.{json,md,svg}`);
 }

@@ -127,11 +127,18 @@ function renderChecksMarkdown(results: BenchResults): string {
   ].join('\n');
 }
 
+/** A rate in GFLOP/s, the slowest sample beside it when there were several. */
+const rateCell = (fastest: number, slowest: number | undefined) =>
+  `${(fastest / 1e9).toFixed(1)}${slowest === undefined ? '' : ` (${(slowest / 1e9).toFixed(1)})`}`;
+
 export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
   if (results.scope === 'checks') return renderChecksMarkdown(results);
   const rates = Object.entries(results.matmulRates).flatMap(([engine, list]) =>
-    list.map((r) => [engine, `${r.rows}x${r.dimension}${r.negatives ? `, M = ${r.negatives}` : ''}`, `${(r.forwardFlopsPerSecond / 1e9).toFixed(1)}`, `${(r.backwardFlopsPerSecond / 1e9).toFixed(1)}`]),
+    list.map((r) => [
+      engine, `${r.rows}x${r.dimension}${r.negatives ? `, M = ${r.negatives}` : ''}`, String(r.samples ?? 1),
+      rateCell(r.forwardFlopsPerSecond, r.slowestForwardFlopsPerSecond), rateCell(r.backwardFlopsPerSecond, r.slowestBackwardFlopsPerSecond),
+    ]),
   );
   return [
     '# Benchmark results',
@@ -166,7 +173,9 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '## Matmul rates (GFLOP/s)',
     '',
-    table(['engine', 'R x D', '[R,D] @ [D,R]', '[R,R] @ [R,D]'], rates),
+    table(['engine', 'R x D', 'samples', '[R,D] @ [D,R]', '[R,R] @ [R,D]'], rates),
+    '',
+    'Each rate is the fastest of its samples (the floor is a lower bound); in parentheses the slowest sample.',
     '',
     'Rows with M: the batched dot products of paired negatives ([N, 1, D] x [N, M, D] summed over D, and the backward pair), in GFLOP/s of 2NMD and 4NMD.',
     '',

@@ -21,9 +21,15 @@ export function matmulShapes(cells: readonly { loss: Cell['loss']; pairs: number
   }).sort((a, b) => a.rows - b.rows || a.dimension - b.dimension || (a.negatives ?? 0) - (b.negatives ?? 0));
 }
 
-export async function measureMatmulRates(shapes: readonly MatmulShape[], log: BenchProgress, env: NodeJS.ProcessEnv): Promise<Record<string, MatmulRate[]>> {
+/** One sample of the matmul rates at `shapes` on `engines` (each engine in its own child process). */
+export async function measureMatmulRates(
+  shapes: readonly MatmulShape[],
+  log: BenchProgress,
+  env: NodeJS.ProcessEnv,
+  engines: readonly ('ort-node' | 'tfjs-wasm')[] = ['ort-node', 'tfjs-wasm'],
+): Promise<Record<string, MatmulRate[]>> {
   const rates: Record<string, MatmulRate[]> = {};
-  for (const engine of ['ort-node', 'tfjs-wasm'] as const) {
+  for (const engine of engines) {
     log(`matmul rates on ${engine}: ${shapes.map((s) => `${s.rows}x${s.dimension}`).join(', ')}`);
     const outcome = await runCellProcess({ matmul: engine, shapes }, 20 * 60_000, env);
     if (outcome.ok) rates[engine] = outcome.result['rates'] as MatmulRate[];

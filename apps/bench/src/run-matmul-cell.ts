@@ -29,6 +29,11 @@ export interface MatmulRate extends MatmulShape {
   readonly forwardMs: number;
   readonly backwardMs: number;
   readonly runs: number;
+  /** How many samples the rates are the fastest of (`mergeRates`); 1 when absent. */
+  readonly samples?: number;
+  /** The slowest forward and backward rates among the samples (the spread); absent with one sample. */
+  readonly slowestForwardFlopsPerSecond?: number;
+  readonly slowestBackwardFlopsPerSecond?: number;
 }
 
 function randomValues(count: number): Float32Array {
@@ -122,7 +127,7 @@ async function ortPairedRate(shape: MatmulShape & { negatives: number }, runs: n
 export async function runMatmulCell(engine: 'ort-node' | 'tfjs-wasm', shapes: readonly MatmulShape[]): Promise<Record<string, unknown>> {
   const rates: MatmulRate[] = [];
   for (const shape of shapes) {
-    const runs = shape.rows >= 4096 ? 3 : 5;
+    const runs = shape.rows >= 4096 ? 5 : 7;
     if (shape.negatives !== undefined) {
       if (engine === 'ort-node') rates.push(await ortPairedRate({ ...shape, negatives: shape.negatives }, runs));
       continue;
