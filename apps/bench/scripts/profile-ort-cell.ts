@@ -5,6 +5,9 @@
  *   cd apps/bench
  *   GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4294967295:glibc.malloc.trim_threshold=4294967295 \
  *     node --conditions=@contrastive/source --import tsx scripts/profile-ort-cell.ts <loss> [n=4096] [d=128] [T=default] [runs=4]
+ *
+ * `MAX_BLOCK_BYTES=16777216` traces with that `maxBlockBytes` (the `--large` cells' blocks at a smaller N);
+ * `PROFILE_NODES=Gemm,MatMul` also lists those nodes with their shapes.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cellTemperature, lossInputs, lossSpecs } from '../src/loss-specs.js';
@@ -17,7 +20,8 @@ const temperature = cellTemperature(loss, process.argv[5] && process.argv[5] !==
 const runs = Number(process.argv[6] ?? 4);
 const { ort, sessionOptions } = await loadOrt('ort-node');
 const host = lossInputs(loss, n, d, temperature);
-const graph = traceGraph(lossSpecs[loss].definition, lossSpecs[loss].options(temperature), host);
+const maxBlockBytes = process.env['MAX_BLOCK_BYTES'] ? Number(process.env['MAX_BLOCK_BYTES']) : undefined;
+const graph = traceGraph(lossSpecs[loss].definition, lossSpecs[loss].options(temperature), host, undefined, maxBlockBytes);
 const prefix = `/tmp/profile-${loss}-${process.pid}`; // ORT appends a date and .json
 const session = await ort.InferenceSession.create(graph.bytes, { ...sessionOptions, enableProfiling: true, profileFilePrefix: prefix } as object);
 const feeds = feedsFor(ort, host, graph);
