@@ -232,6 +232,10 @@ def clip_cases(spec, rng):
                           inputs=scale_of(500.0)),
     ]
     entries += pair_adversarial(low=None, n_minimum=1)
+    # Last, so that the cases above keep their inputs: the preset line shift's fast path near the clamp (decision 0014).
+    entries.append(adversarial_entry('identical-scale99-n64', 'logitScale 99 (just under the clamp), 64 pairs, '
+                                     'each positive equals its anchor: the positive dominates every row and column',
+                                     ['low-temperature', 'identical'], 'identical', 64, 8, inputs=scale_of(99.0)))
     return pair_cases(spec, rng, entries, extra=lambda rng_, entry: {'logitScale': rng_.scalar(CLIP_SCALE)})
 
 

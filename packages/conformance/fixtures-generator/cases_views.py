@@ -181,7 +181,28 @@ def sup_con_cases(spec, rng):
         inputs = {'embeddings': embeddings, 'labels': torch.tensor(labels, dtype=torch.long)}
         options = {**options, 'views': views}
         cases.append(build_case(spec, what, description, tags, inputs, options))
-    return cases + sup_con_memory_cases(spec, rng, repeated)
+    cases += sup_con_memory_cases(spec, rng, repeated)
+    return cases + sup_con_preset_shift_cases(spec, rng)
+
+
+def sup_con_preset_shift_cases(spec, rng):
+    """Temperature 0.01 with two views and a few hundred rows (the preset row shift floored by the other view,
+    decision 0006): appended after every earlier case so that those keep their inputs."""
+    adv = lambda *tags: ADVERSARIAL + tags
+    entries = [  # (what, description, tags, kind, labels, views, d, scale, options)
+        ('near-identical-b96-v2-d8-low-temperature', '96 samples, 2 views, 12 classes, rows one vector plus 1e-3 '
+         'noise, temperature 0.01', adv('low-temperature', 'near-identical'), 'near-identical',
+         [i % 12 for i in range(96)], 2, 8, 1.0, LOW),
+        ('identical-views-b32-v2-d8-low-temperature', '32 samples, 2 identical views, 8 classes, temperature 0.01',
+         adv('low-temperature', 'identical'), 'identical', [i % 8 for i in range(32)], 2, 8, 1.0,
+         {**LOW, 'reduction': 'none'}),
+    ]
+    cases = []
+    for what, description, tags, kind, labels, views, d, scale, options in entries:
+        embeddings = view_major(rng, len(labels), views, d, kind, scale)
+        inputs = {'embeddings': embeddings, 'labels': torch.tensor(labels, dtype=torch.long)}
+        cases.append(build_case(spec, what, description, tags, inputs, {**options, 'views': views}))
+    return cases
 
 
 def sup_con_memory_cases(spec, rng, repeated):

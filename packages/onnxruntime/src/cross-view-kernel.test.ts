@@ -16,18 +16,29 @@ const opCounts = (options: object, n: number, maxBlockBytes?: number) => {
 
 describe('fused cross-view kernel (CLIP): when it applies', () => {
   it('takes it with the logit scale a graph input: one Gemm/MatMul forms s, GatherElements takes its diagonal', () => {
-    for (const options of [{}, { maxLogitScale: null }, { normalize: false }]) {
+    const ops = opCounts({ normalize: false }, 16);
+    expect(ops.get('ScatterElements')).toBe(1);
+    expect(ops.get('GatherElements')).toBe(1);
+    expect(ops.get('ReduceMax')).toBe(2);
+    expect(ops.has('Transpose')).toBe(false);
+  });
+  it('on unit rows takes the preset line shift (decision 0014): no [n, n] maxima outside the fallback Loops', () => {
+    for (const options of [{}, { maxLogitScale: null }]) {
       const ops = opCounts(options, 16);
+      // The diagonal from row dots (no GatherElements); ReduceMax only over [n, 1] vectors: the largest shift, the
+      // least shift, row and column denominators (as -max(-x)) and the largest column scale.
+      expect(ops.get('GatherElements')).toBeUndefined();
       expect(ops.get('ScatterElements')).toBe(1);
-      expect(ops.get('GatherElements')).toBe(1);
+      expect(ops.get('ReduceMax')).toBe(5);
+      expect(ops.get('Loop')).toBe(2);
       expect(ops.has('Transpose')).toBe(false);
     }
   });
   it('runs over row blocks (cross-view-blocks.ts) once one [n, n] float32 matrix would exceed maxBlockBytes', () => {
     // Whole: the product forming s and the transposed one for G^T a; blocks of 15 rows (1023 / 64): two blocks, each
     // forming its logits in the forward and again in the backward, plus its G^T a.
-    expect(opCounts({}, 16, 16 * 16 * 4).get('Gemm')).toBe(2);
-    const blocked = opCounts({}, 16, 16 * 16 * 4 - 1);
+    expect(opCounts({ normalize: false }, 16, 16 * 16 * 4).get('Gemm')).toBe(2);
+    const blocked = opCounts({ normalize: false }, 16, 16 * 16 * 4 - 1);
     expect(blocked.get('Gemm')).toBe(2 * 3);
     expect(blocked.has('Transpose')).toBe(false);
   });

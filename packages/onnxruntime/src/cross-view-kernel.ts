@@ -11,6 +11,8 @@
  * - backward, two directions: `G = u E_r + E_c v^T` off the diagonal (three elementwise passes), then `G p` and
  *   `G^T a` (two products, as the matmul floor counts them); one direction: `u * (E_r p)` and `E_r^T (u * a)`, a
  *   MatMul and a transposed Gemm with no [n, n] elementwise pass;
+ * - preset line shift (unit rows, two directions, the positive in the denominators, a scale that is a graph input
+ *   or known and at most `maximumPresetShift`): cross-view-preset-passes.ts (decision 0014), no [n, n] maxima;
  * - constant shift (unit rows, a scale known at trace time and at most `maximumConstantShift`): the Gemm on
  *   `[a, -1]` and `[p, 1]` with `alpha = scale` gives `s - scale` directly, one Exp serves both directions, and the
  *   two-direction backward is `H = E * (u + v^T)`, `H p` and `H^T a` (two products).
@@ -24,6 +26,7 @@
 import { fusedCrossViewCrossEntropy, maximumRowShift, type CrossViewCrossEntropy, type CrossViewPlan } from '@contrastive/core';
 import { defaultMaxBlockBytes, traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
 import { crossViewBlockMatrices, crossViewBlockPasses, crossViewBlockRows } from './cross-view-blocks.js';
+import { crossViewPresetPasses, type CrossViewPresetState } from './cross-view-preset-passes.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
 
 interface State {
@@ -76,6 +79,7 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
     forward(a, p, scale, plan) {
       if (blocked(plan.rows)) return crossViewBlockPasses(emit, crossViewBlockRows(plan.rows, maxBlockBytes)).forward(a, p, scale, plan);
       if (plan.constantShift !== undefined) return constantForward(a, p, plan, plan.constantShift);
+      if (plan.presetShift) return crossViewPresetPasses(emit).forward(a, p, scale);
       const b = emit.backend();
       const n = plan.rows;
       const known = traceTimeValues(scale);
@@ -107,6 +111,7 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
     },
     products(a, p, plan, u, v, state) {
       if (blocked(plan.rows)) return crossViewBlockPasses(emit, crossViewBlockRows(plan.rows, maxBlockBytes)).products(a, p, plan, u, v, state);
+      if (v && (state as CrossViewPresetState).preset) return crossViewPresetPasses(emit).products(a, p, u, v, state as CrossViewPresetState);
       const b = emit.backend();
       const { rows, columns } = state as State;
       const n = plan.rows;

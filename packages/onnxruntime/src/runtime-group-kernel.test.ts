@@ -26,6 +26,10 @@ describe('run-time group kernel: when it applies', () => {
       expect(ops).toContain('ScatterElements');
     }
   });
+  it('takes SupCon below temperature 1/40 down to 0.01 onto the preset row shift (its 0-or-1-trip Loop fallbacks)', () => {
+    for (const temperature of [0.01, 0.02]) expect(opTypes(supCon, { temperature, views: 2 }, shapes)).toContain('Loop');
+    for (const temperature of [0.009, 0.07]) expect(opTypes(supCon, { temperature, views: 2 }, shapes)).not.toContain('Loop');
+  });
   it('leaves SupCon to the composed kernel with memory, without normalisation, below temperature 0.001 or above maxBlockBytes', () => {
     const withMemory = { ...shapes, memory: [6, 8], memoryLabels: [6] };
     expect(opTypes(supCon, { temperature: 0.1, views: 2 }, withMemory)).not.toContain('ScatterElements');
@@ -57,6 +61,22 @@ describe.each(nodeRuntimes)('run-time group kernel on %s', (_, runtime) => {
   it('SupCon with SupContrast\'s baseTemperature and meanOver all anchors', async () => {
     const embeddings = { values: gaussians(24 * 8, 23), shape: [24, 8] };
     await expectReference(supCon, { embeddings, labels }, { temperature: 0.1, baseTemperature: 0.07, meanOver: 'all-anchors', views: 2 });
+  });
+
+  // Preset row shift at T = 0.01 (decision 0006): row 0 at a cosine of -0.8 or below to every other row leaves its
+  // denominator below the preset's minimum (the forward's fallback to the row maxima); identical views (shift 100)
+  // beside independent ones (shift near the bound 100 - K) spread the shifts past 40 (the backward's two products).
+  const unit = (x: number, y: number) => [x, y, 0, 0];
+  it.each([1, 2])('SupCon at T = 0.01 with a row opposite to all others (forward fallback), %s view(s)', async (views) => {
+    const rows = [unit(1, 0), unit(-0.8, 0.6), unit(-0.8, -0.6), unit(-1, 0), unit(-0.8, 0.6), unit(-0.6, -0.8)];
+    const embeddings = { values: rows.slice(0, 3 * views).flat(), shape: [3 * views, 4] };
+    await expectReference(supCon, { embeddings, labels: { values: [0, 1, 1], shape: [3] } }, { temperature: 0.01, views, reduction: 'none' });
+  });
+  it('SupCon at T = 0.01, identical views beside independent ones (shifts spread past 40)', async () => {
+    const first = gaussians(12 * 8, 31);
+    const second = gaussians(12 * 8, 32).map((x, i) => (i < 6 * 8 ? first[i]! : x));
+    const embeddings = { values: [...first, ...second], shape: [24, 8] };
+    await expectReference(supCon, { embeddings, labels }, { temperature: 0.01, views: 2, reduction: 'none' });
   });
 
   it.each([0.5, 0.1, 0.01])('DCL, symmetric and one-directional, T = %s', async (temperature) => {

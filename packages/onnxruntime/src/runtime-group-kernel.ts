@@ -12,7 +12,9 @@
  *   views' sum, `V^2` times less work;
  * - backward product: `[E' (u_i + u_j)] z` (constant shift, `E'` symmetric: one Add, Mul and MatMul) or
  *   `u * (E' z) + E'^T (u * z)` (row maxima: MatMul and one Gemm with `transA`), less the positives' part
- *   `a * Q + mask (a * z) - a * z` (one more MatMul).
+ *   `a * Q + mask (a * z) - a * z` (one more MatMul);
+ * - from temperature 1/40 down to 0.01 core gives a preset row shift (floored by the other views' logits): the
+ *   forward and backward of `runtime-group-preset-passes.ts` (one Gemm with the shift folded in; one product).
  *
  * The [n, n] matrices run as one block: above `maxBlockBytes` the pairing takes the backend's other kernel.
  */
@@ -23,12 +25,14 @@ import {
   type ConstantShiftPasses,
   type RuntimeGroupPasses,
   type ConstantShiftPlan,
+  type PresetRowShift,
   type SimilarityCrossEntropy,
   type SimilarityCrossEntropySaved,
   type WorkingSetQuery,
 } from '@contrastive/core';
 import { defaultMaxBlockBytes, traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
+import { runtimeGroupPresetProduct, runtimeGroupPresetRestSums, type RuntimeGroupPresetState } from './runtime-group-preset-passes.js';
 
 const int = (value: number): AttributeValue => ({ kind: 'int', value });
 
@@ -85,13 +89,22 @@ function runtimeGroupPasses(emit: GraphEmitter, maxBlockBytes: number): Constant
     const blocks = Array.from({ length: n / period }, (_, v) => (n === period ? x : b.slice(x, [v * period, 0], [period, width])));
     return tiled(b.matmul(mask, blocks.reduce((sum, block) => b.add(sum, block))), n / period);
   };
+  /** `rest`, `h` and the kept `E'`: the preset shift's passes where core gives one, else `shiftedLogits`. */
+  const denominators = (z: OnnxTensor, plan: ConstantShiftPlan, floors: readonly OnnxTensor[], preset?: PresetRowShift<OnnxTensor>) => {
+    if (preset) {
+      const { rest, shift, state } = runtimeGroupPresetRestSums(emit, plan, z, preset);
+      return { rest, shift, zeroed: state.zeroed, presetState: state as RuntimeGroupPresetState | undefined };
+    }
+    const { shifted, shift } = shiftedLogits(z, plan, floors);
+    const zeroed = setDiagonal(emit.backend().exp(shifted), 0);
+    return { rest: emit.backend().sum(zeroed, 1, true), shift, zeroed, presetState: undefined };
+  };
   const runtimeGroups: RuntimeGroupPasses<OnnxTensor> = {
-    restSums(z, plan, groups, floors) {
+    presetRowShift: true,
+    restSums(z, plan, groups, floors, preset) {
       const b = emit.backend();
       const n = plan.pairing.rows;
-      const { shifted, shift } = shiftedLogits(z, plan, floors);
-      const zeroed = setDiagonal(b.exp(shifted), 0);
-      const rest = b.sum(zeroed, 1, true);
+      const { rest, shift, zeroed, presetState } = denominators(z, plan, floors, preset);
       // ONNX Runtime's Where is several times slower than a MatMul here: the mask is cast to float once, and the
       // positives enter through products with it (`P z` in the forward, `P (a z)` in the backward). Groups that
       // repeat every `p` rows (SupCon's views) need only the [p, p] mask: `P z` is the views' sum, tiled.
@@ -103,13 +116,15 @@ function runtimeGroupPasses(emit: GraphEmitter, maxBlockBytes: number): Constant
       const positiveRowSums = b.sub(groupProduct(mask, z), z);
       const h = shift ?? b.fill([], plan.scale);
       const positiveShiftedSums = b.sub(b.mul(b.sum(b.mul(z, positiveRowSums), 1, true), b.fill([], plan.scale)), b.mul(counts, h));
-      return { rest, ...(shift ? { shift } : {}), counts, positiveShiftedSums, state: { zeroed, mask, positiveRowSums } };
+      return { rest, ...(shift ? { shift } : {}), counts, positiveShiftedSums, state: { zeroed, mask, positiveRowSums, presetState } };
     },
     symmetricProduct(z, plan, u, a, state) {
       const b = emit.backend();
       const n = plan.pairing.rows;
-      const { zeroed, mask, positiveRowSums } = state as { zeroed: OnnxTensor; mask: OnnxTensor; positiveRowSums: OnnxTensor };
-      const own = plan.rowShift
+      const { zeroed, mask, positiveRowSums, presetState } = state as { zeroed: OnnxTensor; mask: OnnxTensor; positiveRowSums: OnnxTensor; presetState?: RuntimeGroupPresetState };
+      const own = presetState
+        ? runtimeGroupPresetProduct(emit, plan, z, u, presetState)
+        : plan.rowShift
         ? node('Gemm', [zeroed, b.mul(u, z), b.mul(u, b.matmul(zeroed, z))], z.shape, 'float32', { transA: int(1) })
         : b.matmul(b.mul(zeroed, b.add(u, b.reshape(u, [1, n]))), z);
       // sum_j P_ij (a_i + a_j) z_j = a_i Q_i + (mask (a z))_i - a_i z_i: the mask's diagonal is 1.

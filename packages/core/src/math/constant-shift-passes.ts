@@ -126,12 +126,19 @@ export interface ConstantShiftPasses<T> {
 export interface RuntimeGroupPasses<T> {
   /**
    * `rest = E' 1` over every key but the row itself (the whole denominator), `h` as in `restSums` (with the floors
-   * `floors`), and, per row, `counts_i = sum_j P_ij` and `positiveShiftedSums_i = sum_j P_ij (s_ij - h_i)` (all [n, 1]).
+   * `floors`, or `preset`'s shift and its fallback to the row maxima), and, per row, `counts_i = sum_j P_ij` and
+   * `positiveShiftedSums_i = sum_j P_ij (s_ij - h_i)` (all [n, 1]).
    */
-  restSums(z: T, plan: ConstantShiftPlan, groups: T, floors: readonly T[]): { rest: T; shift?: T; counts: T; positiveShiftedSums: T; state: unknown };
+  restSums(z: T, plan: ConstantShiftPlan, groups: T, floors: readonly T[], preset?: PresetRowShift<T>): { rest: T; shift?: T; counts: T; positiveShiftedSums: T; state: unknown };
   /**
    * `sum_j (G_ij + G_ji) z_j` ([n, D]) for `G_ij = u_i E'_ij - a_i P_ij`, given `u` and `a` ([n, 1]; `a_i = u_i rest_i /
    * counts_i` where `counts_i > 0`, else both 0).
    */
   symmetricProduct(z: T, plan: ConstantShiftPlan, u: T, a: T, state: unknown): T;
+  /**
+   * Whether `restSums` takes a row shift chosen before the product (`preset`, decision 0006's amendment; the same
+   * contract as `ConstantShiftPasses.restSums`, `preset.positiveSum` 0 since `rest` is the whole denominator).
+   * Default false.
+   */
+  readonly presetRowShift?: boolean;
 }

@@ -1,5 +1,6 @@
 import type { TensorBackend } from '../tensor-backend.js';
 import type { ConstantShiftPlan, RuntimeGroupPasses } from './constant-shift-passes.js';
+import { maximumPresetShift, presetRowShift } from './constant-shift-preset-row-shift.js';
 import type { SimilarityCrossEntropyInputs } from './similarity-cross-entropy.js';
 import type { SymmetricPairing, Values } from './symmetric-pairing.js';
 
@@ -47,6 +48,28 @@ export function selfExcludedPairing(
 }
 
 /**
+ * `s_{i, i + v p}` ([n, 1] each, rows taken mod `n`) for each other view `v` of the plan's `groupPeriod` `p`: the
+ * same sample's other views, always terms of row `i`'s denominator (positives of it). Without a period (or one view),
+ * the floor `-scale`, below every logit, so that the preset shift is the bound `scale |z_i| - K` alone.
+ *
+ * @example
+ * const floors = otherViewLogits(b, z, plan); // two views of 4096: [s_{i, i + 4096 mod 8192}]
+ *
+ * @see [Decision 0006: run-time group positives](/contributing/decisions/0006-runtime-group-positives)
+ */
+export function otherViewLogits<T>(b: TensorBackend<T>, z: T, plan: ConstantShiftPlan): T[] {
+  const [n, width] = [plan.pairing.rows, b.shape(z)[1]!];
+  const period = plan.groupPeriod ?? n;
+  if (period >= n) return [b.fill([n, 1], -plan.scale)];
+  const scale = b.fill([], plan.scale);
+  return Array.from({ length: n / period - 1 }, (_, v) => {
+    const offset = (v + 1) * period;
+    const rolled = b.concat([b.slice(z, [offset, 0], [n - offset, width]), b.slice(z, [0, 0], [offset, width])], 0);
+    return b.mul(b.sum(b.mul(z, rolled), 1, true), scale);
+  });
+}
+
+/**
  * Forward of the self-similarity cross-entropy with positives from run-time groups (SupCon's labels), the positives
  * in the denominator: `rest_i = sum_{j != i} E'_ij` is the whole denominator `R_i`, and the passes also give the
  * positives' count `k_i` and shifted logit sum `sum_p (s_ip - h_i)`, so `l_i = log R_i - sum_p (s_ip - h_i) / k_i`
@@ -60,8 +83,13 @@ export function selfExcludedPairing(
 export function runtimeGroupForward<T>(b: TensorBackend<T>, passes: RuntimeGroupPasses<T>, plan: ConstantShiftPlan, inputs: SimilarityCrossEntropyInputs<T>) {
   const n = plan.pairing.rows;
   const zero = b.fill([], 0);
-  // The row shift is the maximum over the whole denominator (the positives are in it); -c is only a floor.
-  const { rest, shift, counts, positiveShiftedSums, state } = passes.restSums(inputs.anchors, plan, inputs.pairing.anchorGroups, [b.fill([n, 1], -plan.scale)]);
+  // The row shift is the maximum over the whole denominator (the positives are in it); -c is only a floor. Below
+  // `maximumPresetShift` passes that can take it get a shift chosen before the product, floored by the other views.
+  const z = inputs.anchors;
+  const presetApplies = plan.rowShift && passes.presetRowShift === true && plan.scale <= maximumPresetShift;
+  const floors = presetApplies ? otherViewLogits(b, z, plan) : [b.fill([n, 1], -plan.scale)];
+  const preset = presetApplies ? presetRowShift(b, z, plan.scale, floors, false) : undefined;
+  const { rest, shift, counts, positiveShiftedSums, state } = passes.restSums(z, plan, inputs.pairing.anchorGroups, floors, preset);
   const hasPositive = b.greater(counts, zero);
   const safeCounts = b.maximum(counts, b.fill([], 1));
   const logSumExp = b.add(b.log(rest), plan.rowShift ? shift! : b.fill([], plan.scale));

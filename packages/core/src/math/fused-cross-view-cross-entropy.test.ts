@@ -39,7 +39,10 @@ describe('fusedCrossViewCrossEntropy (core math, dense passes, float64)', () => 
     const actual = run(fused, inputs, weights);
     const expected = run(composed, inputs, weights);
     expect(actual.saved).toHaveProperty('plan');
-    expect((actual.saved as { plan: { constantShift?: number } }).plan.constantShift).toBe(unit && scale <= 40 ? scale : undefined);
+    const plan = (actual.saved as { plan: { constantShift?: number; presetShift?: boolean } }).plan;
+    expect(plan.constantShift).toBe(unit && scale <= 40 ? scale : undefined);
+    // Decision 0014: the preset line shift is offered on unit rows above the constant shift, up to maximumPresetShift.
+    expect(plan.presetShift).toBe(unit && scale > 40 && scale <= 100 ? true : undefined);
     for (const key of ['rowLosses', 'anchors', 'keys', 'scale'] as const) expectClose(actual[key], expected[key], 1e-12);
   });
 

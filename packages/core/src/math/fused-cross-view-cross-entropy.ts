@@ -1,6 +1,7 @@
 import type { TensorBackend } from '../tensor-backend.js';
 import { composedCrossViewCrossEntropy, type CrossViewCrossEntropy, type CrossViewInputs, type CrossViewQuery } from './cross-view-cross-entropy.js';
 import { maximumConstantShift, maximumRowShift } from './constant-shift-passes.js';
+import { maximumPresetShift } from './constant-shift-preset-row-shift.js';
 import type { CrossViewPasses, CrossViewPlan } from './fused-cross-view-passes.js';
 
 export type { CrossViewForwardPass, CrossViewPasses, CrossViewPlan } from './fused-cross-view-passes.js';
@@ -25,6 +26,21 @@ function isDiagonal(anchorIds: ArrayLike<number>, keyIds: ArrayLike<number>, anc
   return Array.from(anchorGroups).every((group, i) => group === keyGroups[i]);
 }
 
+/**
+ * The plan's shift fields for a scale known before the run (NaN: a graph input): the constant shift on unit rows up
+ * to `maximumConstantShift`; else, on unit rows with both directions and the positives in the denominators, the
+ * preset line shift when the scale is unknown or at most `maximumPresetShift` (decision 0014).
+ */
+function shiftsFor(scale: number, unitRows: boolean, directions: 1 | 2, positivesInDenominator: boolean) {
+  const constant = unitRows && scale > 0 && scale <= maximumConstantShift;
+  const preset = unitRows && !constant && directions === 2 && positivesInDenominator && !(Math.abs(scale) > maximumPresetShift);
+  return {
+    ...(constant ? { constantShift: scale } : {}),
+    ...(preset ? { presetShift: true } : {}),
+    ...(Number.isFinite(scale) ? { knownScale: Math.abs(scale) } : {}),
+  };
+}
+
 function planFor<T>(b: TensorBackend<T>, passes: CrossViewPasses<T>, inputs: CrossViewInputs<T>): CrossViewPlan | undefined {
   const { pairing } = inputs;
   const directions = inputs.directions ?? 2;
@@ -42,9 +58,7 @@ function planFor<T>(b: TensorBackend<T>, passes: CrossViewPasses<T>, inputs: Cro
   // (decision 0004: float32 logits of ~1e6 differ by whole units between products); a learnable one (CLIP's,
   // clamped at 100 by default) keeps the path at any value.
   if (!inputs.learnableScale && !(Math.abs(scale) <= maximumRowShift)) return undefined;
-  const constant = inputs.rowNormsAtMostOne === true && scale > 0 && scale <= maximumConstantShift;
-  const shifts = { ...(constant ? { constantShift: scale } : {}), ...(Number.isFinite(scale) ? { knownScale: Math.abs(scale) } : {}) };
-  return { rows: n, directions, positivesInDenominator, ...shifts };
+  return { rows: n, directions, positivesInDenominator, ...shiftsFor(scale, inputs.rowNormsAtMostOne === true, directions, positivesInDenominator) };
 }
 
 /**
@@ -57,9 +71,7 @@ function queryPlan<T>(passes: CrossViewPasses<T>, set: CrossViewQuery): CrossVie
   if ((directions === 1 && !passes.oneDirection) || (!positivesInDenominator && !passes.decoupled)) return undefined;
   const scale = set.scale ?? Number.NaN;
   if (!set.learnableScale && !(Math.abs(scale) <= maximumRowShift)) return undefined;
-  const constant = set.rowNormsAtMostOne && scale > 0 && scale <= maximumConstantShift;
-  const shifts = { ...(constant ? { constantShift: scale } : {}), ...(Number.isFinite(scale) ? { knownScale: Math.abs(scale) } : {}) };
-  return { rows, directions, positivesInDenominator, ...shifts };
+  return { rows, directions, positivesInDenominator, ...shiftsFor(scale, set.rowNormsAtMostOne, directions, positivesInDenominator) };
 }
 
 /**
@@ -84,7 +96,9 @@ function directionLosses<T>(b: TensorBackend<T>, positiveLogits: T, shift: T, re
  * `exp` argument is at most 0 and each line's largest term is exactly 1: nothing overflows or underflows that
  * matters at any scale (CLIP's learned scale 100 included), and the diagonal logits come from the same product, so
  * there is no bound on the scale. On rows of norm at most 1 with a scale known before the run and at most
- * `maximumConstantShift`, one constant shift `c = scale` serves both directions (one exponential matrix). Each
+ * `maximumConstantShift`, one constant shift `c = scale` serves both directions (one exponential matrix); above it
+ * (or with the scale a run-time input, CLIP's) with both directions and the positives in the denominators, the plan
+ * offers `presetShift`: one shift per line `h_i` chosen before the product from [n, D] dots (decision 0014). Each
  * direction's loss is `log1p(rest / e)` when the positive dominates, `rest` the shifted sum over the negatives.
  *
  * Backward, with `u = (w / 2) / R_row` and `v = (w / 2) / R_column`: `G = u E_r + E_c v` off the diagonal and
@@ -103,6 +117,7 @@ function directionLosses<T>(b: TensorBackend<T>, positiveLogits: T, shift: T, re
  * const backend = { ...base, fused: { ...base.fused, crossViewCrossEntropy: fusedCrossViewCrossEntropy(myPasses) } };
  *
  * @see [CLIP](/losses/clip)
+ * @see [Decision 0014: cross-view preset shift](/contributing/decisions/0014-cross-view-preset-shift)
  */
 export function fusedCrossViewCrossEntropy<T>(passes: CrossViewPasses<T>): CrossViewCrossEntropy<T> {
   const composed = composedCrossViewCrossEntropy<T>();

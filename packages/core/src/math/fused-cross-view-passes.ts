@@ -33,6 +33,13 @@ export interface CrossViewPlan {
    * `i` is shifted by its own maximum `h_i` and each column `j` by its maximum `g_j` (two matrices).
    */
   readonly constantShift?: number;
+  /**
+   * True on rows of norm at most 1, both directions, the positives in the denominators, without the constant shift,
+   * when the scale is a graph input or at most `maximumPresetShift`: the passes may shift row `i` and column `i` by
+   * one value chosen before the product from [n, D] dots, checking its denominators at run time (decision 0014).
+   * Passes that ignore it shift by the maxima. Absent: false.
+   */
+  readonly presetShift?: boolean;
 }
 
 /**
