@@ -86,6 +86,6 @@ const difference = (a: number[][], b: number[][]) => Math.max(...a.map((values, 
 console.log(`${cpus().length} cores, ${threads} ORT threads, arena ${arena ? 'on' : 'off'}, load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after; ${runs} alternating runs`);
 for (const [name, values] of times) {
   const first = outputs.get(`${kernelNames[0]} t=${name.split('t=')[1]}`)!;
-  console.log(`N=${n} D=${d} ${name}: median ${median(values).toFixed(1)} ms (${values.map((v) => v.toFixed(0)).join(', ')}); vs ${kernelNames[0]}: ${difference(outputs.get(name)!, first).toExponential(1)}`);
+  console.log(`N=${n} D=${d} ${name}: median ${median(values).toFixed(1)} ms, min ${Math.min(...values).toFixed(1)} (${values.map((v) => v.toFixed(0)).join(', ')}); vs ${kernelNames[0]}: ${difference(outputs.get(name)!, first).toExponential(1)}`);
 }
 await runner.release();

@@ -97,6 +97,27 @@ describe.each(nodeRuntimes)('fused pairwise-sigmoid kernel (SigLIP) on %s', (_, 
     for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
   });
 
+  it('keeps every row loss to 1e-5 relative with logits across [-100, 16], one near the bound max|a| max|p| + bias (normalize false)', async () => {
+    const [n, d] = [256, 8];
+    const base = views(n, d, 17, 2);
+    // Positive k + 1 copies anchor k, the longest: a logit near the bound, off the diagonal.
+    const norms = Array.from({ length: n }, (_, i) => Math.hypot(...base.anchors.values.slice(i * d, (i + 1) * d)));
+    const k = norms.indexOf(Math.max(...norms));
+    for (let c = 0; c < d; c++) base.positives.values[((k + 1) % n) * d + c] = base.anchors.values[k * d + c]!;
+    const largestNorm = (values: readonly number[]) => Math.max(...Array.from({ length: n }, (_, i) => Math.hypot(...values.slice(i * d, (i + 1) * d))));
+    // The Cauchy-Schwarz bound of every logit, max |a| max |p| + bias, at 15.99 (decision 0011, "Bounded logits").
+    const bias = Math.fround(15.99 - largestNorm(base.anchors.values) * largestNorm(base.positives.values));
+    const inputs = { ...base, logTemperature: scalar(0), bias: scalar(bias) };
+    const { low, high } = logitRange(inputs.anchors.values, inputs.positives.values, n, d, 1, bias);
+    expect(low).toBeLessThan(-100);
+    expect(high).toBeGreaterThan(0);
+    const options = { normalize: false, reduction: 'none' };
+    const actual = await runner.run(sigLipLoss, inputs, options);
+    const expected = referenceLossAndGradients(sigLipLoss, inputs, options);
+    expectRowsRelativelyClose(actual.loss, expected.loss);
+    for (const [name, values] of Object.entries(expected.gradients)) expectGradientClose(actual.gradients[name]!, values, name);
+  });
+
   it('keeps the digits of row losses near 1e-20 (positives that dominate, off-diagonal logits near -50)', async () => {
     const [n, t, bias] = [256, 100, -50];
     const noise = gaussians(n * n, 13, 0.02);
