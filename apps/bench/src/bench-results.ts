@@ -2,6 +2,7 @@
 import { lossNames, type BenchLoss } from './cli-options.js';
 import type { MachineInfo } from './machine-info.js';
 import type { MatmulRate } from './run-matmul-cell.js';
+import type { PairedFloor } from './paired-floor.js';
 import { lossSpecs, pairedNegatives } from './loss-specs.js';
 import { flopCount, floorMilliseconds, medianPairedDifference, similarityRows, type FlopCount } from './statistics.js';
 
@@ -32,6 +33,8 @@ export interface Row {
   readonly tfjsPeakBytes?: number;
   readonly wasmHeapBytes?: number;
   readonly lossValue?: number;
+  /** onnxruntime-node matmul losses: the loss against its floor's products timed in the same rounds (`paired-floor.ts`). */
+  readonly pairedFloor?: PairedFloor;
   /** `os.loadavg()` when the cell started. */
   readonly loadAverage?: readonly number[];
   /** Call-check pair rows: core's value checks on or off (the pair ran interleaved in one process). */
@@ -89,6 +92,11 @@ export interface Comparison {
   readonly pytorchMs?: number;
   readonly pytorchStockMs?: number;
   readonly floorMs?: number;
+  /**
+   * The fastest row's `pairedFloor`: the median over rounds of loss / floor with the floor's products timed beside
+   * the loss in its process (free of the VM's drift between the cell and the run's rate samples).
+   */
+  readonly pairedFloor?: PairedFloor;
   /** fastest ours / PyTorch (target <= 1). */
   readonly vsPytorch?: number;
   /** naive (SimCLR logits + softmaxCrossEntropy) / fastest ours, and / ours on the same tfjs wasm backend (target >= 3). */
@@ -188,6 +196,7 @@ export function compare(rows: readonly Row[], floors: readonly Floor[]): Compari
     const { loss, pairs, dimension, temperature } = group[0]!;
     // Check-pair rows (another entry point, the runner) stay out of the targets: they have their own table.
     const fastest = fastestOf(group.filter((r) => r.ours && r.checks === undefined));
+    const fastestRow = fastest && group.find((r) => r.ours && r.checks === undefined && r.backend === fastest.backend && r.medianMs === fastest.medianMs);
     // The naive form of the same loss: SimCLR logits + softmaxCrossEntropy (contrastive_loss is a different, cross-view loss).
     const naive = fastestOf(group.filter((r) => r.backend === 'naive-tfjs-wasm (simclr-info-nce)'));
     const originNaive = fastestOf(group.filter((r) => r.backend === 'naive-tfjs-wasm (origin-contrastive-loss)'));
@@ -203,6 +212,7 @@ export function compare(rows: readonly Row[], floors: readonly Floor[]): Compari
       pytorchMs: pytorch?.medianMs,
       pytorchStockMs: pytorchStock?.medianMs,
       floorMs: floor?.floorMs,
+      ...(fastestRow?.pairedFloor ? { pairedFloor: fastestRow.pairedFloor } : {}),
       vsPytorch: ratio(fastest?.medianMs, pytorch?.medianMs),
       naiveOverFastest: ratio(naive?.medianMs, fastest?.medianMs),
       naiveOverSameBackend: ratio(naive?.medianMs, sameBackend?.medianMs),

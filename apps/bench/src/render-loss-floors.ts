@@ -21,7 +21,13 @@ export interface LossFloorGroup {
   readonly comparisons: readonly Comparison[];
 }
 
-const byFloorRatio = (a: Comparison, b: Comparison) => (b.vsFloor ?? -1) - (a.vsFloor ?? -1) || a.loss.localeCompare(b.loss);
+/**
+ * The ratio the target is judged on: the paired one (loss and its floor's products timed in the same rounds) where
+ * measured, else the loss's median against the run's fastest rate samples (a stricter bound on a drifting VM).
+ */
+export const judgedFloorRatio = (c: Comparison): number | undefined => c.pairedFloor?.medianRatio ?? c.vsFloor;
+
+const byFloorRatio = (a: Comparison, b: Comparison) => (judgedFloorRatio(b) ?? -1) - (judgedFloorRatio(a) ?? -1) || a.loss.localeCompare(b.loss);
 
 const groupTemperature = (c: Comparison): LossFloorGroup['temperature'] => (c.temperature === lossSpecs[c.loss].defaultTemperature ? 'default' : c.temperature);
 
@@ -41,8 +47,9 @@ export function lossFloorGroups(comparisons: readonly Comparison[]): LossFloorGr
 const groupTitle = (g: LossFloorGroup) => `N = ${g.pairs}, D = ${g.dimension}, ${g.temperature === 'default' ? "each loss's default T" : `T = ${formatTemperature(g.temperature)}`}`;
 
 function verdict(c: Comparison): string {
-  if (c.vsFloor === undefined) return 'no floor or no row of ours';
-  const floor = c.vsFloor <= floorTarget;
+  const ratio = judgedFloorRatio(c);
+  if (ratio === undefined) return 'no floor or no row of ours';
+  const floor = ratio <= floorTarget;
   if (c.vsPytorch === undefined) return `${floor ? 'within' : 'over'} ${floorTarget}x; PyTorch not measured`;
   return floor && c.vsPytorch <= 1 ? 'met' : `missed (${[floor ? '' : `over ${floorTarget}x the floor`, c.vsPytorch <= 1 ? '' : 'slower than PyTorch'].filter((x) => x).join(', ')})`;
 }
@@ -50,10 +57,11 @@ function verdict(c: Comparison): string {
 /** One group as a table: loss, fastest of ours, floor with its formula, ratios, PyTorch tuned and stock. */
 export function lossFloorTable(group: LossFloorGroup): string {
   return table(
-    ['loss', 'T', 'fastest ours', 'median', 'floor (flop formula)', 'ours / floor', 'PyTorch (tuned)', 'ours / PyTorch', 'PyTorch (stock malloc)', `<= ${floorTarget}x floor and <= PyTorch`],
+    ['loss', 'T', 'fastest ours', 'median', 'floor (flop formula)', 'ours / floor', 'ours / floor, paired (rounds)', 'PyTorch (tuned)', 'ours / PyTorch', 'PyTorch (stock malloc)', `<= ${floorTarget}x floor and <= PyTorch`],
     group.comparisons.map((c) => [
       c.loss, formatTemperature(c.temperature), c.fastest?.backend ?? '–', formatMs(c.fastest?.medianMs),
       `${formatMs(c.floorMs)} (${flopCount(c.loss, c.pairs, c.dimension).formula})`, formatRatio(c.vsFloor),
+      c.pairedFloor ? `${formatRatio(c.pairedFloor.medianRatio)} (${c.pairedFloor.rounds})` : '–',
       formatMs(c.pytorchMs), formatRatio(c.vsPytorch), formatMs(c.pytorchStockMs), verdict(c),
     ]),
   );
@@ -66,11 +74,12 @@ export function lossFloorSection(comparisons: readonly Comparison[]): string[] {
   return [
     '## Every loss against its floor',
     '',
-    `Each loss's fastest row of ours against its own floor (its matmul work at the measured matmul rate; formula in brackets) and PyTorch, slowest against its floor first. Target (issue 13): every loss within ${floorTarget}x of its floor and at or under PyTorch (tuned).`,
+    `Each loss's fastest row of ours against its own floor (its matmul work at the measured matmul rate; formula in brackets) and PyTorch, slowest against its floor first. Two floor ratios: "ours / floor" takes the median against the fastest rates sampled anywhere in the run (a strict bound: the VM's matmul rate moves up to 2x within minutes, so a cell timed in a slow minute reads high); "paired" is the median over rounds of the loss against the floor's two products timed in the same rounds of the cell's process (onnxruntime-node, R <= 8192), free of that drift, and is what the target is judged on where measured. Target (issue 13): every loss within ${floorTarget}x of its floor and at or under PyTorch (tuned).`,
     '',
     ...groups.flatMap((g) => {
-      const slowest = g.comparisons.find((c) => c.vsFloor !== undefined);
-      const headline = slowest ? `slowest: **${slowest.loss}** at ${formatRatio(slowest.vsFloor)} its floor` : 'no floor measured';
+      const slowest = g.comparisons.find((c) => judgedFloorRatio(c) !== undefined);
+      const paired = slowest?.pairedFloor ? ' (paired)' : '';
+      const headline = slowest ? `slowest: **${slowest.loss}** at ${formatRatio(judgedFloorRatio(slowest))} its floor${paired}` : 'no floor measured';
       return [`### ${groupTitle(g)}: ${headline}`, '', lossFloorTable(g), ''];
     }),
   ];

@@ -93,7 +93,7 @@ export async function runCell(cell: Exclude<Cell, { kind: 'checks' }>, budgetSec
     medianMs: r.medianMs, runs: r.runs, timesMs: r.timesMs, warmupMs: r.warmupMs,
     traceMs: r.traceMs, sessionMs: r.sessionMs, firstRunMs: r.firstRunMs,
     rssDeltaBytes: r.rssDeltaBytes, peakRssBytes: r.peakRssBytes, tfjsPeakBytes: r.tfjsPeakBytes, wasmHeapBytes: r.wasmHeapBytes,
-    lossValue: r.lossValue,
+    lossValue: r.lossValue, ...(r.pairedFloor ? { pairedFloor: r.pairedFloor } : {}),
     ...(cell.kind === 'pytorch' ? pytorchFields(outcome.result) : {}),
   };
 }

@@ -57,24 +57,37 @@ function rate(shape: MatmulShape, forwardMs: number, backwardMs: number, runs: n
   return { ...shape, forwardMs, backwardMs, runs, forwardFlopsPerSecond: flops / (forwardMs / 1000), backwardFlopsPerSecond: flops / (backwardMs / 1000) };
 }
 
-async function ortRate(shape: MatmulShape, runs: number): Promise<MatmulRate> {
+/**
+ * The floor's two products on onnxruntime-node as steps (sessions built once): `forward` runs `[R, D] @ [D, R]`
+ * (as `a @ b^T`, the losses' layout) and its row sum, `backward` runs `[R, R] @ [R, D]`. `release` frees both.
+ *
+ * @example
+ * const products = await ortProductSteps({ rows: 8192, dimension: 128 });
+ * await products.forward();
+ */
+export async function ortProductSteps(shape: MatmulShape): Promise<{ forward: () => Promise<unknown>; backward: () => Promise<unknown>; release: () => Promise<void> }> {
   const { ort, sessionOptions } = await loadOrt('ort-node');
   const { rows, dimension } = shape;
-  const timeProduct = async (aShape: number[], bShape: number[], transposeB: boolean) => {
+  const product = async (aShape: number[], bShape: number[], transposeB: boolean) => {
     const tracing = createTracingBackend({ name: 'matmul' });
     const a = tracing.placeholder('a', aShape);
     const b = tracing.placeholder('b', bShape);
-    const product = tracing.matmul(a, b, { transposeB });
-    const output = transposeB ? tracing.sum(product, 1, false) : product;
-    const { model } = buildModel({ outputs: [{ name: 'c', tensor: output }], dataAs: 'input', inputs: [a, b] });
+    const output = tracing.matmul(a, b, { transposeB });
+    const { model } = buildModel({ outputs: [{ name: 'c', tensor: transposeB ? tracing.sum(output, 1, false) : output }], dataAs: 'input', inputs: [a, b] });
     const session = await ort.InferenceSession.create(encodeModel(model), sessionOptions);
     const feeds = { a: new ort.Tensor('float32', randomValues(aShape[0]! * aShape[1]!), aShape), b: new ort.Tensor('float32', randomValues(bShape[0]! * bShape[1]!), bShape) };
-    const ms = await medianMs(() => session.run(feeds), runs);
-    await session.release();
-    return ms;
+    return { run: () => session.run(feeds), release: () => session.release() };
   };
-  const forwardMs = await timeProduct([rows, dimension], [rows, dimension], true);
-  const backwardMs = await timeProduct([rows, rows], [rows, dimension], false);
+  const forward = await product([rows, dimension], [rows, dimension], true);
+  const backward = await product([rows, rows], [rows, dimension], false);
+  return { forward: forward.run, backward: backward.run, release: async () => { await forward.release(); await backward.release(); } };
+}
+
+async function ortRate(shape: MatmulShape, runs: number): Promise<MatmulRate> {
+  const products = await ortProductSteps(shape);
+  const forwardMs = await medianMs(products.forward, runs);
+  const backwardMs = await medianMs(products.backward, runs);
+  await products.release();
   return rate(shape, forwardMs, backwardMs, runs);
 }
 

@@ -1,8 +1,31 @@
 /** A cell for one of our losses on ONNX Runtime (onnxruntime-node CPU or onnxruntime-web wasm). */
 import type { Cell } from './bench-plan.js';
 import { lossInputs, lossSpecs } from './loss-specs.js';
-import { openMemoryWindow, timeRuns } from './measure.js';
+import { openMemoryWindow, timeInterleaved, timeRuns } from './measure.js';
 import { feedsFor, loadOrt, traceGraph } from './ort-setup.js';
+import { pairedFloor, type PairedFloor } from './paired-floor.js';
+import { ortProductSteps } from './run-matmul-cell.js';
+import { flopCount, similarityRows } from './statistics.js';
+
+/** Rounds of the paired-floor phase (loss, forward product, backward product each once per round). */
+const pairedFloorRounds = 11;
+
+/**
+ * The loss against its floor's products, interleaved round by round in this process (`paired-floor.ts`): only on
+ * onnxruntime-node, for the matmul losses whose products fit the rates' shapes (R <= 8192, not chunked; the
+ * paired negatives' batched dots have no such product). Runs after the main timing and the memory window.
+ */
+async function measurePairedFloor(cell: Extract<Cell, { kind: 'loss' }>, step: () => Promise<void>, budgetMs: number): Promise<PairedFloor | undefined> {
+  const rows = similarityRows(cell.loss, cell.pairs);
+  if (cell.engine !== 'ort-node' || cell.blockRows || cell.maxBlockBytes || rows > 8192 || lossSpecs[cell.loss].products === 'paired') return undefined;
+  const products = await ortProductSteps({ rows, dimension: cell.dimension });
+  try {
+    const { timings } = await timeInterleaved({ loss: step, forward: products.forward, backward: products.backward }, budgetMs, pairedFloorRounds);
+    return pairedFloor(timings.loss.timesMs, timings.forward.timesMs, timings.backward.timesMs, flopCount(cell.loss, cell.pairs, cell.dimension), 2 * rows * rows * cell.dimension, rows, cell.dimension);
+  } finally {
+    await products.release();
+  }
+}
 
 /**
  * Reports trace time (core math over the tracing backend, encoded to ONNX bytes), session creation time and the
@@ -30,6 +53,7 @@ export async function runOrtCell(cell: Extract<Cell, { kind: 'loss' }>, budgetMs
   // The first run (arena allocation) is the first warm-up.
   const timing = await timeRuns(step, budgetMs, firstRunMs);
   const memory = close();
+  const paired = await measurePairedFloor(cell, step, budgetMs);
   await session.release();
-  return { ...timing, ...memory, traceMs, sessionMs, firstRunMs, graphBytes: graph.bytes.length, threads, lossValue };
+  return { ...timing, ...memory, traceMs, sessionMs, firstRunMs, graphBytes: graph.bytes.length, threads, lossValue, ...(paired ? { pairedFloor: paired } : {}) };
 }
