@@ -2,15 +2,17 @@
  * The floor measured beside the loss, round by round. On a shared VM the matmul rate of the same product moves by
  * 2x within minutes (a run's slowest and fastest samples of one shape: 136 and 370 GFLOP/s), so a loss timed in a
  * slow minute against rates from a fast one, or the reverse, gives a ratio that says more about the VM than the
- * loss. The ort-node cells therefore also time the floor's two products (the forward-shaped `[R, D] @ [D, R]` with
- * its row sum and the backward-shaped `[R, R] @ [R, D]`, as `run-matmul-cell.ts`) interleaved with the loss in one
- * process: each round's floor is its products' times scaled to the loss's flops, and the ratio is the median of the
- * rounds' `loss / floor`.
+ * loss. The ort-node cells therefore also time the loss's matmuls alone, as one graph run as one step (the
+ * forward-shaped `[R, D] @ [D, R]` with its row sum and one or two backward-shaped `[R, R] @ [R, D]`:
+ * `ortFloorStep`), interleaved with the loss in one process, and report the median of the rounds' `loss / floor`.
+ * One step on each side: a first version timed the two product shapes as separate runs and scaled them, paying a
+ * run's fixed cost (several ms on onnxruntime-node) up to three times on the floor's side, and put CLIP and
+ * InfoNCE at 0.8-0.96x of that "floor".
  */
 import { median } from './statistics.js';
 
 export interface PairedFloor {
-  /** Rounds, each timing the loss, the forward-shaped product and the backward-shaped product once. */
+  /** Rounds, each timing the loss and the floor step once (in alternating order). */
   readonly rounds: number;
   /** Median over rounds of `loss / floor` in that round. */
   readonly medianRatio: number;
@@ -23,30 +25,20 @@ export interface PairedFloor {
 }
 
 /**
- * Round-by-round ratios: round `i`'s floor is `forwardFlops / productFlops * forwardMs[i] + backwardFlops /
- * productFlops * backwardMs[i]` (each product timed at `productFlops = 2 R^2 D`).
+ * Round-by-round ratios of the loss's time to the floor step's time in the same round.
  *
  * @example
- * pairedFloor([200, 210], [50, 52], [51, 49], { forward: 1, backward: 1 }, 1, 8192, 128).medianRatio; // ~2
+ * pairedFloor([200, 210], [100, 101], 8192, 128).medianRatio; // ~2
  */
-export function pairedFloor(
-  lossMs: readonly number[],
-  forwardMs: readonly number[],
-  backwardMs: readonly number[],
-  flops: { readonly forward: number; readonly backward: number },
-  productFlops: number,
-  rows: number,
-  dimension: number,
-): PairedFloor {
+export function pairedFloor(lossMs: readonly number[], floorMs: readonly number[], rows: number, dimension: number): PairedFloor {
   const rounds = lossMs.length;
-  if (rounds === 0 || forwardMs.length !== rounds || backwardMs.length !== rounds) {
-    throw new Error(`pairedFloor: ${rounds} loss times, ${forwardMs.length} forward and ${backwardMs.length} backward product times (one of each per round)`);
+  if (rounds === 0 || floorMs.length !== rounds) {
+    throw new Error(`pairedFloor: ${rounds} loss times and ${floorMs.length} floor times (one of each per round)`);
   }
-  const floors = lossMs.map((_, i) => (flops.forward / productFlops) * forwardMs[i]! + (flops.backward / productFlops) * backwardMs[i]!);
   return {
     rounds,
-    medianRatio: median(lossMs.map((ms, i) => ms / floors[i]!)),
-    medianFloorMs: median(floors),
+    medianRatio: median(lossMs.map((ms, i) => ms / floorMs[i]!)),
+    medianFloorMs: median(floorMs),
     medianLossMs: median(lossMs),
     rows,
     dimension,

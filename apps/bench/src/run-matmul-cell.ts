@@ -83,6 +83,36 @@ export async function ortProductSteps(shape: MatmulShape): Promise<{ forward: ()
   return { forward: forward.run, backward: backward.run, release: async () => { await forward.release(); await backward.release(); } };
 }
 
+/**
+ * The loss's matmuls alone as one graph, run as one step (one `session.run`, as the loss is, so a run's fixed cost
+ * is paid once on both sides of a paired ratio): the forward-shaped `[R, D] @ [D, R]` with its row sum, and
+ * `backwardProducts` backward-shaped `[R, R] @ [R, D]` products on distinct right-hand sides (1 for the
+ * self-similarity losses' `(G + G^T) z`, 2 for the cross ones' `G p` and `G^T a`; distinct, so that no graph
+ * optimisation merges them).
+ *
+ * @example
+ * const floor = await ortFloorStep({ rows: 4096, dimension: 128 }, 2);
+ * await floor.run();
+ */
+export async function ortFloorStep(shape: MatmulShape, backwardProducts: number): Promise<{ run: () => Promise<unknown>; release: () => Promise<void> }> {
+  const { ort, sessionOptions } = await loadOrt('ort-node');
+  const { rows, dimension } = shape;
+  const tracing = createTracingBackend({ name: 'floor' });
+  const a = tracing.placeholder('a', [rows, dimension]);
+  const b = tracing.placeholder('b', [rows, dimension]);
+  const g = tracing.placeholder('g', [rows, rows]);
+  const rights = Array.from({ length: backwardProducts }, (_, i) => tracing.placeholder(`r${i}`, [rows, dimension]));
+  const outputs = [
+    { name: 'forward', tensor: tracing.sum(tracing.matmul(a, b, { transposeB: true }), 1, false) },
+    ...rights.map((right, i) => ({ name: `backward${i}`, tensor: tracing.matmul(g, right) })),
+  ];
+  const { model } = buildModel({ outputs, dataAs: 'input', inputs: [a, b, g, ...rights] });
+  const session = await ort.InferenceSession.create(encodeModel(model), sessionOptions);
+  const tensor = (shape: number[]) => new ort.Tensor('float32', randomValues(shape[0]! * shape[1]!), shape);
+  const feeds = { a: tensor([rows, dimension]), b: tensor([rows, dimension]), g: tensor([rows, rows]), ...Object.fromEntries(rights.map((_, i) => [`r${i}`, tensor([rows, dimension])])) };
+  return { run: () => session.run(feeds), release: () => session.release() };
+}
+
 async function ortRate(shape: MatmulShape, runs: number): Promise<MatmulRate> {
   const products = await ortProductSteps(shape);
   const forwardMs = await medianMs(products.forward, runs);

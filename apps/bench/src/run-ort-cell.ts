@@ -4,26 +4,27 @@ import { lossInputs, lossSpecs } from './loss-specs.js';
 import { openMemoryWindow, timeInterleaved, timeRuns } from './measure.js';
 import { feedsFor, loadOrt, traceGraph } from './ort-setup.js';
 import { pairedFloor, type PairedFloor } from './paired-floor.js';
-import { ortProductSteps } from './run-matmul-cell.js';
+import { ortFloorStep } from './run-matmul-cell.js';
 import { flopCount, similarityRows } from './statistics.js';
 
-/** Rounds of the paired-floor phase (loss, forward product, backward product each once per round). */
+/** Rounds of the paired-floor phase (the loss and the floor step once each per round). */
 const pairedFloorRounds = 11;
 
 /**
- * The loss against its floor's products, interleaved round by round in this process (`paired-floor.ts`): only on
- * onnxruntime-node, for the matmul losses whose products fit the rates' shapes (R <= 8192, not chunked; the
- * paired negatives' batched dots have no such product). Runs after the main timing and the memory window.
+ * The loss against its matmuls alone (`ortFloorStep`), interleaved round by round in this process
+ * (`paired-floor.ts`): only on onnxruntime-node, for the matmul losses at R <= 8192, not chunked (the paired
+ * negatives' batched dots have no such product). Runs after the main timing and the memory window.
  */
 async function measurePairedFloor(cell: Extract<Cell, { kind: 'loss' }>, step: () => Promise<void>, budgetMs: number): Promise<PairedFloor | undefined> {
   const rows = similarityRows(cell.loss, cell.pairs);
   if (cell.engine !== 'ort-node' || cell.blockRows || cell.maxBlockBytes || rows > 8192 || lossSpecs[cell.loss].products === 'paired') return undefined;
-  const products = await ortProductSteps({ rows, dimension: cell.dimension });
+  const flops = flopCount(cell.loss, cell.pairs, cell.dimension);
+  const floor = await ortFloorStep({ rows, dimension: cell.dimension }, Math.round(flops.backward / flops.forward));
   try {
-    const { timings } = await timeInterleaved({ loss: step, forward: products.forward, backward: products.backward }, budgetMs, pairedFloorRounds);
-    return pairedFloor(timings.loss.timesMs, timings.forward.timesMs, timings.backward.timesMs, flopCount(cell.loss, cell.pairs, cell.dimension), 2 * rows * rows * cell.dimension, rows, cell.dimension);
+    const { timings } = await timeInterleaved({ loss: step, floor: floor.run }, budgetMs, pairedFloorRounds);
+    return pairedFloor(timings.loss.timesMs, timings.floor.timesMs, rows, cell.dimension);
   } finally {
-    await products.release();
+    await floor.release();
   }
 }
 
