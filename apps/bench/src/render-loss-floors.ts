@@ -74,7 +74,7 @@ export function lossFloorSection(comparisons: readonly Comparison[]): string[] {
   return [
     '## Every loss against its floor',
     '',
-    `Each loss's fastest row of ours against its own floor (its matmul work at the measured matmul rate; formula in brackets) and PyTorch, slowest against its floor first. Two floor ratios: "ours / floor" takes the median against the fastest rates sampled anywhere in the run (a strict bound: the VM's matmul rate moves up to 2x within minutes, so a cell timed in a slow minute reads high); "paired" is the median over rounds of the loss against the floor's two products timed in the same rounds of the cell's process (onnxruntime-node, R <= 8192), free of that drift, and is what the target is judged on where measured. Target (issue 13): every loss within ${floorTarget}x of its floor and at or under PyTorch (tuned).`,
+    `Each loss's fastest row of ours against its own floor (its matmul work at the measured matmul rate; formula in brackets) and PyTorch, slowest against its floor first. Two floor ratios: "ours / floor" takes the median against the fastest rates sampled anywhere in the run (a strict bound: the VM's matmul rate moves up to 2x within minutes, so a cell timed in a slow minute reads high); "paired" is the median over rounds of the loss against its matmuls alone (one graph, one run), timed in the same rounds of the cell's process (onnxruntime-node, R <= 8192), free of that drift, and is what the target is judged on where measured. Target (issue 13): every loss within ${floorTarget}x of its floor and at or under PyTorch (tuned).`,
     '',
     ...groups.flatMap((g) => {
       const slowest = g.comparisons.find((c) => judgedFloorRatio(c) !== undefined);
