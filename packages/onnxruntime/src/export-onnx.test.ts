@@ -16,6 +16,8 @@ const shapesOf = (inputs: Record<string, { shape: readonly number[] }>) => Objec
 const allowedOps = new Set(['Constant', 'ConstantOfShape', 'Reshape', 'Transpose', 'Slice', 'Concat', 'GatherElements', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Neg', 'Abs', 'Exp', 'Log', 'Sqrt', 'Equal', 'Greater', 'Where', 'ReduceSum', 'ReduceMax', 'Sigmoid', 'MatMul', 'Gemm', 'Cast', 'Identity',
   // the fused self-similarity kernel: in-place zeroing, gathered positives, row blocks, symmetric block pairs
   'ScatterElements', 'Gather', 'Loop', 'ScatterND',
+  // SupCon's run-time groups: each row's first group member (ArgMax over a uint8 mask), class sums (ScatterND adding, GatherND)
+  'ArgMax', 'GatherND',
   // the fused pairwise-sigmoid kernel (SigLIP): ONNX Runtime's Softplus is stable in both tails
   'Softplus']);
 

@@ -204,7 +204,7 @@ function constantSignature(tensor: OnnxTensor): string {
   return `${node.opType}:${formatShape(tensor.shape)}:${values}`;
 }
 
-const elementTypes: Readonly<Record<OnnxElementType, number>> = { float32: onnxDataType.float, bool: onnxDataType.bool, int64: onnxDataType.int64 };
+const elementTypes: Readonly<Record<OnnxElementType, number>> = { float32: onnxDataType.float, bool: onnxDataType.bool, int64: onnxDataType.int64, uint8: onnxDataType.uint8 };
 
 function valueInfo(name: string, shape: Shape, docString?: string, elementType: OnnxElementType = 'float32'): ValueInfoProtoObject {
   return {
@@ -222,6 +222,8 @@ function attributeProto(name: string, value: AttributeValue): AttributeProtoObje
       return { name, type: onnxAttributeType.ints, ints: [...value.value] };
     case 'float':
       return { name, type: onnxAttributeType.float, f: value.value };
+    case 'string':
+      return { name, type: onnxAttributeType.string, s: new TextEncoder().encode(value.value) };
     case 'tensor':
       return { name, type: onnxAttributeType.tensor, t: tensorProto(undefined, value.shape, value.values) };
     case 'graph':

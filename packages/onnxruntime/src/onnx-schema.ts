@@ -27,9 +27,9 @@ export const onnxOpsetVersion = 17;
 export const onnxIrVersion = 8;
 
 /** `TensorProto.DataType` values used here. */
-export const onnxDataType = { float: 1, int64: 7, bool: 9 } as const;
+export const onnxDataType = { float: 1, uint8: 2, int64: 7, bool: 9 } as const;
 /** `AttributeProto.AttributeType` values used here. */
-export const onnxAttributeType = { float: 1, int: 2, tensor: 4, graph: 5, ints: 7 } as const;
+export const onnxAttributeType = { float: 1, int: 2, string: 3, tensor: 4, graph: 5, ints: 7 } as const;
 
 /**
  * `onnx.TensorProto` as a plain object (the fields this package writes; names as in onnx.proto).
@@ -51,7 +51,7 @@ export interface TensorProtoObject {
 }
 
 /**
- * `onnx.AttributeProto` as a plain object: a node attribute, one of `i`, `f`, `ints`, `t`, `g` set.
+ * `onnx.AttributeProto` as a plain object: a node attribute, one of `i`, `f`, `s`, `ints`, `t`, `g` set.
  *
  * @example
  * const transB: AttributeProtoObject = { name: 'transB', type: onnxAttributeType.int, i: 1 };
@@ -67,6 +67,8 @@ export interface AttributeProtoObject {
   i?: number;
   /** A float value. */
   f?: number;
+  /** A string value, UTF-8. */
+  s?: Uint8Array;
   /** An ints value. */
   ints?: number[];
   /** A tensor value. */

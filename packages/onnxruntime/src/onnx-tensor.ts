@@ -9,7 +9,7 @@ import type { Shape } from '@contrastive/core';
  *
  * @see [ONNX Runtime backend](/backends/onnxruntime)
  */
-export type OnnxElementType = 'float32' | 'bool' | 'int64';
+export type OnnxElementType = 'float32' | 'bool' | 'int64' | 'uint8';
 
 /**
  * A constant int64 operand (shapes, axes, indices), emitted as an initializer.
@@ -29,7 +29,7 @@ export interface Int64Operand {
 }
 
 /**
- * A node attribute, by `kind`: `int` and `float` (a `value`), `ints` (a `value` list), `tensor` (`shape` and
+ * A node attribute, by `kind`: `int`, `float` and `string` (a `value`), `ints` (a `value` list), `tensor` (`shape` and
  * float32 `values`), or `graph` (a loop body, `graph`).
  *
  * @example
@@ -55,6 +55,12 @@ export type AttributeValue =
       readonly kind: 'float';
       /** Its value. */
       readonly value: number;
+    }
+  | {
+      /** A string attribute (`reduction: 'add'`). */
+      readonly kind: 'string';
+      /** Its value. */
+      readonly value: string;
     }
   | {
       /** A float32 tensor attribute. */

@@ -24,6 +24,10 @@ describe('run-time group kernel: when it applies', () => {
       const ops = opTypes(supCon, { temperature, views: 2 }, shapes);
       expect(ops).toContain('Equal');
       expect(ops).toContain('ScatterElements');
+      // The positives' sums come from class sums (ScatterND adding into each row's first member, found by ArgMax),
+      // not from a product with the [p, p] mask.
+      expect(ops).toContain('ArgMax');
+      expect(ops).toContain('GatherND');
     }
   });
   it('takes SupCon below temperature 1/40 down to 0.01 onto the preset row shift (its 0-or-1-trip Loop fallbacks)', () => {
@@ -56,6 +60,12 @@ describe.each(nodeRuntimes)('run-time group kernel on %s', (_, runtime) => {
     await expectReference(supCon, { embeddings, labels: { values: labels.values, shape: [12] } }, { temperature, views: 2, reduction: 'none' });
     const single = { values: gaussians(12 * 8, 22), shape: [12, 8] };
     await expectReference(supCon, { embeddings: single, labels }, { temperature });
+  });
+
+  it('SupCon with negative and large label values whose groups start anywhere, T = 0.1 and 0.01', async () => {
+    const scattered: HostTensor = { values: [25, -1, 7, 25, -1, 3, 7, 7, -1, 25, 1e6, 3], shape: [12] };
+    const embeddings = { values: gaussians(24 * 8, 23), shape: [24, 8] };
+    for (const temperature of [0.1, 0.01]) await expectReference(supCon, { embeddings, labels: scattered }, { temperature, views: 2, reduction: 'none' });
   });
 
   it('SupCon with SupContrast\'s baseTemperature and meanOver all anchors', async () => {

@@ -5,14 +5,15 @@
  * - rest sums: one Gemm on `[z, -1]` and `[z, 1]` with `alpha = scale` gives `s - c` (below temperature 1/40: `s`,
  *   the diagonal at -Infinity, ReduceMax, Sub `h`), Exp, ScatterElements zeroes the diagonal (in place), ReduceSum:
  *   the whole denominator (SupCon keeps the positives in it);
- * - the groups: `Cast(Equal(g, g^T))`, a float mask with its diagonal (ONNX Runtime's Where and broadcast passes
- *   cost several times a MatMul here), `counts = ReduceSum(mask) - 1`, the positives' row sums
- *   `Q = mask z - z` (one MatMul) and their shifted logit sums `scale z_i . Q_i - counts_i h_i`; when the groups
- *   repeat every `p` rows (`plan.groupPeriod`, SupCon's V views) the mask is [p, p] and each product runs on the
- *   views' sum, `V^2` times less work;
+ * - the groups: `Cast(Equal(g, g^T))`, a uint8 mask ([p, p] when the groups repeat every `p` rows,
+ *   `plan.groupPeriod`, SupCon's V views), whose ArgMax gives each row its group's first member; the class sums of
+ *   a [p, D] operand then take one ScatterND adding its rows into their first members' rows of a zero table and one
+ *   GatherND reading them back (O(p D): a product with a float mask took 2 p^2 D, ~12 ms at p = 4096, D = 128).
+ *   The group sizes are the class sums of ones, `counts` = size V - 1, the positives' row sums `Q = P z - z` (on the
+ *   views' sum, tiled) and their shifted logit sums `scale z_i . Q_i - counts_i h_i`;
  * - backward product: `[E' (u_i + u_j)] z` (constant shift, `E'` symmetric: one Add, Mul and MatMul) or
  *   `u * (E' z) + E'^T (u * z)` (row maxima: MatMul and one Gemm with `transA`), less the positives' part
- *   `a * Q + mask (a * z) - a * z` (one more MatMul);
+ *   `a * Q + P (a * z) - a * z` (class sums again);
  * - from temperature 1/40 down to 0.01 core gives a preset row shift (floored by the other views' logits): the
  *   forward and backward of `runtime-group-preset-passes.ts` (one Gemm with the shift folded in; one product).
  *
@@ -37,8 +38,8 @@ import { runtimeGroupPresetProduct, runtimeGroupPresetRestSums, type RuntimeGrou
 const int = (value: number): AttributeValue => ({ kind: 'int', value });
 
 /**
- * [n, n] float32 matrices alive at once at most: the logits, `E'` and the float mask (with its bool source, a
- * quarter), and the product's operand in the backward; one more with the row shift's shifted copy.
+ * [n, n] float32 matrices alive at once at most: the logits, `E'` and the mask (bool and uint8, at most half of
+ * one), and the product's operand in the backward; one more with the row shift's shifted copy.
  *
  * @example
  * runtimeGroupWorkingMatrices(false); // 5
@@ -82,12 +83,19 @@ function runtimeGroupPasses(emit: GraphEmitter, maxBlockBytes: number): Constant
   };
   /** `x` stacked `times` times along the rows. */
   const tiled = (x: OnnxTensor, times: number) => (times === 1 ? x : emit.backend().concat(Array.from({ length: times }, () => x), 0));
-  /** `P x` for the [n, n] group mask `P` that repeats the [p, p] `mask`: `mask` times the sum of x's p-row blocks, tiled. */
-  const groupProduct = (mask: OnnxTensor, x: OnnxTensor) => {
+  /**
+   * `P x` for the [n, n] group mask `P` that repeats every `p` rows, from `members` ([p, 1] int64, each row's first
+   * row of the same group): the views' sum of x's p-row blocks, its rows added into their group's first member
+   * (ScatterND with `reduction: 'add'` on a zero [p, D] table), read back per row (GatherND) and tiled. O(p D)
+   * work where a product with the [p, p] mask took 2 p^2 D (~12 ms each at p = 4096, D = 128).
+   */
+  const groupProduct = (members: OnnxTensor, x: OnnxTensor) => {
     const b = emit.backend();
-    const [period, n, width] = [mask.shape[0]!, x.shape[0]!, x.shape[1]!];
+    const [period, n, width] = [members.shape[0]!, x.shape[0]!, x.shape[1]!];
     const blocks = Array.from({ length: n / period }, (_, v) => (n === period ? x : b.slice(x, [v * period, 0], [period, width])));
-    return tiled(b.matmul(mask, blocks.reduce((sum, block) => b.add(sum, block))), n / period);
+    const summed = blocks.reduce((sum, block) => b.add(sum, block));
+    const table = node('ScatterND', [b.fill([period, width], 0), members, summed], [period, width], 'float32', { reduction: { kind: 'string', value: 'add' } });
+    return tiled(node('GatherND', [table, members], [period, width], 'float32'), n / period);
   };
   /** `rest`, `h` and the kept `E'`: the preset shift's passes where core gives one, else `shiftedLogits`. */
   const denominators = (z: OnnxTensor, plan: ConstantShiftPlan, floors: readonly OnnxTensor[], preset?: PresetRowShift<OnnxTensor>) => {
@@ -105,31 +113,33 @@ function runtimeGroupPasses(emit: GraphEmitter, maxBlockBytes: number): Constant
       const b = emit.backend();
       const n = plan.pairing.rows;
       const { rest, shift, zeroed, presetState } = denominators(z, plan, floors, preset);
-      // ONNX Runtime's Where is several times slower than a MatMul here: the mask is cast to float once, and the
-      // positives enter through products with it (`P z` in the forward, `P (a z)` in the backward). Groups that
-      // repeat every `p` rows (SupCon's views) need only the [p, p] mask: `P z` is the views' sum, tiled.
+      // The positives enter through class sums (`P z` in the forward, `P (a z)` in the backward), indexed by each
+      // row's first group member; groups that repeat every `p` rows (SupCon's views) need only the [p, p] mask.
       const period = plan.groupPeriod ?? n;
       const first = period === n ? groups : b.slice(groups, [0, 0], [period, 1]);
-      const mask = node('Cast', [node('Equal', [first, b.reshape(first, [1, period])], [period, period], 'bool')], [period, period], 'float32', { to: int(1) });
+      const mask = node('Cast', [node('Equal', [first, b.reshape(first, [1, period])], [period, period], 'bool')], [period, period], 'uint8', { to: int(2) });
+      // The first 1 of each mask row (ArgMax takes the first maximum): the row's group, as a row index.
+      const members = node('ArgMax', [mask], [period, 1], 'int64', { axis: int(1), keepdims: int(1) });
       const one = b.fill([], 1);
-      const counts = b.sub(tiled(b.mul(b.sum(mask, 1, true), b.fill([], n / period)), n / period), one);
-      const positiveRowSums = b.sub(groupProduct(mask, z), z);
+      const groupSizes = groupProduct(members, b.fill([period, 1], 1));
+      const counts = b.sub(tiled(b.mul(groupSizes, b.fill([], n / period)), n / period), one);
+      const positiveRowSums = b.sub(groupProduct(members, z), z);
       const h = shift ?? b.fill([], plan.scale);
       const positiveShiftedSums = b.sub(b.mul(b.sum(b.mul(z, positiveRowSums), 1, true), b.fill([], plan.scale)), b.mul(counts, h));
-      return { rest, ...(shift ? { shift } : {}), counts, positiveShiftedSums, state: { zeroed, mask, positiveRowSums, presetState } };
+      return { rest, ...(shift ? { shift } : {}), counts, positiveShiftedSums, state: { zeroed, members, positiveRowSums, presetState } };
     },
     symmetricProduct(z, plan, u, a, state) {
       const b = emit.backend();
       const n = plan.pairing.rows;
-      const { zeroed, mask, positiveRowSums, presetState } = state as { zeroed: OnnxTensor; mask: OnnxTensor; positiveRowSums: OnnxTensor; presetState?: RuntimeGroupPresetState };
+      const { zeroed, members, positiveRowSums, presetState } = state as { zeroed: OnnxTensor; members: OnnxTensor; positiveRowSums: OnnxTensor; presetState?: RuntimeGroupPresetState };
       const own = presetState
         ? runtimeGroupPresetProduct(emit, plan, z, u, presetState)
         : plan.rowShift
         ? node('Gemm', [zeroed, b.mul(u, z), b.mul(u, b.matmul(zeroed, z))], z.shape, 'float32', { transA: int(1) })
         : b.matmul(b.mul(zeroed, b.add(u, b.reshape(u, [1, n]))), z);
-      // sum_j P_ij (a_i + a_j) z_j = a_i Q_i + (mask (a z))_i - a_i z_i: the mask's diagonal is 1.
+      // sum_j P_ij (a_i + a_j) z_j = a_i Q_i + (P (a z))_i - a_i z_i: every row is in its own group.
       const weighted = b.mul(a, z);
-      const positives = b.add(b.mul(a, positiveRowSums), b.sub(groupProduct(mask, weighted), weighted));
+      const positives = b.add(b.mul(a, positiveRowSums), b.sub(groupProduct(members, weighted), weighted));
       return b.sub(own, positives);
     },
   };

@@ -19,7 +19,7 @@
  *
  * A batch that does not split evenly is padded with columns whose logit is -1e30 (`m = y = S = 0`, so they add
  * exact zeros). Live [n, n] matrices at the peak: `S` and the `y`, `u` of the groups not yet combined, plus one
- * group's temporaries: about 3 with 4 groups, 5 counted (a batch under 64 rows, one group, holds about 6 of its
+ * group's temporaries: about 3 with 8 groups, 5 counted (a batch under 64 rows, one group, holds about 6 of its
  * small matrices). The path applies while one [n, n] float32 matrix fits `maxBlockBytes`
  * (default 256 MiB, n up to 8192); larger batches run the composed kernel.
  */
@@ -34,15 +34,16 @@ const fusedMatrices = 5;
 const paddingLogit = -1e30;
 
 /**
- * Column groups for `rows` pairs: 4 (one `Log` over n^2 / 4 values) while every group keeps at least 32
- * columns, fewer for small batches. A power of two, so the groups combine in pairs. 8 groups measured no faster
- * at n = 4096 (more nodes; medians 539 vs 501 ms, 11 alternating runs, load ~7).
+ * Column groups for `rows` pairs: 8 (one `Log` over n^2 / 8 values) while every group keeps at least 32
+ * columns, fewer for small batches. A power of two, so the groups combine in pairs. At n = 4096 on a quiet
+ * machine (load ~1), 8 groups against 4: ORT profiler per-node minima 66.8 against 75.7 ms, `model_run` minima 74
+ * against 82 ms, wall medians of 15 alternating runs 97-99 against 107-122 ms (decision 0011).
  *
  * @example
- * sigmoidPairwiseGroups(4096); // 4
+ * sigmoidPairwiseGroups(4096); // 8
  */
 export function sigmoidPairwiseGroups(rows: number): number {
-  let groups = 4;
+  let groups = 8;
   while (groups > 1 && rows < 32 * groups) groups /= 2;
   return groups;
 }
