@@ -4,7 +4,8 @@
  * slow minute against rates from a fast one, or the reverse, gives a ratio that says more about the VM than the
  * loss. The ort-node cells therefore also time the loss's matmuls alone, as one graph run as one step (the
  * forward-shaped `[R, D] @ [D, R]` with its row sum and one or two backward-shaped `[R, R] @ [R, D]`:
- * `ortFloorStep`), interleaved with the loss in one process, and report the median of the rounds' `loss / floor`.
+ * `ortFloorStep`; for InfoNCE with paired negatives its batched dots and outer product, `ortPairedNegativesFloorStep`),
+ * interleaved with the loss in one process, and report the median of the rounds' `loss / floor`.
  * One step on each side: a first version timed the two product shapes as separate runs and scaled them, paying a
  * run's fixed cost (several ms on onnxruntime-node) up to three times on the floor's side, and put CLIP and
  * InfoNCE at 0.8-0.96x of that "floor".

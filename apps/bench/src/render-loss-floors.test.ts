@@ -54,6 +54,15 @@ describe('every loss against its floor', () => {
     expect(md).toContain('| dcl | 0.1 | ort-node | 130 ms | 100 ms (fwd 2(2N)^2D + bwd 2(2N)^2D = 16N^2D) | 1.30x | – | 600 ms | 0.22x | – | met |');
   });
 
+  it('shows and judges the paired ratio of InfoNCE with paired negatives, under its batched-dot formula', () => {
+    // Strict floor 40 ms (the sampled batched-dot rate): 100 ms reads 2.50x; beside its own products it is 1.30x.
+    const pairedFloor = { rounds: 11, medianRatio: 1.3, medianFloorMs: 70, medianLossMs: 91, rows: 4096, dimension: 128 };
+    const paired = compare([{ ...row('info-nce-paired', 'ort-node', 100), pairedFloor }, row('info-nce-paired', 'pytorch', 150)], [floor('info-nce-paired', 40)]);
+    const md = lossFloorSection(paired).join('\n');
+    expect(md).toContain(`| info-nce-paired | 0.1 | ort-node | 100 ms | 40.0 ms (${flopCount('info-nce-paired', 4096, 128).formula}) | 2.50x | 1.30x (11) | 150 ms | 0.67x | – | met |`);
+    expect(md).toContain("each loss's default T: slowest: **info-nce-paired** at 1.30x its floor (paired)");
+  });
+
   it('the chart has one panel per loss, D and temperature, titled with T', () => {
     const svg = renderSvg(rows, 't');
     expect(svg).toContain('dcl, D=128, T=0.1');

@@ -1,25 +1,37 @@
 /** A cell for one of our losses on ONNX Runtime (onnxruntime-node CPU or onnxruntime-web wasm). */
 import type { Cell } from './bench-plan.js';
-import { lossInputs, lossSpecs } from './loss-specs.js';
+import { lossInputs, lossSpecs, pairedNegatives } from './loss-specs.js';
 import { openMemoryWindow, timeInterleaved, timeRuns } from './measure.js';
 import { feedsFor, loadOrt, traceGraph } from './ort-setup.js';
 import { pairedFloor, type PairedFloor } from './paired-floor.js';
+import { ortPairedNegativesFloorStep } from './paired-negatives-floor.js';
 import { ortFloorStep } from './run-matmul-cell.js';
 import { flopCount, similarityRows } from './statistics.js';
 
-/** Rounds of the paired-floor phase (the loss and the floor step once each per round). */
-const pairedFloorRounds = 11;
+/**
+ * Rounds of the paired-floor phase (the loss and the floor step once each per round), fewer where `--budget` is
+ * short. At load 4.5-5 the paired negatives' median ratio moved 0.90-2.04x between repeats of 11 rounds and
+ * 1.23-1.35x between repeats of 31; a round of the slowest N = 4096 cell costs under 0.4 s.
+ */
+const pairedFloorRounds = 31;
+
+/** The floor step of a cell's loss: its matmuls (`ortFloorStep`), or the paired negatives' products. */
+async function floorStep(cell: Extract<Cell, { kind: 'loss' }>, rows: number): Promise<{ run: () => Promise<unknown>; release: () => Promise<void> }> {
+  if (lossSpecs[cell.loss].products === 'paired') return ortPairedNegativesFloorStep({ rows, dimension: cell.dimension, negatives: pairedNegatives });
+  const flops = flopCount(cell.loss, cell.pairs, cell.dimension);
+  return ortFloorStep({ rows, dimension: cell.dimension }, Math.round(flops.backward / flops.forward));
+}
 
 /**
- * The loss against its matmuls alone (`ortFloorStep`), interleaved round by round in this process
- * (`paired-floor.ts`): only on onnxruntime-node, for the matmul losses at R <= 8192, not chunked (the paired
- * negatives' batched dots have no such product). Runs after the main timing and the memory window.
+ * The loss against its unavoidable products alone, interleaved round by round in this process (`paired-floor.ts`):
+ * only on onnxruntime-node, at R <= 8192, not chunked. The matmul losses time `ortFloorStep`; InfoNCE with paired
+ * negatives (`products: 'paired'`) its batched dots and outer product (`ortPairedNegativesFloorStep`). Runs after
+ * the main timing and the memory window.
  */
 async function measurePairedFloor(cell: Extract<Cell, { kind: 'loss' }>, step: () => Promise<void>, budgetMs: number): Promise<PairedFloor | undefined> {
   const rows = similarityRows(cell.loss, cell.pairs);
-  if (cell.engine !== 'ort-node' || cell.blockRows || cell.maxBlockBytes || rows > 8192 || lossSpecs[cell.loss].products === 'paired') return undefined;
-  const flops = flopCount(cell.loss, cell.pairs, cell.dimension);
-  const floor = await ortFloorStep({ rows, dimension: cell.dimension }, Math.round(flops.backward / flops.forward));
+  if (cell.engine !== 'ort-node' || cell.blockRows || cell.maxBlockBytes || rows > 8192) return undefined;
+  const floor = await floorStep(cell, rows);
   try {
     const { timings } = await timeInterleaved({ loss: step, floor: floor.run }, budgetMs, pairedFloorRounds);
     return pairedFloor(timings.loss.timesMs, timings.floor.timesMs, rows, cell.dimension);

@@ -48,7 +48,8 @@ export interface FlopCount {
  *   `G^T a`, `4 N C D`, total `6 N^2 D`. InfoNCE with a queue of M = N negatives: the same with C = M, plus the
  *   positives' row dots (O(N D), not counted).
  * - `paired` (InfoNCE with [N, M, D] negatives): the same `6 N M D` as batched dot products (no matmul), whose
- *   floor uses their own rate (`MatmulShape.negatives`: onnxruntime-node Mul + ReduceSum at those shapes).
+ *   floor uses their own rate (`MatmulShape.negatives`: onnxruntime-node Mul + ReduceSum at those shapes); its
+ *   paired floor times those products as one graph beside the loss (`paired-negatives-floor.ts`).
  */
 export function flopCount(loss: BenchLoss, pairs: number, dimension: number): FlopCount {
   const spec = lossSpecs[loss];
