@@ -9,7 +9,7 @@ import { exportOnnx, traceLoss } from './export-onnx.js';
 import { expectGradientClose, expectLossClose, gaussians, referenceLossAndGradients } from './loss-samples.test-support.js';
 import { createOnnxLossRunner, type HostTensor } from './onnx-loss-runner.js';
 import { nodeRuntimes } from './ort-runtimes.test-support.js';
-import { maximumSymmetricBlocks, pairChunks, squareBlockRows, symmetricBlocksFit, symmetricChunkBlocks } from './symmetric-block-pairs.js';
+import { maskedPairs, maximumSymmetricBlocks, pairChunks, squareBlockRows, symmetricBlocksFit, symmetricChunkBlocks } from './symmetric-block-pairs.js';
 
 const ntXentLoss = ntXent as unknown as LossDefinition<string, object>;
 /** Blocks of at most `side` rows: one block is side x side float32. */
@@ -36,16 +36,34 @@ describe('symmetric block pairs: schedule and graph', () => {
     // 5 blocks in chunks of 2: row block 0 takes J = 0-1, 2-3, 4; row 1: 1-2, 3-4; row 2: 2-3, 4; row 3: 3-4; row 4: 4.
     const chunks = pairChunks(5, 2);
     expect(chunks.rowBlocks).toEqual([0, 0, 0, 1, 1, 2, 2, 3, 4]);
-    expect(chunks.firstColumnBlocks).toEqual([0, 2, 4, 1, 3, 2, 4, 3, 4]);
+    expect(chunks.columnBlocks).toEqual([0, 1, 2, 3, 4, 5, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 4, 5]);
     expect(chunks.lengths).toEqual([2, 2, 1, 2, 2, 2, 1, 2, 1]);
     // Slots per chunk: I, then each J (5 = spare for J = I and for unused entries).
     expect(chunks.slots.slice(0, 9)).toEqual([0, 5, 1, 0, 2, 3, 0, 4, 5]);
     expect(chunks.slots.slice(-3)).toEqual([4, 5, 5]);
-    const pairs = chunks.rowBlocks.flatMap((i, c) => Array.from({ length: chunks.lengths[c]! }, (_, k) => `${i},${chunks.firstColumnBlocks[c]! + k}`));
+    const pairs = chunks.rowBlocks.flatMap((i, c) => Array.from({ length: chunks.lengths[c]! }, (_, k) => `${i},${chunks.columnBlocks[2 * c + k]!}`));
     expect(pairs).toHaveLength(15);
     expect(new Set(pairs).size).toBe(15);
     expect(pairs.every((pair) => Number(pair.split(',')[0]) <= Number(pair.split(',')[1]))).toBe(true);
     expect([1, 4, 5, 32, 64].map(symmetricChunkBlocks)).toEqual([1, 1, 2, 8, 16]);
+  });
+
+  it('schedules a subset of the pairs (the masked or the plain ones), chunked per row block', () => {
+    const odd = pairChunks(5, 2, (i, j) => (i + j) % 2 === 1);
+    // Row 0: J = 1, 3; row 1: 2, 4; row 2: 3; row 3: 4; row 4: none.
+    expect(odd.rowBlocks).toEqual([0, 1, 2, 3]);
+    expect(odd.columnBlocks).toEqual([1, 3, 2, 4, 3, 5, 4, 5]);
+    expect(odd.lengths).toEqual([2, 2, 1, 1]);
+    expect(odd.slots).toEqual([0, 1, 3, 1, 2, 4, 2, 3, 5, 3, 4, 5]);
+  });
+
+  it('finds the pairs holding an excluded entry: NT-Xent\'s diagonal blocks and those of the positives\' offset', () => {
+    // 2N = 8 rows (N = 4), each row excluding itself and its positive i +- 4, in blocks of 2: the diagonal pairs
+    // (I, I) and (I, I + 2).
+    const zeroed = Array.from({ length: 8 }, (_, i) => [i, (i + 4) % 8]).flat();
+    expect([...maskedPairs(zeroed, 8, 2)].sort()).toEqual(['0,0', '0,2', '1,1', '1,3', '2,2', '3,3']);
+    // Blocks of 3 (the last padded): row 2's positive 6 is in block 2, row 3's self in block 1, and so on.
+    expect([...maskedPairs(zeroed, 8, 3)].sort()).toEqual(['0,0', '0,1', '0,2', '1,1', '1,2', '2,2']);
   });
 
   it('runs up to 64 blocks per side: the --large cell\'s 32 blocks of 4096 rows take the pairs', () => {
@@ -59,10 +77,12 @@ describe('symmetric block pairs: schedule and graph', () => {
   });
 
   it('takes the pairs (per pass a Loop over row blocks around one over J >= I) for the constant shift once blocked, row blocks for the row shift', () => {
-    // 2N = 302 rows, five blocks of 61: per pass one outer and one inner Loop, one ScatterND update per row block.
+    // 2N = 302 rows, five blocks of 61: per pass and per schedule (the masked pairs, the plain ones) one outer and
+    // one inner Loop, one ScatterND update per row block; only the masked blocks zero entries (ScatterElements).
     const constant = opCounts(0.5, 151, squareBlocks(64));
-    expect(constant.get('ScatterND')).toBe(2);
-    expect(constant.get('Loop')).toBe(4);
+    expect(constant.get('ScatterND')).toBe(4);
+    expect(constant.get('Loop')).toBe(8);
+    expect(constant.get('ScatterElements')).toBe(2);
     const rowShift = opCounts(0.01, 151, squareBlocks(64));
     expect(rowShift.has('ScatterND')).toBe(false);
     expect(rowShift.get('Loop')).toBe(2);

@@ -8,9 +8,11 @@
  * The forward does half the Gemm work of row blocks and the backward one block product per pair, so nothing is
  * recomputed beyond the forward's Gemm. Two nested ONNX Loops, the outer over the row blocks `I`, the inner over
  * `J >= I` stacking each pair's two contributions; the outer adds them to a loop-carried [T, B, W] once per `I`.
- * The excluded keys and positives are zeroed inside each block by ScatterElements; each block has one extra
- * column that every row zeroes (the target of masked columns outside the block), and the rows are padded to
- * `T B` with keys whose exponentials are exactly 0 for every real row.
+ * Only the pairs holding an excluded entry (the diagonal blocks and those of the positives' offsets, ~1.5 T of
+ * the T (T + 1) / 2 for NT-Xent) zero it, by ScatterElements (a copy of the block), in a [B, B + 1] block whose
+ * extra column every row zeroes (the target of masked columns outside the block); every other pair runs a plain
+ * [B, B] block in a second pair of Loops over its own schedule. The rows are padded to `T B` with keys whose
+ * exponentials are exactly 0 for every real row.
  */
 import type { ConstantShiftPlan } from '@contrastive/core';
 import type { GraphEmitter } from './constant-shift-kernel.js';
@@ -72,28 +74,48 @@ export function symmetricChunkBlocks(blocks: number): number {
 }
 
 /**
- * The pairs `(I, J)`, `I <= J`, of `blocks` blocks per side in chunks of at most `chunkBlocks` consecutive `J`,
- * as host tables: per chunk its row block `I`, first column block, length, and the `chunkBlocks + 1` accumulator
+ * The pairs `(I, J)`, `I <= J`, of `blocks` blocks per side that `include` accepts (all by default), in chunks of
+ * at most `chunkBlocks` column blocks `J` of one row block `I`, as host tables: per chunk its row block `I`, its
+ * column blocks (`chunkBlocks` entries, unused ones `blocks`), its length, and the `chunkBlocks + 1` accumulator
  * slots of its updates (`I`, then each `J`, the diagonal's sent to the spare slot `blocks`; unused ones too).
  *
  * @example
  * pairChunks(5, 2).rowBlocks; // [0, 0, 0, 1, 1, 2, 2, 3, 4]
  */
-export function pairChunks(blocks: number, chunkBlocks: number) {
+export function pairChunks(blocks: number, chunkBlocks: number, include: (i: number, j: number) => boolean = () => true) {
   const rowBlocks: number[] = [];
-  const firstColumnBlocks: number[] = [];
+  const columnBlocks: number[] = [];
   const lengths: number[] = [];
   const slots: number[] = [];
   for (let i = 0; i < blocks; i++) {
-    for (let first = i; first < blocks; first += chunkBlocks) {
-      const length = Math.min(chunkBlocks, blocks - first);
+    const js = Array.from({ length: blocks - i }, (_, k) => i + k).filter((j) => include(i, j));
+    for (let first = 0; first < js.length; first += chunkBlocks) {
+      const chunk = js.slice(first, first + chunkBlocks);
+      const unused = Array.from({ length: chunkBlocks - chunk.length }, () => blocks);
       rowBlocks.push(i);
-      firstColumnBlocks.push(first);
-      lengths.push(length);
-      slots.push(i, ...Array.from({ length: chunkBlocks }, (_, k) => (k < length && first + k !== i ? first + k : blocks)));
+      columnBlocks.push(...chunk, ...unused);
+      lengths.push(chunk.length);
+      slots.push(i, ...chunk.map((j) => (j !== i ? j : blocks)), ...unused);
     }
   }
-  return { rowBlocks, firstColumnBlocks, lengths, slots };
+  return { rowBlocks, columnBlocks, lengths, slots };
+}
+
+/**
+ * The pairs `(I, J)`, `I <= J`, holding an excluded entry: some row of block `I` excludes a column of block `J` or
+ * the reverse (the exclusions are symmetric). Every other pair needs no zeroing in its block.
+ *
+ * @example
+ * maskedPairs([0, 1], 2, 1); // each of 2 rows excludes itself, blocks of 1 row: Set { '0,0', '1,1' }
+ */
+export function maskedPairs(zeroedColumns: ArrayLike<number>, rows: number, blockRows: number): Set<string> {
+  const perRow = zeroedColumns.length / rows;
+  const pairs = new Set<string>();
+  for (let index = 0; index < zeroedColumns.length; index++) {
+    const [i, j] = [Math.floor(Math.floor(index / perRow) / blockRows), Math.floor(zeroedColumns[index]! / blockRows)];
+    pairs.add(`${Math.min(i, j)},${Math.max(i, j)}`);
+  }
+  return pairs;
 }
 
 const int = (value: number): AttributeValue => ({ kind: 'int', value });
@@ -120,16 +142,16 @@ export function symmetricBlockPasses(emit: GraphEmitter, plan: ConstantShiftPlan
   const padding = padded + 1 - n;
   const keys = b.concat([b.concat([z, b.fill([n, 1], 1)], 1), b.concat([b.fill([padding, dimension], 0), b.fill([padding, 1], 200 / plan.scale)], 1)], 0);
   // Masked columns as (block, offset) per row, one extra column per row that always lands in the spare column B.
-  const width = plan.pairing.zeroedColumns.length / n + 1;
-  const maskBlocks = new Array<number>(padded * width).fill(-1);
-  const maskOffsets = new Array<number>(padded * width).fill(B);
+  const maskWidth = plan.pairing.zeroedColumns.length / n + 1;
+  const maskBlocks = new Array<number>(padded * maskWidth).fill(-1);
+  const maskOffsets = new Array<number>(padded * maskWidth).fill(B);
   plan.pairing.zeroedColumns.forEach((column, index) => {
-    const flat = Math.floor(index / (width - 1)) * width + (index % (width - 1));
+    const flat = Math.floor(index / (maskWidth - 1)) * maskWidth + (index % (maskWidth - 1));
     maskBlocks[flat] = Math.floor(column / B);
     maskOffsets[flat] = column % B;
   });
-  const maskBlockTable = int64Operand(maskBlocks, [padded, width]);
-  const maskOffsetTable = int64Operand(maskOffsets, [padded, width]);
+  const maskBlockTable = int64Operand(maskBlocks, [padded, maskWidth]);
+  const maskOffsetTable = int64Operand(maskOffsets, [padded, maskWidth]);
 
   /** `[row, column]` starts and ends of a 2-D Slice. */
   const corner = (row: OnnxTensor, column: number) => node('Concat', [row, int64Operand([column])], [2], 'int64', { axis: int(0) });
@@ -137,29 +159,36 @@ export function symmetricBlockPasses(emit: GraphEmitter, plan: ConstantShiftPlan
   const rowsAt = (x: OnnxTensor | ReturnType<typeof int64Operand>, start: OnnxTensor, rows: number, columns = x.shape[1]!, type: 'float32' | 'int64' = 'float32') =>
     node('Slice', [x, corner(start, 0), corner(node('Add', [start, int64Operand([rows])], [1], 'int64'), columns), int64Operand([0, 1])], [rows, columns], type);
   const keepGoing = node('Cast', [b.fill([], 1)], [], 'bool', { to: int(9) });
-  const schedule = pairChunks(blocks, symmetricChunkBlocks(blocks));
-  const chunks = schedule.rowBlocks.length;
-  const chunkWidth = schedule.slots.length / chunks;
-  const gather = (iteration: OnnxTensor, table: number[], shape: number[]) =>
-    node('Gather', [int64Operand(table, [chunks, ...shape]), iteration], shape, 'int64', { axis: int(0) });
+  const chunkBlocks = symmetricChunkBlocks(blocks);
+  const masked = maskedPairs(plan.pairing.zeroedColumns, n, B);
+  // The pairs holding an excluded entry zero it in their [B, B + 1] block (ScatterElements, a copy of the block);
+  // the others (all but ~1.5 T of the T (T + 1) / 2 for NT-Xent) take a plain [B, B] block.
+  const schedules = {
+    masked: pairChunks(blocks, chunkBlocks, (i, j) => masked.has(`${i},${j}`)),
+    plain: pairChunks(blocks, chunkBlocks, (i, j) => !masked.has(`${i},${j}`)),
+  };
 
   /**
-   * An outer Loop over the chunks (row block `I`, column blocks `J0 ..` of one chunk), an inner one over the
-   * chunk's column blocks `J`; `block` gives the pair's [2, B, W] contributions to rows `I` and rows `J`. The inner
+   * An outer Loop over the chunks of `schedule` (row block `I`, column blocks `J` of one chunk), an inner one over
+   * the chunk's column blocks; `block` gives the pair's [2, B, W] contributions to rows `I` and rows `J`. The inner
    * Loop stacks them (scan output [length, 2, B, W]): slot `I` takes the sum of the first halves, slots `J` the
    * second halves (the diagonal's goes to the spare slot `T`: it duplicates the first half), added to the
    * loop-carried [T + 1, B, W] sums by one Gather, Add and ScatterND per chunk.
    */
-  const overPairs = (columns: number, block: (rowStart: OnnxTensor, columnStart: OnnxTensor, columnBlock: OnnxTensor) => OnnxTensor) => {
+  const overPairs = (schedule: ReturnType<typeof pairChunks>, columns: number, block: (rowStart: OnnxTensor, columnStart: OnnxTensor, columnBlock: OnnxTensor) => OnnxTensor) => {
+    const chunks = schedule.rowBlocks.length;
+    const chunkWidth = chunkBlocks + 1;
+    const gather = (iteration: OnnxTensor, table: number[], shape: number[]) =>
+      node('Gather', [int64Operand(table, [chunks, ...shape]), iteration], shape, 'int64', { axis: int(0) });
     const chunk = emit.loopInput([], 'int64');
     const outerCondition = emit.loopInput([], 'bool');
     const sums = emit.loopInput([blocks + 1, B, columns], 'float32');
     const rowStart = node('Mul', [gather(chunk, schedule.rowBlocks, [1]), int64Operand([B])], [1], 'int64');
-    const firstColumnBlock = gather(chunk, schedule.firstColumnBlocks, []);
+    const chunkColumns = gather(chunk, schedule.columnBlocks, [chunkBlocks]);
     const length = gather(chunk, schedule.lengths, []);
     const offset = emit.loopInput([], 'int64');
     const innerCondition = emit.loopInput([], 'bool');
-    const columnBlock = node('Reshape', [node('Add', [firstColumnBlock, offset], [], 'int64'), int64Operand([1])], [1], 'int64');
+    const columnBlock = node('Reshape', [node('Gather', [chunkColumns, offset], [], 'int64', { axis: int(0) }), int64Operand([1])], [1], 'int64');
     const columnStart = node('Mul', [columnBlock, int64Operand([B])], [1], 'int64');
     const inner = { inputs: [offset, innerCondition], outputs: [node('Identity', [innerCondition], [], 'bool'), block(rowStart, columnStart, columnBlock)] };
     // Static shapes below are nominal where the first extent is the chunk's length (+ 1).
@@ -173,21 +202,27 @@ export function symmetricBlockPasses(emit: GraphEmitter, plan: ConstantShiftPlan
     const current = node('Gather', [sums, node('Reshape', [slots, int64Operand([-1])], [chunkWidth], 'int64')], [chunkWidth, B, columns], 'float32', { axis: int(0) });
     const next = node('ScatterND', [sums, slots, b.add(current, updates)], [blocks + 1, B, columns], 'float32');
     const outer = { inputs: [chunk, outerCondition, sums], outputs: [node('Identity', [outerCondition], [], 'bool'), next] };
-    const total = node('Loop', [int64Operand([chunks], []), keepGoing, b.fill([blocks + 1, B, columns], 0)], [blocks + 1, B, columns], 'float32', { body: { kind: 'graph', graph: outer } });
-    // One copy out: the spare slot T and the padding rows are sliced off together.
+    return node('Loop', [int64Operand([chunks], []), keepGoing, b.fill([blocks + 1, B, columns], 0)], [blocks + 1, B, columns], 'float32', { body: { kind: 'graph', graph: outer } });
+  };
+  /** Both schedules' sums ([T + 1, B, W] each, the empty one left out), as [n, W] rows: one copy out, the spare slot and the padding sliced off together. */
+  const overAllPairs = (columns: number, block: (masked: boolean) => (rowStart: OnnxTensor, columnStart: OnnxTensor, columnBlock: OnnxTensor) => OnnxTensor) => {
+    const totals = (['masked', 'plain'] as const).filter((kind) => schedules[kind].rowBlocks.length > 0).map((kind) => overPairs(schedules[kind], columns, block(kind === 'masked')));
+    const total = totals.reduce((sum, part) => b.add(sum, part));
     return b.slice(b.reshape(total, [padded + B, columns]), [0, 0], [n, columns]);
   };
 
-  /** [B, B + 1] block `(I, J)` of `E'`: `exp(s - c)`, masked entries and the spare column B set to 0. */
-  const zeroedBlock = (rowStart: OnnxTensor, columnStart: OnnxTensor, columnBlock: OnnxTensor) => {
+  /** Block `(I, J)` of `E'`: `exp(s - c)`; masked, [B, B + 1] with the excluded entries and the spare column B zeroed, else [B, B]. */
+  const blockOf = (masked: boolean) => (rowStart: OnnxTensor, columnStart: OnnxTensor, columnBlock: OnnxTensor) => {
+    const width = masked ? B + 1 : B;
     const queries = node('Concat', [rowsAt(keys, rowStart, B, dimension), b.fill([B, 1], -1)], [B, dimension + 1], 'float32', { axis: int(1) });
-    const shifted = node('Gemm', [queries, rowsAt(keys, columnStart, B + 1)], [B, B + 1], 'float32', {
+    const shifted = node('Gemm', [queries, rowsAt(keys, columnStart, width)], [B, width], 'float32', {
       alpha: { kind: 'float', value: plan.scale },
       transB: int(1),
     });
-    const inBlock = node('Equal', [rowsAt(maskBlockTable, rowStart, B, width, 'int64'), columnBlock], [B, width], 'bool');
-    const offsets = node('Where', [inBlock, rowsAt(maskOffsetTable, rowStart, B, width, 'int64'), int64Operand([B])], [B, width], 'int64');
-    return node('ScatterElements', [b.exp(shifted), offsets, b.fill([B, width], 0)], [B, B + 1], 'float32', { axis: int(1) });
+    if (!masked) return b.exp(shifted);
+    const inBlock = node('Equal', [rowsAt(maskBlockTable, rowStart, B, maskWidth, 'int64'), columnBlock], [B, maskWidth], 'bool');
+    const offsets = node('Where', [inBlock, rowsAt(maskOffsetTable, rowStart, B, maskWidth, 'int64'), int64Operand([B])], [B, maskWidth], 'int64');
+    return node('ScatterElements', [b.exp(shifted), offsets, b.fill([B, maskWidth], 0)], [B, width], 'float32', { axis: int(1) });
   };
 
   const stack = (toRows: OnnxTensor, toColumns: OnnxTensor, columns: number) =>
@@ -196,21 +231,22 @@ export function symmetricBlockPasses(emit: GraphEmitter, plan: ConstantShiftPlan
   return {
     /** `rest = E' 1`, [n, 1]. */
     restSums: () =>
-      overPairs(1, (rowStart, columnStart, columnBlock) => {
-        const block = zeroedBlock(rowStart, columnStart, columnBlock);
-        const columnSums = node('ReduceSum', [block, int64Operand([0])], [1, B + 1], 'float32', { keepdims: int(1) });
-        return stack(b.sum(block, 1, true), b.slice(columnSums, [0, 0], [1, B]), 1);
+      overAllPairs(1, (masked) => (rowStart, columnStart, columnBlock) => {
+        const block = blockOf(masked)(rowStart, columnStart, columnBlock);
+        const columnSums = node('ReduceSum', [block, int64Operand([0])], [1, block.shape[1]!], 'float32', { keepdims: int(1) });
+        return stack(b.sum(block, 1, true), masked ? b.slice(columnSums, [0, 0], [1, B]) : columnSums, 1);
       }),
     /** `[E' (u_i + u_j)] z`, [n, D], for `u` of shape [n, 1]. */
     symmetricProduct: (u: OnnxTensor) => {
       const paddedU = b.concat([u, b.fill([padded + 1 - n, 1], 0)], 0);
-      return overPairs(dimension, (rowStart, columnStart, columnBlock) => {
-        const block = zeroedBlock(rowStart, columnStart, columnBlock);
-        const weights = b.add(rowsAt(paddedU, rowStart, B), b.reshape(rowsAt(paddedU, columnStart, B + 1), [1, B + 1]));
+      return overAllPairs(dimension, (masked) => (rowStart, columnStart, columnBlock) => {
+        const block = blockOf(masked)(rowStart, columnStart, columnBlock);
+        const width = block.shape[1]!;
+        const weights = b.add(rowsAt(paddedU, rowStart, B), b.reshape(rowsAt(paddedU, columnStart, width), [1, width]));
         const weighted = b.mul(block, weights);
-        const toRows = b.matmul(weighted, rowsAt(keys, columnStart, B + 1, dimension));
-        const toColumns = node('Gemm', [weighted, rowsAt(keys, rowStart, B, dimension)], [B + 1, dimension], 'float32', { transA: int(1) });
-        return stack(toRows, b.slice(toColumns, [0, 0], [B, dimension]), dimension);
+        const toRows = b.matmul(weighted, rowsAt(keys, columnStart, width, dimension));
+        const toColumns = node('Gemm', [weighted, rowsAt(keys, rowStart, B, dimension)], [width, dimension], 'float32', { transA: int(1) });
+        return stack(toRows, masked ? b.slice(toColumns, [0, 0], [B, dimension]) : toColumns, dimension);
       });
     },
   };
