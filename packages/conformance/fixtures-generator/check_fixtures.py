@@ -179,13 +179,15 @@ def structure(loss, c):
     for key, value in c['options'].items():
         assert key in D[loss] and D[loss][key] != value, (c['id'], key)
 
-bad = 0; fd_checked = 0
+bad = 0; fd_checked = 0; seen_ids = set()
 directory = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures')
 for f in sorted(glob.glob(os.path.join(directory, '*.json'))):
     fx = json.load(open(f)); loss = fx['loss']
-    assert fx['format'] == 'contrastive-fixtures/v1' and os.path.basename(f) == loss + '.json', f
+    base = os.path.basename(f); part = base[len(loss) + 1:-len('.json')]
+    assert fx['format'] == 'contrastive-fixtures/v1' and base.startswith(loss + '.') and (part == '' or (part.isdigit() and int(part) >= 2 and str(int(part)) == part)), f
     ids = [c['id'] for c in fx['cases']]
-    assert len(set(ids)) == len(ids), f'{loss}: duplicate ids'
+    assert len(set(ids)) == len(ids) and not seen_ids.intersection(ids), f'{loss}: duplicate ids'
+    seen_ids.update(ids)
     for c in fx['cases']:
         structure(loss, c)
         o = {**D[loss], **c['options']}

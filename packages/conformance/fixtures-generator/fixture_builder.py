@@ -2,6 +2,7 @@
 
 import json
 import math
+import os
 import zlib
 from collections import namedtuple
 
@@ -123,9 +124,8 @@ def gradients_json(case_id, loss, tensors):
     return out
 
 
-def write_fixture_file(path, loss_name, seed, torch_version, cases):
-    ids = [case['id'] for case in cases]
-    assert len(set(ids)) == len(ids), f'{loss_name}: duplicate case ids'
+def fixture_text(loss_name, seed, torch_version, cases):
+    """One fixture file's text: the header, then one case per line."""
     header = {'format': FORMAT, 'loss': loss_name,
               'generator': {'script': SCRIPT, 'torch': torch_version, 'seed': seed}}
 
@@ -137,9 +137,47 @@ def write_fixture_file(path, loss_name, seed, torch_version, cases):
     text = f'{head},"cases":[\n{body}\n]}}\n'
     reloaded = json.loads(text)
     assert reloaded['cases'] == json.loads(dump(cases)), f'{loss_name}: JSON round trip'
-    with open(path, 'w', encoding='utf-8') as handle:
-        handle.write(text)
-    return len(text.encode('utf-8'))
+    return text
+
+
+def part_name(loss_name, part):
+    """File name of a loss's part: `name.json` first, then `name.2.json`, `name.3.json`, ... (../FIXTURES.md)."""
+    return f'{loss_name}.json' if part == 1 else f'{loss_name}.{part}.json'
+
+
+def split_cases(loss_name, seed, torch_version, cases, max_bytes):
+    """The cases in order, split into as few consecutive parts as keep each file's text within `max_bytes`."""
+    parts, current = [], []
+    for case in cases:
+        if current and len(fixture_text(loss_name, seed, torch_version, current + [case]).encode('utf-8')) > max_bytes:
+            parts.append(current)
+            current = []
+        current.append(case)
+    parts.append(current)
+    for part in parts:
+        size = len(fixture_text(loss_name, seed, torch_version, part).encode('utf-8'))
+        assert size <= max_bytes, f'{loss_name}: case {part[0]["id"]} alone is {size} bytes, over {max_bytes}'
+    return parts
+
+
+def write_fixture_files(directory, loss_name, seed, torch_version, cases, max_bytes):
+    """Writes a loss's cases as `name.json` (and `name.2.json`, ... where one file would exceed `max_bytes`),
+    removing parts left from an earlier run; returns [(file name, bytes, case count)]."""
+    ids = [case['id'] for case in cases]
+    assert len(set(ids)) == len(ids), f'{loss_name}: duplicate case ids'
+    prefix = f'{loss_name}.'
+    for name in os.listdir(directory):
+        middle = name[len(prefix):-len('.json')] if name.startswith(prefix) and name.endswith('.json') else ''
+        if middle.isdigit():
+            os.remove(os.path.join(directory, name))
+    written = []
+    for index, part in enumerate(split_cases(loss_name, seed, torch_version, cases, max_bytes)):
+        name = part_name(loss_name, index + 1)
+        text = fixture_text(loss_name, seed, torch_version, part)
+        with open(os.path.join(directory, name), 'w', encoding='utf-8') as handle:
+            handle.write(text)
+        written.append((name, len(text.encode('utf-8')), len(part)))
+    return written
 
 
 def close(reference, other, rtol=1e-9):

@@ -27,7 +27,7 @@ import importlib  # noqa: E402
 
 import torch  # noqa: E402
 
-from fixture_builder import InputRng, LossSpec, write_fixture_file  # noqa: E402
+from fixture_builder import InputRng, LossSpec, write_fixture_files  # noqa: E402
 from loss_specs import SPECS as LISTED_SPECS  # noqa: E402
 
 SEED = 20261128
@@ -77,13 +77,13 @@ def main(argv=None):
     total_cases = 0
     for spec in specs:
         cases = CASES[spec.name](spec, InputRng(SEED, spec.name))
-        path = os.path.join(OUTPUT_DIRECTORY, f'{spec.name}.json')
-        size = write_fixture_file(path, spec.name, SEED, torch.__version__, cases)
-        assert size <= MAX_FILE_BYTES, f'{spec.name}: {size} bytes is over the {MAX_FILE_BYTES} byte budget'
+        written = write_fixture_files(OUTPUT_DIRECTORY, spec.name, SEED, torch.__version__, cases, MAX_FILE_BYTES)
+        size = sum(part_bytes for _, part_bytes, _ in written)
         origin = sum(1 for case in cases if 'origin' in case['tags'])
         adversarial = sum(1 for case in cases if 'adversarial' in case['tags'])
-        print(f'{spec.name + ".json":28} {len(cases):3} cases ({adversarial:2} adversarial, {origin:2} origin) '
-              f'{size / 1024:7.1f} KiB')
+        for name, part_bytes, count in written:
+            print(f'{name:28} {count:3} cases ({adversarial:2} adversarial, {origin:2} origin in the loss) '
+                  f'{part_bytes / 1024:7.1f} KiB')
         total_bytes += size
         total_cases += len(cases)
     print(f'{"total":28} {total_cases:3} cases {total_bytes / 1024:26.1f} KiB')

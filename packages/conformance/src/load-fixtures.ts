@@ -17,7 +17,8 @@ export async function bundledFixturesDirectory(): Promise<string> {
 
 /**
  * Reads every `*.json` fixture file of `directory` (sorted by name) and checks its structure: the format tag,
- * the loss name matching the file name, unique case ids, and tensors whose values fill their shapes.
+ * the loss name matching the file name (`<loss>.json`, or `<loss>.<k>.json` for a loss's further parts), case
+ * ids unique within a loss across its parts, and tensors whose values fill their shapes.
  * Node only (it reads the file system); browsers pass already-loaded files as `fixtures` instead.
  *
  * @param directory - The directory holding the `*.json` files.
@@ -38,7 +39,28 @@ export async function loadFixtures(directory: string): Promise<FixtureFile[]> {
     const text = await readFile(join(directory, name), 'utf8');
     files.push(checkFixtureFile(JSON.parse(text) as unknown, name));
   }
+  // A loss's parts (`nt-xent.json`, `nt-xent.2.json`, ...) share one id space.
+  const owners = new Map<string, string>();
+  files.forEach((file, index) => {
+    for (const { id } of file.cases) {
+      const key = `${file.loss}\u0000${id}`;
+      const earlier = owners.get(key);
+      if (earlier !== undefined) throw new Error(`fixture ${names[index]}: case id "${id}" also appears in ${earlier}`);
+      owners.set(key, names[index]!);
+    }
+  });
   return files;
+}
+
+/**
+ * Whether the file name `source` (a path or a bare name) is one of `loss`'s parts: `<loss>.json`, or
+ * `<loss>.<k>.json` with `k` an integer from 2 (no leading zero), where one file would exceed the size budget.
+ */
+function isPartOf(source: string, loss: string): boolean {
+  const base = source.slice(Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\')) + 1);
+  if (base === `${loss}.json`) return true;
+  const part = base.startsWith(`${loss}.`) ? base.slice(loss.length + 1, -'.json'.length) : '';
+  return /^[1-9][0-9]*$/.test(part) && Number(part) >= 2;
 }
 
 /**
@@ -61,7 +83,7 @@ export function checkFixtureFile(value: unknown, source: string): FixtureFile {
   if (!isRecord(value)) return fail('not a JSON object');
   if (value.format !== fixtureFormat) fail(`format is ${JSON.stringify(value.format)}, expected "${fixtureFormat}"`);
   if (typeof value.loss !== 'string') return fail('"loss" is not a string');
-  if (source.endsWith('.json') && !source.endsWith(`${value.loss}.json`)) fail(`loss "${value.loss}" does not match the file name`);
+  if (source.endsWith('.json') && !isPartOf(source, value.loss)) fail(`loss "${value.loss}" does not match the file name`);
   if (!Array.isArray(value.cases)) return fail('"cases" is not an array');
   const ids = new Set<string>();
   for (const item of value.cases as unknown[]) {
