@@ -151,6 +151,7 @@ export default defineConfig({
             { text: 'Decision 0012: cross-view row blocks', link: '/contributing/decisions/0012-cross-view-blocks' },
             { text: 'Decision 0013: preset row shift', link: '/contributing/decisions/0013-preset-row-shift' },
             { text: 'Decision 0014: cross-view preset shift', link: '/contributing/decisions/0014-cross-view-preset-shift' },
+            { text: 'Decision 0015: cross-view preset blocks', link: '/contributing/decisions/0015-cross-view-preset-blocks' },
           ],
         },
         { text: 'API reference', link: '/api/' },

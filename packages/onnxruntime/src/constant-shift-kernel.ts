@@ -40,6 +40,8 @@ export interface GraphEmitter {
   readonly node: EmitNode;
   /** A formal input of a loop body (the iteration number, the condition). */
   readonly loopInput: (shape: readonly number[], type: OnnxElementType) => OnnxTensor;
+  /** Output `index` (from 1) of the node whose first output is `of` (a Loop's scan outputs after its carried value). */
+  readonly output: (of: OnnxTensor, index: number, shape: readonly number[], type?: OnnxElementType) => OnnxTensor;
   /** The tracing backend itself, for primitives. */
   readonly backend: () => TensorBackend<OnnxTensor>;
 }

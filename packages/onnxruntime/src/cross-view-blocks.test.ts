@@ -38,17 +38,33 @@ describe('cross-view row blocks: the schedule', () => {
     expect(crossViewBlockRows(16384, 2 ** 24)).toBe(256);
     expect(crossViewBlockRows(n, 4)).toBe(2);
   });
+  const traceClip = (bytes: number, options: object = {}) =>
+    traceLoss(clipLoss, clipLoss.resolveOptions(options), { anchors: [n, 8], positives: [n, 8], logitScale: [] }, { maxBlockBytes: bytes }).model.graph;
+  const count = (graph: ReturnType<typeof traceClip>, opType: string) => graph.node.filter((node) => node.op_type === opType).length;
   it('CLIP: blocks written out up to 16 per pass, one Loop for the forward and one for the backward beyond', () => {
-    const count = (bytes: number, opType: string) => {
-      const traced = traceLoss(clipLoss, clipLoss.resolveOptions({}), { anchors: [n, 8], positives: [n, 8], logitScale: [] }, { maxBlockBytes: bytes });
-      return traced.model.graph.node.filter((node) => node.op_type === opType).length;
-    };
+    const counts = (bytes: number, options?: object) => [count(traceClip(bytes, options), 'Gemm'), count(traceClip(bytes, options), 'Loop')];
     // Whole, preset line shift (decision 0014): the Gemm of s - h, the inner-size-2 Gemm of X and G^T a (alpha^T E
-    // is a MatMul), with the maxima fallbacks in two Loops of 0 or 1 trips. Per block: the forward's Gemm, the
-    // backward's Gemm for the logits and Gemm for G^T a.
-    expect([count(n * n * 4, 'Gemm'), count(n * n * 4, 'Loop')]).toEqual([3, 2]);
-    expect([count(maxBlockBytes, 'Gemm'), count(maxBlockBytes, 'Loop')]).toEqual([5 * 3, 0]);
-    expect([count(loopBlockBytes, 'Gemm'), count(loopBlockBytes, 'Loop')]).toEqual([3, 2]);
+    // is a MatMul), with the maxima fallbacks in two Loops of 0 or 1 trips.
+    expect(counts(n * n * 4)).toEqual([3, 2]);
+    // Blocks with the preset (decision 0015), per block: the forward's Gemm of s - h; the backward's Gemm of s - h,
+    // inner-size-2 Gemm and Gemm for G^T a; the same two fallback Loops.
+    expect(counts(maxBlockBytes)).toEqual([5 * 4, 2]);
+    expect(counts(loopBlockBytes)).toEqual([4, 2 + 2]);
+    // Blocks with maxima (rows not normalised): the forward's Gemm, the backward's Gemm for the logits and for G^T a.
+    expect(counts(maxBlockBytes, { normalize: false })).toEqual([5 * 3, 0]);
+    expect(counts(loopBlockBytes, { normalize: false })).toEqual([3, 2]);
+  });
+  it.each([
+    ['maxima', { normalize: false }, [[[], [n, 2], [16, 3]], [[], [n, 8], [16, 8]]]],
+    ['the preset line shift', {}, [[[], [1, n], [16, 1]], [[], [n, 8], [16, 8]]]],
+  ] as const)('CLIP in a Loop with %s: each Loop carries only its sums (columns, keys) and scans the block rows', (_, options, shapes) => {
+    const graph = traceClip(loopBlockBytes, options);
+    // Two outputs (final carried value, stacked rows): no packed [2n, D] accumulator copied by ScatterND.
+    const loops = graph.node.filter((node) => node.op_type === 'Loop' && node.output.length === 2);
+    expect(loops).toHaveLength(2);
+    const bodies = loops.map((loop) => loop.attribute.find((attribute) => attribute.name === 'body')!.g!);
+    expect(bodies.map((body) => body.output.map((output) => output.type.tensor_type.shape.dim.map((dim) => dim.dim_value)))).toEqual(shapes);
+    expect(bodies.flatMap((body) => body.node).filter((node) => node.op_type === 'ScatterND')).toEqual([]);
   });
 });
 

@@ -12,15 +12,21 @@
  * - backward: each block's logits are recomputed (the Inf-CL scheme), `G_I = u_I E_r,I + E_c,I v^T` with the final
  *   shifts; `G_I p` gives the block's anchor rows and `G_I^T a_I` is added to the keys' accumulator.
  *
- * ONNX nodes here have one output, so each Loop carries one packed tensor: the forward's [n, 5] (column maxima and
- * sums, then the row shift, rest and diagonal logit, written at the block's rows by ScatterND), the backward's
- * [2n, D] (the anchors' product above the keys').
+ * A Loop carries only what sums over the blocks (the forward's column maxima and sums, [n, 2]; the backward's keys,
+ * [n, D], as Gemm's C) and returns each block's rows as its scan output (row statistics, the anchors' product), so
+ * no block copies an [n, D] accumulator.
  */
 import type { CrossViewForwardPass, CrossViewPlan, TensorBackend } from '@contrastive/core';
 import { traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
 import { int64Operand, isInt64Operand, type AttributeValue, type Int64Operand, type OnnxTensor } from './onnx-tensor.js';
 
 type Start = OnnxTensor | Int64Operand;
+
+/** One block's output: the state carried to the next block, if any, and values for the block's rows. */
+export interface BlockResult {
+  readonly carried?: OnnxTensor | undefined;
+  readonly rows: OnnxTensor;
+}
 
 /** The final shifts the backward recomputes each block's exponentials with, [n, 1] each. */
 interface BlockState {
@@ -85,33 +91,62 @@ export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
     const end = isInt64Operand(start) ? int64Operand([Number(start.values[0]) + rows]) : node('Add', [start, int64Operand([rows])], [1], 'int64');
     return node('Slice', [x, start, end, int64Operand([0])], [rows, x.shape[1]!], 'float32');
   };
-  /** Rows `start .. start + rows` as [rows, 1] int64: the block's diagonal columns and its rows' ScatterND targets. */
-  const rowIndices = (start: Start, rows: number): Start => {
+  /** Rows `start .. start + rows` as [rows, 1] int64: the block's diagonal columns. */
+  const rowIndices = (start: Start, rows: number): OnnxTensor | Int64Operand => {
     const offsets = Int32Array.from({ length: rows }, (_, i) => i);
     if (isInt64Operand(start)) return int64Operand(offsets.map((i) => i + Number(start.values[0])), [rows, 1]);
     return node('Add', [start, int64Operand(offsets, [rows, 1])], [rows, 1], 'int64');
   };
 
   /**
-   * Runs `block` over the rows, each call given the previous one's state: unrolled up to
-   * {@link maximumUnrolledBlocks}, else the full blocks in a Loop carrying `initial` and the tail after it.
+   * Runs `block` over the rows, each call given the previous one's carried state (if any), and stacks the rows each
+   * block returns: unrolled up to {@link maximumUnrolledBlocks}, else the full blocks in a Loop (the state carried,
+   * the rows as its scan output, the Loop's second output when it carries a state) and the tail after it.
    */
-  const overBlocks = (b: TensorBackend<OnnxTensor>, n: number, initial: OnnxTensor, block: (start: Start, rows: number, carried: OnnxTensor) => OnnxTensor) => {
+  const overBlocks = (
+    b: TensorBackend<OnnxTensor>,
+    n: number,
+    initial: OnnxTensor | undefined,
+    block: (start: Start, rows: number, carried: OnnxTensor | undefined) => BlockResult,
+  ): BlockResult => {
     if (Math.ceil(n / blockRows) <= maximumUnrolledBlocks) {
-      let state = initial;
-      for (let start = 0; start < n; start += blockRows) state = block(int64Operand([start]), Math.min(blockRows, n - start), state);
-      return state;
+      let carried = initial;
+      const parts: OnnxTensor[] = [];
+      for (let start = 0; start < n; start += blockRows) {
+        const result = block(int64Operand([start]), Math.min(blockRows, n - start), carried);
+        carried = result.carried;
+        parts.push(result.rows);
+      }
+      return { carried, rows: parts.length === 1 ? parts[0]! : b.concat(parts, 0) };
     }
     const blocks = Math.floor(n / blockRows);
     const iteration = emit.loopInput([], 'int64');
     const condition = emit.loopInput([], 'bool');
-    const carried = emit.loopInput(initial.shape, 'float32');
+    const carriedInput = initial && emit.loopInput(initial.shape, 'float32');
     const start = node('Reshape', [node('Mul', [iteration, int64Operand([blockRows], [])], [], 'int64'), int64Operand([1])], [1], 'int64');
-    const body = { inputs: [iteration, condition, carried], outputs: [node('Identity', [condition], [], 'bool'), block(start, blockRows, carried)] };
+    const result = block(start, blockRows, carriedInput);
+    const width = result.rows.shape[1]!;
+    const body = {
+      inputs: [iteration, condition, ...(carriedInput ? [carriedInput] : [])],
+      outputs: [node('Identity', [condition], [], 'bool'), ...(result.carried ? [result.carried] : []), result.rows],
+    };
     const keepGoing = node('Cast', [b.fill([], 1)], [], 'bool', { to: int(9) });
-    const looped = node('Loop', [int64Operand([blocks], []), keepGoing, initial], initial.shape, 'float32', { body: { kind: 'graph', graph: body } });
+    const trips = int64Operand([blocks], []);
+    const attributes = { body: { kind: 'graph', graph: body } } as const;
+    const stackedShape = [blocks, blockRows, width];
+    let carried: OnnxTensor | undefined;
+    let stacked: OnnxTensor;
+    if (initial) {
+      carried = node('Loop', [trips, keepGoing, initial], initial.shape, 'float32', attributes);
+      stacked = emit.output(carried, 1, stackedShape);
+    } else {
+      stacked = node('Loop', [trips, keepGoing], stackedShape, 'float32', attributes);
+    }
+    const rows = b.reshape(stacked, [blocks * blockRows, width]);
     const tail = n - blocks * blockRows;
-    return tail === 0 ? looped : block(int64Operand([blocks * blockRows]), tail, looped);
+    if (tail === 0) return { carried, rows };
+    const last = block(int64Operand([blocks * blockRows]), tail, carried);
+    return { carried: last.carried, rows: b.concat([rows, last.rows], 0) };
   };
 
   /** Rows `start .. start + rows` of `s` with the diagonal set to -Infinity, and that diagonal ([rows, 1]). */
@@ -122,7 +157,7 @@ export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
     const indices = rowIndices(start, rows);
     const positive = node('GatherElements', [logits, indices], [rows, 1], 'float32', { axis: int(1) });
     const masked = node('ScatterElements', [logits, indices, b.fill([rows, 1], -Infinity)], [rows, n], 'float32', { axis: int(1) });
-    return { masked, positive, indices };
+    return { masked, positive };
   };
 
   /** `scale a` and the Gemm's alpha: a scale known at trace time goes into alpha, a graph input scales the rows. */
@@ -135,6 +170,9 @@ export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
     node('ReduceMax', [x], shape, 'float32', { axes: { kind: 'ints', value: [axis] }, keepdims: int(1) });
 
   return {
+    overBlocks,
+    sliceRows,
+    rowIndices,
     forward(a: OnnxTensor, p: OnnxTensor, scale: OnnxTensor, plan: CrossViewPlan): CrossViewForwardPass<OnnxTensor> {
       const b = emit.backend();
       const n = plan.rows;
@@ -142,30 +180,28 @@ export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
       const { queries, alpha } = scaledQueries(a, scale);
       const withPositive = (maxima: OnnxTensor, positive: OnnxTensor) => (plan.positivesInDenominator === false ? maxima : b.maximum(maxima, positive));
       const column = (x: OnnxTensor, index: number) => b.slice(x, [0, index], [n, 1]);
-      // Columns 0-1 (two directions): running column maxima over the negatives and sums shifted by them; the last
-      // three: row shift, row rest, diagonal logit. Maxima start at -Infinity: exp(m_old - m_new) is then 0 for the
-      // first block, whose B >= 2 rows give every column a finite negative.
-      const statistics = overBlocks(b, n, twoWay ? b.concat([b.fill([n, 1], -Infinity), b.fill([n, 4], 0)], 1) : b.fill([n, 3], 0), (start, rows, carried) => {
-        const { masked, positive, indices } = maskedBlock(queries, p, alpha, start, rows);
+      // The carried column statistics (two directions): running maxima over the negatives and sums shifted by them.
+      // Maxima start at -Infinity: exp(m_old - m_new) is then 0 for the first block, whose B >= 2 rows give every
+      // column a finite negative. Each block's rows: row shift, row rest, diagonal logit.
+      const initial = twoWay ? b.concat([b.fill([n, 1], -Infinity), b.fill([n, 1], 0)], 1) : undefined;
+      const statistics = overBlocks(b, n, initial, (start, rows, carried) => {
+        const { masked, positive } = maskedBlock(queries, p, alpha, start, rows);
         const rowShift = withPositive(reduceMax(masked, 1, [rows, 1]), positive);
         const rowStatistics = b.concat([rowShift, b.sum(b.exp(b.sub(masked, rowShift)), 1, true), positive], 1);
-        if (!twoWay) return node('ScatterND', [carried, indices, rowStatistics], [n, 3], 'float32');
+        if (!carried) return { rows: rowStatistics };
         const previous = column(carried, 0);
         const maxima = b.maximum(previous, b.reshape(reduceMax(masked, 0, [1, n]), [n, 1]));
         const blockSums = b.reshape(b.sum(b.exp(b.sub(masked, b.reshape(maxima, [1, n]))), 0, true), [n, 1]);
-        const columns = b.concat([maxima, b.add(b.mul(column(carried, 1), b.exp(b.sub(previous, maxima))), blockSums)], 1);
-        // ScatterND replaces whole rows: the block's rows get their new column statistics next to the row ones.
-        const updates = b.concat([sliceRows(columns, start, rows), rowStatistics], 1);
-        return node('ScatterND', [b.concat([columns, b.slice(carried, [0, 2], [n, 3])], 1), indices, updates], [n, 5], 'float32');
+        return { carried: b.concat([maxima, b.add(b.mul(column(carried, 1), b.exp(b.sub(previous, maxima))), blockSums)], 1), rows: rowStatistics };
       });
-      const first = twoWay ? 2 : 0;
-      const rowShift = column(statistics, first);
-      const positiveLogits = column(statistics, first + 2);
-      const rows = { positiveLogits, rowShift, rowRest: column(statistics, first + 1) };
-      if (!twoWay) return { ...rows, state: { rowShift, queries, alpha } satisfies BlockState };
-      const maxima = column(statistics, 0);
+      const rowStatistics = statistics.rows;
+      const rowShift = column(rowStatistics, 0);
+      const positiveLogits = column(rowStatistics, 2);
+      const rows = { positiveLogits, rowShift, rowRest: column(rowStatistics, 1) };
+      if (!statistics.carried) return { ...rows, state: { rowShift, queries, alpha } satisfies BlockState };
+      const maxima = column(statistics.carried, 0);
       const columnShift = withPositive(maxima, positiveLogits);
-      const columnRest = b.mul(column(statistics, 1), b.exp(b.sub(maxima, columnShift)));
+      const columnRest = b.mul(column(statistics.carried, 1), b.exp(b.sub(maxima, columnShift)));
       return { ...rows, columnShift, columnRest, state: { rowShift, columnShift, queries, alpha } satisfies BlockState };
     },
 
@@ -176,28 +212,21 @@ export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
       const { rowShift, columnShift, queries, alpha } = state as BlockState;
       const columnShiftRow = columnShift && b.reshape(columnShift, [1, n]);
       const vRow = v && b.reshape(v, [1, n]);
-      const keyRows = int64Operand(Int32Array.from({ length: n }, (_, i) => n + i), [n, 1]);
-      // Rows 0..n: G p (each block writes its own rows); rows n..2n: G^T a, summed over the blocks.
-      const products = overBlocks(b, n, b.fill([2 * n, dimension], 0), (start, rows, carried) => {
-        const { masked, indices } = maskedBlock(queries, p, alpha, start, rows);
+      // Carried: G^T a, summed over the blocks (Gemm's C); each block's rows: G p.
+      const products = overBlocks(b, n, b.fill([n, dimension], 0), (start, rows, keysSoFar) => {
+        const { masked } = maskedBlock(queries, p, alpha, start, rows);
         const uBlock = sliceRows(u, start, rows);
         const rowExponentials = b.exp(b.sub(masked, sliceRows(rowShift, start, rows)));
         const aBlock = sliceRows(a, start, rows);
-        const keysSoFar = b.slice(carried, [n, 0], [n, dimension]);
-        let anchors: OnnxTensor;
-        let keys: OnnxTensor;
         if (!vRow || !columnShiftRow) {
-          anchors = b.mul(uBlock, b.matmul(rowExponentials, p));
-          keys = node('Gemm', [rowExponentials, b.mul(uBlock, aBlock), keysSoFar], [n, dimension], 'float32', { transA: int(1) });
-        } else {
-          const gradient = b.add(b.mul(rowExponentials, uBlock), b.mul(b.exp(b.sub(masked, columnShiftRow)), vRow));
-          anchors = b.matmul(gradient, p);
-          keys = node('Gemm', [gradient, aBlock, keysSoFar], [n, dimension], 'float32', { transA: int(1) });
+          const keys = node('Gemm', [rowExponentials, b.mul(uBlock, aBlock), keysSoFar!], [n, dimension], 'float32', { transA: int(1) });
+          return { carried: keys, rows: b.mul(uBlock, b.matmul(rowExponentials, p)) };
         }
-        const targets = node('Concat', [keyRows, indices], [n + rows, 1], 'int64', { axis: int(0) });
-        return node('ScatterND', [carried, targets, b.concat([keys, anchors], 0)], [2 * n, dimension], 'float32');
+        const gradient = b.add(b.mul(rowExponentials, uBlock), b.mul(b.exp(b.sub(masked, columnShiftRow)), vRow));
+        const keys = node('Gemm', [gradient, aBlock, keysSoFar!], [n, dimension], 'float32', { transA: int(1) });
+        return { carried: keys, rows: b.matmul(gradient, p) };
       });
-      return { anchors: b.slice(products, [0, 0], [n, dimension]), keys: b.slice(products, [n, 0], [n, dimension]) };
+      return { anchors: products.rows, keys: products.carried! };
     },
   };
 }

@@ -21,11 +21,13 @@
  * `G` with its partial products), else 3 (a product, its exponentials and their diagonal-zeroed copy in the forward;
  * the one exponential matrix in the backward). Once one [n, n] float32 matrix exceeds `maxBlockBytes` (default
  * 256 MiB, n above 8192) the passes run over row blocks of [B, n], at most 64 MiB each (cross-view-blocks.ts,
- * decision 0012): the same counts of [B, n] blocks, every plan with row and column maxima.
+ * decision 0012): the same counts of [B, n] blocks, with row and column maxima, or with the preset line shift where
+ * the whole matrix would take it (cross-view-preset-blocks.ts, decision 0015).
  */
 import { fusedCrossViewCrossEntropy, maximumRowShift, type CrossViewCrossEntropy, type CrossViewPlan } from '@contrastive/core';
 import { defaultMaxBlockBytes, traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
 import { crossViewBlockMatrices, crossViewBlockPasses, crossViewBlockRows } from './cross-view-blocks.js';
+import { crossViewPresetBlockPasses, type CrossViewPresetBlockState } from './cross-view-preset-blocks.js';
 import { crossViewPresetPasses, type CrossViewPresetState } from './cross-view-preset-passes.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
 
@@ -77,7 +79,11 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
     workingMatrices: (plan) =>
       blocked(plan.rows) ? crossViewBlockMatrices(plan.rows, maxBlockBytes, plan.directions ?? 2) : plan.directions === 1 ? 3 : plan.constantShift === undefined ? 5 : 3,
     forward(a, p, scale, plan) {
-      if (blocked(plan.rows)) return crossViewBlockPasses(emit, crossViewBlockRows(plan.rows, maxBlockBytes)).forward(a, p, scale, plan);
+      if (blocked(plan.rows)) {
+        const rows = crossViewBlockRows(plan.rows, maxBlockBytes);
+        if (plan.presetShift) return crossViewPresetBlockPasses(emit, rows).forward(a, p, scale, plan);
+        return crossViewBlockPasses(emit, rows).forward(a, p, scale, plan);
+      }
       if (plan.constantShift !== undefined) return constantForward(a, p, plan, plan.constantShift);
       if (plan.presetShift) return crossViewPresetPasses(emit).forward(a, p, scale);
       const b = emit.backend();
@@ -110,7 +116,11 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
       };
     },
     products(a, p, plan, u, v, state) {
-      if (blocked(plan.rows)) return crossViewBlockPasses(emit, crossViewBlockRows(plan.rows, maxBlockBytes)).products(a, p, plan, u, v, state);
+      if (blocked(plan.rows)) {
+        const rows = crossViewBlockRows(plan.rows, maxBlockBytes);
+        if (v && (state as CrossViewPresetBlockState).presetBlocks) return crossViewPresetBlockPasses(emit, rows).products(a, p, plan, u, v, state as CrossViewPresetBlockState);
+        return crossViewBlockPasses(emit, rows).products(a, p, plan, u, v, state);
+      }
       if (v && (state as CrossViewPresetState).preset) return crossViewPresetPasses(emit).products(a, p, u, v, state as CrossViewPresetState);
       const b = emit.backend();
       const { rows, columns } = state as State;

@@ -1,5 +1,6 @@
 /**
- * The cross-view preset line shift (decision 0014) on batches built to take each fallback: a row or a column whose
+ * The cross-view preset line shift (decisions 0014 and 0015), on the whole matrix and in row blocks, on batches built
+ * to take each fallback: a row or a column whose
  * every logit lies far below the preset shift (the row and column maxima in a Loop), shifts spanning more than
  * `maximumShiftSpread` (near-identical pairs beside independent ones), a scale above `maximumPresetShift`. Each case
  * first checks on the host (float64) that it does trigger the fallback it names, then the loss and all three
@@ -35,8 +36,11 @@ function leaning(seed: number, against: boolean) {
   return gaussians(n * d, seed).map((v, k) => Math.fround(against && k < d ? -w[k]! : v + 4 * w[k % d]!));
 }
 
-describe.each(nodeRuntimes)('cross-view preset line shift on %s: the fallbacks', (_, runtime) => {
-  const runner = createOnnxLossRunner(runtime);
+// The whole [n, n] matrix (decision 0014), row blocks of 16 written out, row blocks of 4 in a Loop (decision 0015).
+const schedules = [['the whole matrix', undefined], ['6 row blocks', 16 * n * 4], ['a Loop of 24 row blocks', 4 * n * 4]] as const;
+
+describe.each(nodeRuntimes.flatMap(([name, runtime]) => schedules.map(([schedule, bytes]) => [`${name}, ${schedule}`, runtime, bytes] as const)))('cross-view preset line shift on %s: the fallbacks', (_, runtime, maxBlockBytes) => {
+  const runner = createOnnxLossRunner({ ...runtime, ...(maxBlockBytes === undefined ? {} : { maxBlockBytes }) });
   afterAll(() => runner.release());
   const least = minimumPresetDenominator(n);
 

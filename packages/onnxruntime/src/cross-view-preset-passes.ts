@@ -47,15 +47,13 @@ const axis = (value: number): AttributeValue => ({ kind: 'int', value });
 const whole = { keepdims: axis(0) };
 
 /**
- * The preset forward and products over `emit`'s graph.
+ * The shifts and checks both preset schedules share (the whole matrix here, row blocks in
+ * cross-view-preset-blocks.ts).
  *
  * @example
- * const passes = crossViewPresetPasses(emit);
- * const pass = passes.forward(a, p, scale); const { anchors, keys } = passes.products(a, p, u, v, pass.state);
- *
- * @see [Decision 0014: cross-view preset shift](/contributing/decisions/0014-cross-view-preset-shift)
+ * const line = presetLine(emit); const { shift, top } = line.shifts(a, p, scale);
  */
-export function crossViewPresetPasses(emit: GraphEmitter) {
+export function presetLine(emit: GraphEmitter) {
   const { node } = emit;
   // Only the mapped ops (export-onnx.test.ts): the least entry as -max(-x), a logical or through Where and Max.
   const largest = (x: OnnxTensor) => node('ReduceMax', [x], [], 'float32', whole);
@@ -69,6 +67,56 @@ export function crossViewPresetPasses(emit: GraphEmitter) {
     const [one, zero] = [b.fill([], 1), b.fill([], 0)];
     return b.greater(flags.map((flag) => b.where(flag, one, zero)).reduce((x, y) => b.maximum(x, y)), zero);
   };
+  return {
+    /** `scale a`, the positives `s_ii`, the shifts `h`, their largest `m`, `alpha = e^(h - m)` and `|scale|`. */
+    shifts(a: OnnxTensor, p: OnnxTensor, scale: OnnxTensor) {
+      const b = emit.backend();
+      const queries = b.mul(a, scale);
+      const positiveLogits = b.sum(b.mul(queries, p), 1, true);
+      const norm = (x: OnnxTensor) => b.sqrt(b.sum(b.mul(x, x), 1, true));
+      const magnitude = b.sqrt(b.mul(scale, scale));
+      const bound = b.mul(b.maximum(norm(a), norm(p)), magnitude);
+      const shift = b.maximum(positiveLogits, b.sub(bound, b.fill([], maximumShiftedLogit(a.shape[0]!))));
+      const top = largest(shift);
+      return { queries, positiveLogits, shift, top, rowScales: b.exp(b.sub(shift, top)), magnitude };
+    },
+    /**
+     * The scalar bool that sends the forward to the maxima: a row's or a column's denominator (the columns' in units
+     * of e^m, where their terms are formed) below `minimumPresetDenominator`, shifts spanning more than
+     * `maximumShiftSpread`, or a scale above `maximumPresetShift`.
+     */
+    fallBack(line: { positiveLogits: OnnxTensor; shift: OnnxTensor; top: OnnxTensor; magnitude: OnnxTensor }, rowRest: OnnxTensor, columnSums: OnnxTensor) {
+      const b = emit.backend();
+      const minimum = b.fill([], minimumPresetDenominator(line.shift.shape[0]!));
+      const short = (denominators: OnnxTensor) => b.greater(minimum, least(denominators));
+      return anyOf([
+        short(b.add(rowRest, b.exp(b.sub(line.positiveLogits, line.shift)))),
+        short(b.add(columnSums, b.exp(b.sub(line.positiveLogits, line.top)))),
+        b.greater(b.sub(line.top, least(line.shift)), b.fill([], maximumShiftSpread)),
+        b.greater(b.reshape(line.magnitude, []), b.fill([], maximumPresetShift)),
+      ]);
+    },
+    /** The backward's fallback flag: the forward fell back, or `beta = v e^(m - h)` grew past e^69. */
+    backwardFallBack(needed: OnnxTensor, columnScales: OnnxTensor) {
+      const b = emit.backend();
+      // `beta` also carries `v = w / R`, large where a column's denominator is near the preset's minimum.
+      return anyOf([needed, b.greater(b.log(largest(columnScales)), b.fill([], 69))]);
+    },
+  };
+}
+
+/**
+ * The preset forward and products over `emit`'s graph.
+ *
+ * @example
+ * const passes = crossViewPresetPasses(emit);
+ * const pass = passes.forward(a, p, scale); const { anchors, keys } = passes.products(a, p, u, v, pass.state);
+ *
+ * @see [Decision 0014: cross-view preset shift](/contributing/decisions/0014-cross-view-preset-shift)
+ */
+export function crossViewPresetPasses(emit: GraphEmitter) {
+  const { node } = emit;
+  const line = presetLine(emit);
   const diagonal = (n: number) => int64Operand(Int32Array.from({ length: n }, (_, i) => i), [n, 1]);
   /** Rows `start .. start + n` of `x` (all of them: `start` is 0), so that what reads it stays in a Loop body. */
   const inBody = (x: OnnxTensor, start: OnnxTensor) =>
@@ -84,31 +132,16 @@ export function crossViewPresetPasses(emit: GraphEmitter) {
     forward(a: OnnxTensor, p: OnnxTensor, scale: OnnxTensor): CrossViewForwardPass<OnnxTensor> {
       const b = emit.backend();
       const n = a.shape[0]!;
-      const queries = b.mul(a, scale);
-      const positiveLogits = b.sum(b.mul(queries, p), 1, true);
-      const norm = (x: OnnxTensor) => b.sqrt(b.sum(b.mul(x, x), 1, true));
-      const magnitude = b.sqrt(b.mul(scale, scale));
-      const bound = b.mul(b.maximum(norm(a), norm(p)), magnitude);
-      const shift = b.maximum(positiveLogits, b.sub(bound, b.fill([], maximumShiftedLogit(n))));
+      const shifts = line.shifts(a, p, scale);
+      const { queries, positiveLogits, shift, top, rowScales } = shifts;
       const shifted = node('Gemm', [b.concat([queries, b.neg(shift)], 1), b.concat([p, b.fill([n, 1], 1)], 1)], [n, n], 'float32', { transB: axis(1) });
       const exponentials = node('ScatterElements', [b.exp(shifted), diagonal(n), b.fill([n, 1], 0)], [n, n], 'float32', { axis: axis(1) });
       const rowRest = b.sum(exponentials, 1, true);
-      const top = largest(shift);
-      const rowScales = b.exp(b.sub(shift, top));
       // In units of e^m: alpha^T E, and the columns' positives e^(s_jj - m). A [1, n] row times E (MatMul): as a
       // Gemm with transA the vector product took 19-147 ms against 2-15 ms (one profile each, load ~7).
       const columnSums = b.reshape(b.matmul(b.reshape(rowScales, [1, n]), exponentials), [n, 1]);
       const columnRest = b.mul(columnSums, b.exp(b.sub(top, shift)));
-      const positive = b.exp(b.sub(positiveLogits, shift));
-      const minimum = b.fill([], minimumPresetDenominator(n));
-      const short = (denominators: OnnxTensor) => b.greater(minimum, least(denominators));
-      // Any of: a row's or a column's denominator (the columns' in units of e^m) too small, a wide span, a large scale.
-      const needed = anyOf([
-        short(b.add(rowRest, positive)),
-        short(b.add(columnSums, b.exp(b.sub(positiveLogits, top)))),
-        b.greater(b.sub(top, least(shift)), b.fill([], maximumShiftSpread)),
-        b.greater(b.reshape(magnitude, []), b.fill([], maximumPresetShift)),
-      ]);
+      const needed = line.fallBack(shifts, rowRest, columnSums);
       const exact = (start: OnnxTensor) => {
         const masked = maskedLogits(queries, p, start);
         const rowShift = b.maximum(node('ReduceMax', [masked], [n, 1], 'float32', { axes: { kind: 'ints', value: [1] }, keepdims: axis(1) }), positiveLogits);
@@ -142,9 +175,7 @@ export function crossViewPresetPasses(emit: GraphEmitter) {
         const recomputed = b.add(rows, b.mul(b.exp(b.sub(masked, b.reshape(state.columnShift, [1, n]))), b.reshape(v, [1, n])));
         return b.concat([b.matmul(recomputed, p), b.matmul(recomputed, a, { transposeA: true })], 0);
       };
-      // `beta` also carries `v = w / R`, large where a column's denominator is near the preset's minimum.
-      const large = b.greater(b.log(largest(columnScales)), b.fill([], 69));
-      const products = onlyWhen(emit, anyOf([state.needed, large]), fast, exact);
+      const products = onlyWhen(emit, line.backwardFallBack(state.needed, columnScales), fast, exact);
       return { anchors: b.slice(products, [0, 0], [n, dimension]), keys: b.slice(products, [n, 0], [n, dimension]) };
     },
   };

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContrastiveInputError, losses, ntXent, type LossDefinition } from '@contrastive/core';
+import { clip, ContrastiveInputError, losses, ntXent, type LossDefinition } from '@contrastive/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from './export-onnx.js';
 import { batchSize, dimension, expectGradientClose, expectLossClose, referenceLossAndGradients, sampleInputs } from './loss-samples.test-support.js';
@@ -72,6 +72,11 @@ describe('exportOnnx', () => {
     const blocked = join(directory, 'nt-xent-row-blocks.onnx');
     writeFileSync(blocked, exportOnnx(ntXent, {}, { anchors: [batchSize, dimension], positives: [batchSize, dimension] }, { maxBlockBytes: 3 * 4 * 2 * batchSize }));
     paths.push(blocked);
+    // CLIP in row blocks of 2 (20 blocks, a Loop): Loop nodes with two outputs, the carried sums and the scanned rows.
+    const crossView = join(directory, 'clip-row-blocks.onnx');
+    const clipLoss = clip as unknown as LossDefinition<string, object>;
+    writeFileSync(crossView, exportOnnx(clipLoss, {}, { anchors: [40, dimension], positives: [40, dimension], logitScale: [] }, { maxBlockBytes: 2 * 40 * 4 }));
+    paths.push(crossView);
     const script = 'import sys, onnx\nfor path in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(path), full_check=True)\n    print("ok", path)';
     const result = spawnSync(python, ['-c', script, ...paths], { encoding: 'utf8' });
     expect(result.stderr).toBe('');

@@ -124,10 +124,21 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
     inputs.push(valueInfo(name, tensor.shape, options.inputDocs?.[name]));
   }
   // Names come from positions in the graph, not from global tensor ids, so equal structures give equal bytes.
+  const producers = new Map<number, NodeProtoObject>();
   const emitNodes = (graphTensors: readonly OnnxTensor[], prefix: string, into: NodeProtoObject[]) => {
     for (const [position, tensor] of graphTensors.entries()) {
       const source = tensor.source;
       if (source.kind === 'input') continue;
+      if (source.kind === 'output') {
+        // A further output of a node emitted earlier (its first output has a smaller id): named after it, with
+        // empty names for outputs nothing reads.
+        const output = producers.get(source.of.id)!.output as string[];
+        const name = `${names.get(source.of.id)!}_${source.index}`;
+        while (output.length <= source.index) output.push('');
+        output[source.index] = name;
+        names.set(tensor.id, name);
+        continue;
+      }
       if (source.kind === 'data') {
         const name = options.dataAs === 'input' ? `x${position}` : `c${position}`;
         names.set(tensor.id, name);
@@ -149,7 +160,7 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
       const name = `${prefix}v${position}`;
       names.set(tensor.id, name);
       if (constantKey !== undefined) constantNames.set(constantKey, name);
-      into.push({
+      const proto: NodeProtoObject = {
         name: `${prefix}${opType}_${position}`,
         op_type: opType,
         input: operands.map((operand) => (isInt64Operand(operand) ? int64Name(operand) : names.get(operand.id)!)),
@@ -157,7 +168,9 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
         attribute: Object.entries(attributes).map(([key, value]) =>
           value.kind === 'graph' ? { name: key, type: onnxAttributeType.graph, g: subgraph(value.graph, `${name}_`) } : attributeProto(key, value),
         ),
-      });
+      };
+      producers.set(tensor.id, proto);
+      into.push(proto);
     }
   };
 

@@ -193,6 +193,9 @@ const countingOnly: GraphEmitter = {
   loopInput: () => {
     throw new Error('onnxruntime runner: the counting kernel emits no nodes');
   },
+  output: () => {
+    throw new Error('onnxruntime runner: the counting kernel emits no nodes');
+  },
   backend: () => {
     throw new Error('onnxruntime runner: the counting kernel emits no nodes');
   },

@@ -112,7 +112,8 @@ export interface OnnxNode {
 
 /**
  * Where a traced value comes from, by `kind`: `input` (a named graph input, `name`), `data` (constant float32
- * `values`), or `node` (the ONNX `node` that produces it).
+ * `values`), `node` (the ONNX `node` that produces it), or `output` (output `index` >= 1 of the node that produces
+ * `of`, such as a Loop's scan outputs after its carried values).
  *
  * @example
  * const fed = x.source.kind === 'input' ? x.source.name : undefined;
@@ -137,6 +138,14 @@ export type OnnxSource =
       readonly kind: 'node';
       /** The node. */
       readonly node: OnnxNode;
+    }
+  | {
+      /** A further output of a node with several. */
+      readonly kind: 'output';
+      /** The node's first output (a tensor with a `node` source). */
+      readonly of: OnnxTensor;
+      /** Which output, from 1. */
+      readonly index: number;
     };
 
 let nextId = 0;
@@ -179,6 +188,12 @@ export function isInt64Operand(value: OnnxTensor | Int64Operand): value is Int64
   return !(value instanceof OnnxTensor);
 }
 
+/** The tensors a traced value is computed from: a node's operands and captures, a further output's first one. */
+function sourceDependencies(tensor: OnnxTensor): OnnxTensor[] {
+  if (tensor.source.kind === 'output') return [tensor.source.of];
+  return tensor.source.kind === 'node' ? dependencies(tensor.source.node) : [];
+}
+
 /** The tensor operands of a node, plus the values its loop bodies capture from the enclosing graph. */
 function dependencies(node: OnnxNode): OnnxTensor[] {
   const operands = node.inputs.filter((operand): operand is OnnxTensor => !isInt64Operand(operand));
@@ -197,8 +212,7 @@ export function collectGraph(outputs: readonly OnnxTensor[]): OnnxTensor[] {
     const tensor = stack.pop()!;
     if (seen.has(tensor.id)) continue;
     seen.set(tensor.id, tensor);
-    if (tensor.source.kind !== 'node') continue;
-    stack.push(...dependencies(tensor.source.node));
+    stack.push(...sourceDependencies(tensor));
   }
   return [...seen.values()].sort((a, b) => a.id - b.id);
 }
@@ -217,7 +231,7 @@ export function splitSubgraph(graph: OnnxSubgraph): { body: OnnxTensor[]; captur
   const dependsOnFormal = (tensor: OnnxTensor): boolean => {
     const known = varying.get(tensor.id);
     if (known !== undefined) return known;
-    const result = formal.has(tensor) || (tensor.source.kind === 'node' && dependencies(tensor.source.node).some(dependsOnFormal));
+    const result = formal.has(tensor) || sourceDependencies(tensor).some(dependsOnFormal);
     varying.set(tensor.id, result);
     return result;
   };
@@ -231,7 +245,7 @@ export function splitSubgraph(graph: OnnxSubgraph): { body: OnnxTensor[]; captur
       captures.push(tensor);
       return;
     }
-    for (const operand of dependencies((tensor.source as { node: OnnxNode }).node)) visit(operand);
+    for (const operand of sourceDependencies(tensor)) visit(operand);
     body.push(tensor);
   };
   graph.outputs.forEach(visit);

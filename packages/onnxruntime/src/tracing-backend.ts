@@ -109,6 +109,9 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
   const node = (...args: Parameters<typeof raw>) => tracker.track(raw(...args));
   let loopInputs = 0;
   const loopInput = (shape: Shape, type: OnnxElementType) => new OnnxTensor([...shape], type, { kind: 'input', name: `loop${loopInputs++}` }, owner);
+  const output = (of: OnnxTensor, index: number, shape: Shape, type: OnnxElementType = 'float32') =>
+    tracker.track(new OnnxTensor([...shape], type, { kind: 'output', of, index }, owner));
+  const emitter = { node, loopInput, output, backend: () => backend };
   const cast = (x: OnnxTensor, type: OnnxElementType) =>
     x.elementType === type ? x : raw('Cast', [x], x.shape, type, { to: intAttribute(type === 'bool' ? 9 : 1) });
   const float = (x: OnnxTensor, argument = 'x') => cast(live(x, argument), 'float32');
@@ -142,9 +145,9 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
       ...(options.checkValues === undefined ? {} : { checkValues: options.checkValues }),
     },
     fused: {
-      similarityCrossEntropy: runtimeGroupKernel({ node, loopInput, backend: () => backend }, constantShiftKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes), options.maxBlockBytes),
-      crossViewCrossEntropy: crossViewKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes),
-      sigmoidPairwise: sigmoidPairwiseKernel({ node, loopInput, backend: () => backend }, options.maxBlockBytes),
+      similarityCrossEntropy: runtimeGroupKernel(emitter, constantShiftKernel(emitter, options.maxBlockBytes), options.maxBlockBytes),
+      crossViewCrossEntropy: crossViewKernel(emitter, options.maxBlockBytes),
+      sigmoidPairwise: sigmoidPairwiseKernel(emitter, options.maxBlockBytes),
     },
 
     placeholder(name, shape) {

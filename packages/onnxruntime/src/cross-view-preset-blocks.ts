@@ -1,0 +1,122 @@
+/**
+ * The preset line shift (decision 0014) over row blocks of `s = scale a p^T` (decision 0012), for CLIP and symmetric
+ * InfoNCE above `maxBlockBytes` (decision 0015). The shifts `h` come from [n, D] dots before any product, so no
+ * block needs the running maxima of the online log-sum-exp:
+ *
+ * - forward, per block `I`: one Gemm on `[scale a_I, -h_I]` and `[p, 1]` gives `s_I - h_I`, Exp and
+ *   ScatterElements (diagonal 0) give `E_I`, ReduceSum the rows' rests, and `alpha_I^T E_I` (a [1, B] x [B, n]
+ *   MatMul) is added to the columns' sums in units of `e^m`, carried from block to block;
+ * - backward, per block: `E_I` again, `G_I = E_I * X_I`, `X_I = [u_I, alpha_I] [1, beta]^T` (an inner-size-2
+ *   Gemm), then `G_I p` (the block's rows) and `G_I^T a_I` (added to the keys, Gemm's C);
+ * - the fallbacks of decision 0014, each a Loop of 0 or 1 trips around the maxima blocks of cross-view-blocks.ts.
+ */
+import type { CrossViewForwardPass, CrossViewPlan } from '@contrastive/core';
+import type { GraphEmitter } from './constant-shift-kernel.js';
+import { crossViewBlockPasses } from './cross-view-blocks.js';
+import { presetLine } from './cross-view-preset-passes.js';
+import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
+import { onlyWhen } from './preset-row-shift-passes.js';
+
+/**
+ * What the blocked preset forward keeps for its backward (the kernel routes `products` here when
+ * `state.presetBlocks` is set).
+ *
+ * @example
+ * if ((state as CrossViewPresetBlockState).presetBlocks) return passes.products(a, p, plan, u, v, state);
+ */
+export interface CrossViewPresetBlockState {
+  readonly presetBlocks: true;
+  /** `[scale a, -h]`, the forward Gemm's queries. */
+  readonly shiftedQueries: OnnxTensor;
+  /** The preset shifts `h` and their largest `m`. */
+  readonly shift: OnnxTensor;
+  readonly top: OnnxTensor;
+  /** The shifts the forward returned (the preset's, or the maxima after a fallback). */
+  readonly rowShift: OnnxTensor;
+  readonly columnShift: OnnxTensor;
+  /** `scale a`. */
+  readonly queries: OnnxTensor;
+  /** The scalar bool: the forward fell back. */
+  readonly needed: OnnxTensor;
+}
+
+const axis = (value: number): AttributeValue => ({ kind: 'int', value });
+
+/**
+ * The blocked preset forward and products, blocks of `blockRows` rows.
+ *
+ * @example
+ * const passes = crossViewPresetBlockPasses(emit, 256);
+ * const pass = passes.forward(a, p, scale, plan); const { anchors, keys } = passes.products(a, p, plan, u, v, pass.state);
+ */
+export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number) {
+  const { node } = emit;
+  const blocks = crossViewBlockPasses(emit, blockRows);
+  const line = presetLine(emit);
+  /** All rows of `x` sliced from `start` (0, a Loop's iteration), so that what reads it stays in a fallback's body. */
+  const inBody = (x: OnnxTensor, start: OnnxTensor) =>
+    node('Slice', [x, start, node('Add', [start, int64Operand([x.shape[0]!])], [1], 'int64'), int64Operand([0])], x.shape, 'float32');
+  /** `exp(s_I - h_I)` with the diagonal 0, [rows, n]. */
+  const exponentials = (shiftedQueries: OnnxTensor, keys: OnnxTensor, start: Parameters<typeof blocks.sliceRows>[1], rows: number) => {
+    const n = keys.shape[0]!;
+    const shifted = node('Gemm', [blocks.sliceRows(shiftedQueries, start, rows), keys], [rows, n], 'float32', { transB: axis(1) });
+    return node('ScatterElements', [emit.backend().exp(shifted), blocks.rowIndices(start, rows), emit.backend().fill([rows, 1], 0)], [rows, n], 'float32', { axis: axis(1) });
+  };
+  const withOnes = (p: OnnxTensor) => emit.backend().concat([p, emit.backend().fill([p.shape[0]!, 1], 1)], 1);
+
+  return {
+    forward(a: OnnxTensor, p: OnnxTensor, scale: OnnxTensor, plan: CrossViewPlan): CrossViewForwardPass<OnnxTensor> {
+      const b = emit.backend();
+      const n = plan.rows;
+      const shifts = line.shifts(a, p, scale);
+      const { queries, positiveLogits, shift, top, rowScales } = shifts;
+      const shiftedQueries = b.concat([queries, b.neg(shift)], 1);
+      const keys = withOnes(p);
+      // Carried: the columns' sums in units of e^m ([1, n]); each block's rows: their rests.
+      const sums = blocks.overBlocks(b, n, b.fill([1, n], 0), (start, rows, columnSums) => {
+        const block = exponentials(shiftedQueries, keys, start, rows);
+        const scales = b.reshape(blocks.sliceRows(rowScales, start, rows), [1, rows]);
+        return { carried: b.add(columnSums!, b.matmul(scales, block)), rows: b.sum(block, 1, true) };
+      });
+      const rowRest = sums.rows;
+      const columnSums = b.reshape(sums.carried!, [n, 1]);
+      const columnRest = b.mul(columnSums, b.exp(b.sub(top, shift)));
+      const needed = line.fallBack(shifts, rowRest, columnSums);
+      const exact = (start: OnnxTensor) => {
+        const pass = blocks.forward(inBody(a, start), p, scale, plan);
+        return b.concat([pass.rowShift, pass.rowRest, pass.columnShift!, pass.columnRest!], 1);
+      };
+      const statistics = onlyWhen(emit, needed, b.concat([shift, rowRest, shift, columnRest], 1), exact);
+      const column = (index: number) => b.slice(statistics, [0, index], [n, 1]);
+      const state: CrossViewPresetBlockState = { presetBlocks: true, shiftedQueries, shift, top, rowShift: column(0), columnShift: column(2), queries, needed };
+      return { positiveLogits, rowShift: column(0), rowRest: column(1), columnShift: column(2), columnRest: column(3), state };
+    },
+
+    /** `G p` and `G^T a` with `G = u E_r + E_c v^T` (diagonal 0), block by block. */
+    products(a: OnnxTensor, p: OnnxTensor, plan: CrossViewPlan, u: OnnxTensor, v: OnnxTensor, state: CrossViewPresetBlockState) {
+      const b = emit.backend();
+      const n = plan.rows;
+      const dimension = a.shape[1]!;
+      const { shiftedQueries, shift, top } = state;
+      const keys = withOnes(p);
+      const columnScales = b.mul(v, b.exp(b.sub(top, shift)));
+      const rowFactors = b.concat([u, b.exp(b.sub(shift, top))], 1);
+      const columnFactors = b.concat([b.fill([n, 1], 1), columnScales], 1);
+      // Carried: G^T a over the blocks so far (Gemm's C); each block's rows: G p.
+      const fast = blocks.overBlocks(b, n, b.fill([n, dimension], 0), (start, rows, keysSoFar) => {
+        const weights = node('Gemm', [blocks.sliceRows(rowFactors, start, rows), columnFactors], [rows, n], 'float32', { transB: axis(1) });
+        const gradient = b.mul(exponentials(shiftedQueries, keys, start, rows), weights);
+        const keyProducts = node('Gemm', [gradient, blocks.sliceRows(a, start, rows), keysSoFar!], [n, dimension], 'float32', { transA: axis(1) });
+        return { carried: keyProducts, rows: b.matmul(gradient, p) };
+      });
+      const exact = (start: OnnxTensor) => {
+        const recomputed = blocks.products(inBody(a, start), p, plan, u, v, {
+          rowShift: state.rowShift, columnShift: state.columnShift, queries: inBody(state.queries, start), alpha: 1,
+        });
+        return b.concat([recomputed.anchors, recomputed.keys], 0);
+      };
+      const products = onlyWhen(emit, line.backwardFallBack(state.needed, columnScales), b.concat([fast.rows, fast.carried!], 0), exact);
+      return { anchors: b.slice(products, [0, 0], [n, dimension]), keys: b.slice(products, [n, 0], [n, dimension]) };
+    },
+  };
+}
