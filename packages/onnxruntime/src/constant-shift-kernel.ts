@@ -93,8 +93,12 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
 
   const sliceRows = <X extends OnnxTensor | Int64Operand>(x: X, start: Start, rows: number, type: OnnxElementType = 'float32'): X | OnnxTensor => {
     if (isInt64Operand(start) && start.values[0] === 0 && rows === x.shape[0]) return x;
-    const end = isInt64Operand(start) ? int64Operand([Number(start.values[0]) + rows]) : node('Add', [start, int64Operand([rows])], [1], 'int64');
-    return node('Slice', [x, start, end, int64Operand([0])], [rows, x.shape[1]!], type);
+    const shape = [rows, x.shape[1]!];
+    if (isInt64Operand(start)) return node('Slice', [x, start, int64Operand([Number(start.values[0]) + rows]), int64Operand([0])], shape, type);
+    // A run-time start (a Loop body): the Reshape (no copy) gives ONNX Runtime's planner the static shape it needs to
+    // run elementwise nodes in place (decision 0015).
+    const sliced = node('Slice', [x, start, node('Add', [start, int64Operand([rows])], [1], 'int64'), int64Operand([0])], shape, type);
+    return node('Reshape', [sliced, int64Operand(shape)], shape, type);
   };
 
   /**

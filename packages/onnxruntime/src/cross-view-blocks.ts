@@ -39,9 +39,9 @@ interface BlockState {
 
 /**
  * Largest [B, n] block the row blocks form, whatever `maxBlockBytes` allows: 64 MiB. CLIP at N = 16384 (a Loop,
- * arena on) peaked 2.2 GiB over its inputs with 256 MiB blocks and 0.75 GiB with 64 MiB ones, at the same speed
- * within the noise (medians of 5 alternating runs 9986 and 9576 ms, load ~7); 16 MiB blocks were slower
- * (decision 0012).
+ * arena on, maxima) peaked 2.2 GiB over its inputs with 256 MiB blocks and 0.75 GiB with 64 MiB ones, at the same
+ * speed within the noise (decision 0012). With the preset shift (decision 0015) 128 MiB blocks (512 rows at
+ * N = 65536) took ~0.9x the time but peaked 775 against 578 MiB over the inputs, 1.02 GiB in the bench's large cell.
  */
 export const maximumCrossViewBlockBytes = 2 ** 26;
 
@@ -87,9 +87,16 @@ const int = (value: number): AttributeValue => ({ kind: 'int', value });
 export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
   const { node } = emit;
 
+  /**
+   * Rows `start .. start + rows` of `x`. With a run-time start (a Loop body) the Slice's shape is unknown to ONNX
+   * Runtime's planner, which then cannot run the block's ScatterElements in place on its Exp; a Reshape to the static
+   * shape (no copy) restores it (decision 0015).
+   */
   const sliceRows = (x: OnnxTensor, start: Start, rows: number): OnnxTensor => {
-    const end = isInt64Operand(start) ? int64Operand([Number(start.values[0]) + rows]) : node('Add', [start, int64Operand([rows])], [1], 'int64');
-    return node('Slice', [x, start, end, int64Operand([0])], [rows, x.shape[1]!], 'float32');
+    const shape = [rows, x.shape[1]!];
+    if (isInt64Operand(start)) return node('Slice', [x, start, int64Operand([Number(start.values[0]) + rows]), int64Operand([0])], shape, 'float32');
+    const end = node('Add', [start, int64Operand([rows])], [1], 'int64');
+    return node('Reshape', [node('Slice', [x, start, end, int64Operand([0])], shape, 'float32'), int64Operand(shape)], shape, 'float32');
   };
   /** Rows `start .. start + rows` as [rows, 1] int64: the block's diagonal columns. */
   const rowIndices = (start: Start, rows: number): OnnxTensor | Int64Operand => {

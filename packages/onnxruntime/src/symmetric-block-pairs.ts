@@ -155,9 +155,15 @@ export function symmetricBlockPasses(emit: GraphEmitter, plan: ConstantShiftPlan
 
   /** `[row, column]` starts and ends of a 2-D Slice. */
   const corner = (row: OnnxTensor, column: number) => node('Concat', [row, int64Operand([column])], [2], 'int64', { axis: int(0) });
-  /** Rows `start .. start + rows` of `x`, its first `columns` columns. */
-  const rowsAt = (x: OnnxTensor | ReturnType<typeof int64Operand>, start: OnnxTensor, rows: number, columns = x.shape[1]!, type: 'float32' | 'int64' = 'float32') =>
-    node('Slice', [x, corner(start, 0), corner(node('Add', [start, int64Operand([rows])], [1], 'int64'), columns), int64Operand([0, 1])], [rows, columns], type);
+  /**
+   * Rows `start .. start + rows` of `x`, its first `columns` columns. The start is known only at run time, so a
+   * Reshape (no copy) gives the Slice its static shape: ONNX Runtime's planner runs elementwise nodes in place only
+   * on buffers whose shapes it knows to match (decision 0015).
+   */
+  const rowsAt = (x: OnnxTensor | ReturnType<typeof int64Operand>, start: OnnxTensor, rows: number, columns = x.shape[1]!, type: 'float32' | 'int64' = 'float32') => {
+    const sliced = node('Slice', [x, corner(start, 0), corner(node('Add', [start, int64Operand([rows])], [1], 'int64'), columns), int64Operand([0, 1])], [rows, columns], type);
+    return node('Reshape', [sliced, int64Operand([rows, columns])], [rows, columns], type);
+  };
   const keepGoing = node('Cast', [b.fill([], 1)], [], 'bool', { to: int(9) });
   const chunkBlocks = symmetricChunkBlocks(blocks);
   const masked = maskedPairs(plan.pairing.zeroedColumns, n, B);
