@@ -13,7 +13,7 @@
 import type { CrossViewForwardPass, CrossViewPlan } from '@contrastive/core';
 import type { GraphEmitter } from './constant-shift-kernel.js';
 import { crossViewBlockPasses } from './cross-view-blocks.js';
-import { presetLine } from './cross-view-preset-passes.js';
+import { presetLine, type PresetLineState } from './cross-view-preset-passes.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
 import { onlyWhen } from './preset-row-shift-passes.js';
 
@@ -24,20 +24,10 @@ import { onlyWhen } from './preset-row-shift-passes.js';
  * @example
  * if ((state as CrossViewPresetBlockState).presetBlocks) return passes.products(a, p, plan, u, v, state);
  */
-export interface CrossViewPresetBlockState {
+export interface CrossViewPresetBlockState extends PresetLineState {
   readonly presetBlocks: true;
   /** `[scale a, -h]`, the forward Gemm's queries. */
   readonly shiftedQueries: OnnxTensor;
-  /** The preset shifts `h` and their largest `m`. */
-  readonly shift: OnnxTensor;
-  readonly top: OnnxTensor;
-  /** The shifts the forward returned (the preset's, or the maxima after a fallback). */
-  readonly rowShift: OnnxTensor;
-  readonly columnShift: OnnxTensor;
-  /** `scale a`. */
-  readonly queries: OnnxTensor;
-  /** The scalar bool: the forward fell back. */
-  readonly needed: OnnxTensor;
 }
 
 const axis = (value: number): AttributeValue => ({ kind: 'int', value });

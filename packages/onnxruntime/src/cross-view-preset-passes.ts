@@ -27,10 +27,20 @@ import { maximumShiftSpread, onlyWhen } from './preset-row-shift-passes.js';
  *
  * @see [Decision 0014: cross-view preset shift](/contributing/decisions/0014-cross-view-preset-shift)
  */
-export interface CrossViewPresetState {
+export interface CrossViewPresetState extends PresetLineState {
   readonly preset: true;
   /** `exp(s_ij - h_i)`, diagonal 0. */
   readonly exponentials: OnnxTensor;
+}
+
+/**
+ * What both preset schedules keep for their backward (the whole matrix's {@link CrossViewPresetState}, the row
+ * blocks' `CrossViewPresetBlockState`).
+ *
+ * @example
+ * const state: PresetLineState = { shift, top, rowShift, columnShift, queries, needed };
+ */
+export interface PresetLineState {
   /** The preset shifts `h` and their largest `m`. */
   readonly shift: OnnxTensor;
   readonly top: OnnxTensor;
