@@ -130,13 +130,12 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
       const source = tensor.source;
       if (source.kind === 'input') continue;
       if (source.kind === 'output') {
-        // A further output of a node emitted earlier (its first output has a smaller id): named after it, with
-        // empty names for outputs nothing reads.
-        const output = producers.get(source.of.id)!.output as string[];
-        const name = `${names.get(source.of.id)!}_${source.index}`;
-        while (output.length <= source.index) output.push('');
-        output[source.index] = name;
-        names.set(tensor.id, name);
+        // A further output of a node emitted earlier (its first output has a smaller id), named after it; outputs
+        // before it that nothing reads get names too (ONNX Runtime aborts on a Loop output named '').
+        const base = names.get(source.of.id)!;
+        const output = producers.get(source.of.id)!.output;
+        while (output.length <= source.index) output.push(`${base}_${output.length}`);
+        names.set(tensor.id, output[source.index]!);
         continue;
       }
       if (source.kind === 'data') {
@@ -164,7 +163,8 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
         name: `${prefix}${opType}_${position}`,
         op_type: opType,
         input: operands.map((operand) => (isInt64Operand(operand) ? int64Name(operand) : names.get(operand.id)!)),
-        output: [name],
+        // A Loop has one output per carried value and scan output, read or not.
+        output: opType === 'Loop' ? loopOutputNames(name, attributes) : [name],
         attribute: Object.entries(attributes).map(([key, value]) =>
           value.kind === 'graph' ? { name: key, type: onnxAttributeType.graph, g: subgraph(value.graph, `${name}_`) } : attributeProto(key, value),
         ),
@@ -208,6 +208,13 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
     ...(options.docString === undefined ? {} : { doc_string: options.docString }),
   };
   return { model, feeds };
+}
+
+/** `name`, then `name_1`, ... for the rest of a Loop's outputs (its body's outputs after the condition). */
+function loopOutputNames(name: string, attributes: Readonly<Record<string, AttributeValue>>): string[] {
+  const body = attributes['body'];
+  const count = body?.kind === 'graph' ? body.graph.outputs.length - 1 : 1;
+  return Array.from({ length: Math.max(1, count) }, (_, index) => (index === 0 ? name : `${name}_${index}`));
 }
 
 function constantSignature(tensor: OnnxTensor): string {
