@@ -46,6 +46,22 @@ export interface GraphEmitter {
   readonly backend: () => TensorBackend<OnnxTensor>;
 }
 
+/**
+ * Rows `start .. start + rows` of `x` (a Slice). With a run-time start (a Loop body) a Reshape (no copy) gives the
+ * slice its static shape: ONNX Runtime's planner runs elementwise nodes in place only on buffers whose shapes it
+ * knows to match (decision 0015).
+ *
+ * @example
+ * const block = rowsFrom(emit, queries, start, 256);
+ */
+export function rowsFrom(emit: GraphEmitter, x: OnnxTensor | Int64Operand, start: OnnxTensor | Int64Operand, rows: number, type: OnnxElementType = 'float32'): OnnxTensor {
+  const { node } = emit;
+  const shape = [rows, x.shape[1]!];
+  if (isInt64Operand(start)) return node('Slice', [x, start, int64Operand([Number(start.values[0]) + rows]), int64Operand([0])], shape, type);
+  const sliced = node('Slice', [x, start, node('Add', [start, int64Operand([rows])], [1], 'int64'), int64Operand([0])], shape, type);
+  return node('Reshape', [sliced, int64Operand(shape)], shape, type);
+}
+
 /** Default bound on one [rows, n] float32 block: 256 MiB (n = 8192 rows still runs as one block). */
 export const defaultMaxBlockBytes = 2 ** 28;
 
@@ -93,12 +109,7 @@ export function constantShiftKernel(emit: GraphEmitter, maxBlockBytes = defaultM
 
   const sliceRows = <X extends OnnxTensor | Int64Operand>(x: X, start: Start, rows: number, type: OnnxElementType = 'float32'): X | OnnxTensor => {
     if (isInt64Operand(start) && start.values[0] === 0 && rows === x.shape[0]) return x;
-    const shape = [rows, x.shape[1]!];
-    if (isInt64Operand(start)) return node('Slice', [x, start, int64Operand([Number(start.values[0]) + rows]), int64Operand([0])], shape, type);
-    // A run-time start (a Loop body): the Reshape (no copy) gives ONNX Runtime's planner the static shape it needs to
-    // run elementwise nodes in place (decision 0015).
-    const sliced = node('Slice', [x, start, node('Add', [start, int64Operand([rows])], [1], 'int64'), int64Operand([0])], shape, type);
-    return node('Reshape', [sliced, int64Operand(shape)], shape, type);
+    return rowsFrom(emit, x, start, rows, type);
   };
 
   /**

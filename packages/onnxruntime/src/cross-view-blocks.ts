@@ -17,7 +17,7 @@
  * no block copies an [n, D] accumulator.
  */
 import type { CrossViewForwardPass, CrossViewPlan, TensorBackend } from '@contrastive/core';
-import { traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
+import { rowsFrom, traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
 import { int64Operand, isInt64Operand, type AttributeValue, type Int64Operand, type OnnxTensor } from './onnx-tensor.js';
 
 type Start = OnnxTensor | Int64Operand;
@@ -87,17 +87,8 @@ const int = (value: number): AttributeValue => ({ kind: 'int', value });
 export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
   const { node } = emit;
 
-  /**
-   * Rows `start .. start + rows` of `x`. With a run-time start (a Loop body) the Slice's shape is unknown to ONNX
-   * Runtime's planner, which then cannot run the block's ScatterElements in place on its Exp; a Reshape to the static
-   * shape (no copy) restores it (decision 0015).
-   */
-  const sliceRows = (x: OnnxTensor, start: Start, rows: number): OnnxTensor => {
-    const shape = [rows, x.shape[1]!];
-    if (isInt64Operand(start)) return node('Slice', [x, start, int64Operand([Number(start.values[0]) + rows]), int64Operand([0])], shape, 'float32');
-    const end = node('Add', [start, int64Operand([rows])], [1], 'int64');
-    return node('Reshape', [node('Slice', [x, start, end, int64Operand([0])], shape, 'float32'), int64Operand(shape)], shape, 'float32');
-  };
+  /** Rows `start .. start + rows` of `x`, with their static shape in a Loop body (`rowsFrom`). */
+  const sliceRows = (x: OnnxTensor, start: Start, rows: number): OnnxTensor => rowsFrom(emit, x, start, rows);
   /** Rows `start .. start + rows` as [rows, 1] int64: the block's diagonal columns. */
   const rowIndices = (start: Start, rows: number): OnnxTensor | Int64Operand => {
     const offsets = Int32Array.from({ length: rows }, (_, i) => i);
