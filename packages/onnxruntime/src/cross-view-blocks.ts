@@ -41,7 +41,8 @@ interface BlockState {
  * Largest [B, n] block the row blocks form, whatever `maxBlockBytes` allows: 64 MiB. CLIP at N = 16384 (a Loop,
  * arena on, maxima) peaked 2.2 GiB over its inputs with 256 MiB blocks and 0.75 GiB with 64 MiB ones, at the same
  * speed within the noise (decision 0012). With the preset shift (decision 0015) 128 MiB blocks (512 rows at
- * N = 65536) took ~0.9x the time but peaked 775 against 578 MiB over the inputs, 1.02 GiB in the bench's large cell.
+ * N = 65536) took ~0.9x the time but peaked 775 against 578 MiB over the inputs, 1.02 GiB in the bench's large cell
+ * (1110 MiB against 790 MiB at 64 MiB once the Loops stopped holding the [n, D + 1] queries, 2026-12-02).
  */
 export const maximumCrossViewBlockBytes = 2 ** 26;
 
@@ -100,15 +101,17 @@ export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
    * Runs `block` over the rows, each call given the previous one's carried state (if any), and stacks the rows each
    * block returns: unrolled up to {@link maximumUnrolledBlocks}, else the full blocks in a Loop (the state carried,
    * the rows as its scan output, the Loop's second output when it carries a state) and the tail after it.
+   * `initial: 'first-block'`: the first block gets no carried state and starts it (written out before the Loop),
+   * so that no initial [n, D] value (zeros for a sum) is held through the Loop.
    */
   const overBlocks = (
     b: TensorBackend<OnnxTensor>,
     n: number,
-    initial: OnnxTensor | undefined,
+    initial: OnnxTensor | 'first-block' | undefined,
     block: (start: Start, rows: number, carried: OnnxTensor | undefined) => BlockResult,
   ): BlockResult => {
     if (Math.ceil(n / blockRows) <= maximumUnrolledBlocks) {
-      let carried = initial;
+      let carried = initial === 'first-block' ? undefined : initial;
       const parts: OnnxTensor[] = [];
       for (let start = 0; start < n; start += blockRows) {
         const result = block(int64Operand([start]), Math.min(blockRows, n - start), carried);
@@ -118,10 +121,14 @@ export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
       return { carried, rows: parts.length === 1 ? parts[0]! : b.concat(parts, 0) };
     }
     const blocks = Math.floor(n / blockRows);
+    const first = initial === 'first-block' ? block(int64Operand([0]), blockRows, undefined) : undefined;
+    const initialState = first ? first.carried : (initial as OnnxTensor | undefined);
+    const skipped = first ? 1 : 0;
     const iteration = emit.loopInput([], 'int64');
     const condition = emit.loopInput([], 'bool');
-    const carriedInput = initial && emit.loopInput(initial.shape, 'float32');
-    const start = node('Reshape', [node('Mul', [iteration, int64Operand([blockRows], [])], [], 'int64'), int64Operand([1])], [1], 'int64');
+    const carriedInput = initialState && emit.loopInput(initialState.shape, 'float32');
+    const offset = first ? node('Add', [iteration, int64Operand([skipped], [])], [], 'int64') : iteration;
+    const start = node('Reshape', [node('Mul', [offset, int64Operand([blockRows], [])], [], 'int64'), int64Operand([1])], [1], 'int64');
     const result = block(start, blockRows, carriedInput);
     const width = result.rows.shape[1]!;
     const body = {
@@ -129,18 +136,19 @@ export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
       outputs: [node('Identity', [condition], [], 'bool'), ...(result.carried ? [result.carried] : []), result.rows],
     };
     const keepGoing = node('Cast', [b.fill([], 1)], [], 'bool', { to: int(9) });
-    const trips = int64Operand([blocks], []);
+    const trips = int64Operand([blocks - skipped], []);
     const attributes = { body: { kind: 'graph', graph: body } } as const;
-    const stackedShape = [blocks, blockRows, width];
+    const stackedShape = [blocks - skipped, blockRows, width];
     let carried: OnnxTensor | undefined;
     let stacked: OnnxTensor;
-    if (initial) {
-      carried = node('Loop', [trips, keepGoing, initial], initial.shape, 'float32', attributes);
+    if (initialState) {
+      carried = node('Loop', [trips, keepGoing, initialState], initialState.shape, 'float32', attributes);
       stacked = emit.output(carried, 1, stackedShape);
     } else {
       stacked = node('Loop', [trips, keepGoing], stackedShape, 'float32', attributes);
     }
-    const rows = b.reshape(stacked, [blocks * blockRows, width]);
+    const looped = b.reshape(stacked, [(blocks - skipped) * blockRows, width]);
+    const rows = first ? b.concat([first.rows, looped], 0) : looped;
     const tail = n - blocks * blockRows;
     if (tail === 0) return { carried, rows };
     const last = block(int64Operand([blocks * blockRows]), tail, carried);

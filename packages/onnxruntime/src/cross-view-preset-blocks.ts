@@ -15,7 +15,7 @@ import type { GraphEmitter } from './constant-shift-kernel.js';
 import { crossViewBlockPasses } from './cross-view-blocks.js';
 import { presetLine, type PresetLineState } from './cross-view-preset-passes.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
-import { onlyWhen } from './preset-row-shift-passes.js';
+import { onlyWhen, onlyWhenAll } from './preset-row-shift-passes.js';
 
 /**
  * What the blocked preset forward keeps for its backward (the kernel routes `products` here when
@@ -26,8 +26,9 @@ import { onlyWhen } from './preset-row-shift-passes.js';
  */
 export interface CrossViewPresetBlockState extends PresetLineState {
   readonly presetBlocks: true;
-  /** `[scale a, -h]`, the forward Gemm's queries. */
-  readonly shiftedQueries: OnnxTensor;
+  readonly scale: OnnxTensor;
+  /** `[p, 1]`, the right operand of each block's Gemm. */
+  readonly keys: OnnxTensor;
 }
 
 const axis = (value: number): AttributeValue => ({ kind: 'int', value });
@@ -46,10 +47,15 @@ export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number
   /** All rows of `x` sliced from `start` (0, a Loop's iteration), so that what reads it stays in a fallback's body. */
   const inBody = (x: OnnxTensor, start: OnnxTensor) =>
     node('Slice', [x, start, node('Add', [start, int64Operand([x.shape[0]!])], [1], 'int64'), int64Operand([0])], x.shape, 'float32');
-  /** `exp(s_I - h_I)` with the diagonal 0, [rows, n]. */
-  const exponentials = (shiftedQueries: OnnxTensor, keys: OnnxTensor, start: Parameters<typeof blocks.sliceRows>[1], rows: number) => {
+  /**
+   * `exp(s_I - h_I)` with the diagonal 0, [rows, n]. The block's queries `[scale a_I, -h_I]` are formed per block,
+   * so that no [n, D] copy of the queries is held through the Loops.
+   */
+  const exponentials = (a: OnnxTensor, scale: OnnxTensor, shift: OnnxTensor, keys: OnnxTensor, start: Parameters<typeof blocks.sliceRows>[1], rows: number) => {
+    const b = emit.backend();
     const n = keys.shape[0]!;
-    const shifted = node('Gemm', [blocks.sliceRows(shiftedQueries, start, rows), keys], [rows, n], 'float32', { transB: axis(1) });
+    const queries = b.concat([b.mul(blocks.sliceRows(a, start, rows), scale), b.neg(blocks.sliceRows(shift, start, rows))], 1);
+    const shifted = node('Gemm', [queries, keys], [rows, n], 'float32', { transB: axis(1) });
     return node('ScatterElements', [emit.backend().exp(shifted), blocks.rowIndices(start, rows), emit.backend().fill([rows, 1], 0)], [rows, n], 'float32', { axis: axis(1) });
   };
   const withOnes = (p: OnnxTensor) => emit.backend().concat([p, emit.backend().fill([p.shape[0]!, 1], 1)], 1);
@@ -60,11 +66,10 @@ export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number
       const n = plan.rows;
       const shifts = line.shifts(a, p, scale);
       const { queries, positiveLogits, shift, top, rowScales } = shifts;
-      const shiftedQueries = b.concat([queries, b.neg(shift)], 1);
       const keys = withOnes(p);
       // Carried: the columns' sums in units of e^m ([1, n]); each block's rows: their rests.
       const sums = blocks.overBlocks(b, n, b.fill([1, n], 0), (start, rows, columnSums) => {
-        const block = exponentials(shiftedQueries, keys, start, rows);
+        const block = exponentials(a, scale, shift, keys, start, rows);
         const scales = b.reshape(blocks.sliceRows(rowScales, start, rows), [1, rows]);
         return { carried: b.add(columnSums!, b.matmul(scales, block)), rows: b.sum(block, 1, true) };
       });
@@ -78,7 +83,7 @@ export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number
       };
       const statistics = onlyWhen(emit, needed, b.concat([shift, rowRest, shift, columnRest], 1), exact);
       const column = (index: number) => b.slice(statistics, [0, index], [n, 1]);
-      const state: CrossViewPresetBlockState = { presetBlocks: true, shiftedQueries, shift, top, rowShift: column(0), columnShift: column(2), queries, needed };
+      const state: CrossViewPresetBlockState = { presetBlocks: true, scale, keys, shift, top, rowShift: column(0), columnShift: column(2), queries, needed };
       return { positiveLogits, rowShift: column(0), rowRest: column(1), columnShift: column(2), columnRest: column(3), state };
     },
 
@@ -87,26 +92,25 @@ export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number
       const b = emit.backend();
       const n = plan.rows;
       const dimension = a.shape[1]!;
-      const { shiftedQueries, shift, top } = state;
-      const keys = withOnes(p);
+      const { scale, keys, shift, top } = state;
       const columnScales = b.mul(v, b.exp(b.sub(top, shift)));
       const rowFactors = b.concat([u, b.exp(b.sub(shift, top))], 1);
       const columnFactors = b.concat([b.fill([n, 1], 1), columnScales], 1);
-      // Carried: G^T a over the blocks so far (Gemm's C); each block's rows: G p.
-      const fast = blocks.overBlocks(b, n, b.fill([n, dimension], 0), (start, rows, keysSoFar) => {
+      // Carried: G^T a over the blocks so far (Gemm's C; the first block starts it); each block's rows: G p.
+      const fast = blocks.overBlocks(b, n, 'first-block', (start, rows, keysSoFar) => {
         const weights = node('Gemm', [blocks.sliceRows(rowFactors, start, rows), columnFactors], [rows, n], 'float32', { transB: axis(1) });
-        const gradient = b.mul(exponentials(shiftedQueries, keys, start, rows), weights);
-        const keyProducts = node('Gemm', [gradient, blocks.sliceRows(a, start, rows), keysSoFar!], [n, dimension], 'float32', { transA: axis(1) });
+        const gradient = b.mul(exponentials(a, scale, shift, keys, start, rows), weights);
+        const operands = [gradient, blocks.sliceRows(a, start, rows), ...(keysSoFar ? [keysSoFar] : [])];
+        const keyProducts = node('Gemm', operands, [n, dimension], 'float32', { transA: axis(1) });
         return { carried: keyProducts, rows: b.matmul(gradient, p) };
       });
       const exact = (start: OnnxTensor) => {
-        const recomputed = blocks.products(inBody(a, start), p, plan, u, v, {
-          rowShift: state.rowShift, columnShift: state.columnShift, queries: inBody(state.queries, start), alpha: 1,
-        });
-        return b.concat([recomputed.anchors, recomputed.keys], 0);
+        const body = inBody(a, start);
+        const recomputed = blocks.products(body, p, plan, u, v, { rowShift: state.rowShift, columnShift: state.columnShift, queries: b.mul(body, scale), alpha: 1 });
+        return [recomputed.anchors, recomputed.keys];
       };
-      const products = onlyWhen(emit, line.backwardFallBack(state.needed, columnScales), b.concat([fast.rows, fast.carried!], 0), exact);
-      return { anchors: b.slice(products, [0, 0], [n, dimension]), keys: b.slice(products, [n, 0], [n, dimension]) };
+      const [anchors, keyProducts] = onlyWhenAll(emit, line.backwardFallBack(state.needed, columnScales), [fast.rows, fast.carried!], exact);
+      return { anchors: anchors!, keys: keyProducts! };
     },
   };
 }

@@ -23,15 +23,27 @@ const whole = { keepdims: axis(0) };
  * const sums = onlyWhen(emit, needed, fastSums, (start) => exactSums(start));
  */
 export function onlyWhen(emit: GraphEmitter, needed: OnnxTensor, fast: OnnxTensor, exact: (start: OnnxTensor) => OnnxTensor): OnnxTensor {
+  return onlyWhenAll(emit, needed, [fast], (start) => [exact(start)])[0]!;
+}
+
+/**
+ * {@link onlyWhen} for several values at once, each carried by the one Loop (no concatenation into one tensor and
+ * slices after it: each value is copied out once when no trip runs).
+ *
+ * @example
+ * const [anchors, keys] = onlyWhenAll(emit, needed, [fastAnchors, fastKeys], (start) => exactProducts(start));
+ */
+export function onlyWhenAll(emit: GraphEmitter, needed: OnnxTensor, fast: readonly OnnxTensor[], exact: (start: OnnxTensor) => readonly OnnxTensor[]): OnnxTensor[] {
   const { node } = emit;
   const iteration = emit.loopInput([], 'int64');
   const condition = emit.loopInput([], 'bool');
-  const carried = emit.loopInput(fast.shape, 'float32');
+  const carried = fast.map((value) => emit.loopInput(value.shape, 'float32'));
   const start = node('Reshape', [iteration, int64Operand([1])], [1], 'int64');
-  const body = { inputs: [iteration, condition, carried], outputs: [node('Identity', [condition], [], 'bool'), exact(start)] };
+  const body = { inputs: [iteration, condition, ...carried], outputs: [node('Identity', [condition], [], 'bool'), ...exact(start)] };
   const trips = node('Cast', [needed], [], 'int64', { to: axis(7) });
   const keepGoing = node('Cast', [emit.backend().fill([], 1)], [], 'bool', { to: axis(9) });
-  return node('Loop', [trips, keepGoing, fast], fast.shape, 'float32', { body: { kind: 'graph', graph: body } });
+  const loop = node('Loop', [trips, keepGoing, ...fast], fast[0]!.shape, 'float32', { body: { kind: 'graph', graph: body } });
+  return fast.map((value, index) => (index === 0 ? loop : emit.output(loop, index, value.shape)));
 }
 
 /**
