@@ -1,4 +1,4 @@
-import { clip, computeLossAndGradients, ntXent, type LossDefinition } from '@contrastive/core';
+import { clip, computeLossAndGradients, ntXent, sigLip, type LossDefinition } from '@contrastive/core';
 import * as ort from 'onnxruntime-web';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectGradientClose, expectLossClose, gaussians, referenceLossAndGradients, sampleInputs } from './loss-samples.test-support.js';
@@ -41,6 +41,22 @@ describe.each([
     const expected = referenceLossAndGradients(generic(clip), inputs, {});
     expectLossClose(actual.loss, expected.loss);
     for (const name of ['anchors', 'positives', 'logitScale'] as const) expectGradientClose(actual.gradients[name]!, expected.gradients[name]!, name);
+  });
+
+  // 256 pairs: 8 column groups (sigmoid-pairwise-kernel.ts), whose backward concatenates 8 parts. Before Concats were
+  // limited to 7 inputs (tracing-backend.ts, maximumConcatInputs) the WebGPU provider returned zeros for them.
+  it('computes SigLIP over 8 column groups (256 pairs) like the float64 reference', async () => {
+    const n = 256;
+    const inputs = {
+      anchors: { values: gaussians(n * 8, 41, 0.35), shape: [n, 8] },
+      positives: { values: gaussians(n * 8, 42, 0.35), shape: [n, 8] },
+      logTemperature: { values: [Math.fround(Math.log(10))], shape: [] },
+      bias: { values: [-10], shape: [] },
+    };
+    const actual = await runner.run(sigLip, inputs, {});
+    const expected = referenceLossAndGradients(generic(sigLip), inputs, {});
+    expectLossClose(actual.loss, expected.loss);
+    for (const name of ['anchors', 'positives', 'logTemperature', 'bias'] as const) expectGradientClose(actual.gradients[name]!, expected.gradients[name]!, name);
   });
 
   it('reads a loss and its gradients in one batched run (eager backend)', async () => {

@@ -55,6 +55,15 @@ export interface TracingBackendOptions {
  */
 export const defaultOnnxMemoryBudgetBytes = 4 * 1024 ** 3;
 
+/**
+ * Most inputs of one Concat node; more are joined as a tree of Concats. onnxruntime-web 1.30's WebGPU provider binds
+ * every input and the output of a Concat as storage buffers, and a WebGPU device's default limit is 8 per shader
+ * stage: with 8 or more inputs the shader is rejected and the node's outputs come back as zeros, with no error, as do
+ * the other nodes submitted with it (seen in Chromium on SwiftShader: written-out row blocks of CLIP at n = 16 lost
+ * every row statistic; `concat-inputs.browser.test.ts`).
+ */
+export const maximumConcatInputs = 7;
+
 const floatAttribute = (value: number): AttributeValue => ({ kind: 'float', value });
 const intAttribute = (value: number): AttributeValue => ({ kind: 'int', value });
 
@@ -188,7 +197,14 @@ export function createTracingBackend(options: TracingBackendOptions = {}): Traci
     concat(xs, axis) {
       const shape = shapes.concatShape(xs.map((x) => live(x, 'xs').shape), axis);
       const resolved = shapes.normalizeAxis(axis, shape.length);
-      return node('Concat', xs.map((x) => float(x, 'xs')), shape, 'float32', { axis: intAttribute(resolved) });
+      const join = (parts: readonly OnnxTensor[]): OnnxTensor => {
+        if (parts.length <= maximumConcatInputs) {
+          return node('Concat', parts.map((x) => float(x, 'xs')), shapes.concatShape(parts.map((x) => x.shape), resolved), 'float32', { axis: intAttribute(resolved) });
+        }
+        const groups = Array.from({ length: Math.ceil(parts.length / maximumConcatInputs) }, (_, g) => parts.slice(g * maximumConcatInputs, (g + 1) * maximumConcatInputs));
+        return join(groups.map((group) => (group.length === 1 ? group[0]! : join(group))));
+      };
+      return join(xs);
     },
     takeAlongAxis(x, indices: StaticIndices, axis) {
       const resolved = shapes.normalizeAxis(axis, live(x).shape.length);
