@@ -152,6 +152,7 @@ export default defineConfig({
             { text: 'Decision 0013: preset row shift', link: '/contributing/decisions/0013-preset-row-shift' },
             { text: 'Decision 0014: cross-view preset shift', link: '/contributing/decisions/0014-cross-view-preset-shift' },
             { text: 'Decision 0015: cross-view preset blocks', link: '/contributing/decisions/0015-cross-view-preset-blocks' },
+            { text: 'Decision 0016: at most 7 inputs per Concat', link: '/contributing/decisions/0016-concat-inputs-webgpu' },
           ],
         },
         { text: 'API reference', link: '/api/' },
