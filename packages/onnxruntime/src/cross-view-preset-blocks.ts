@@ -11,10 +11,10 @@
  * - the fallbacks of decision 0014, each a Loop of 0 or 1 trips around the maxima blocks of cross-view-blocks.ts.
  */
 import type { CrossViewForwardPass, CrossViewPlan } from '@contrastive/core';
-import type { GraphEmitter } from './constant-shift-kernel.js';
+import { rowsFrom, type GraphEmitter } from './constant-shift-kernel.js';
 import { crossViewBlockPasses } from './cross-view-blocks.js';
 import { presetLine, type PresetLineState } from './cross-view-preset-passes.js';
-import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
+import type { AttributeValue, OnnxTensor } from './onnx-tensor.js';
 import { onlyWhen, onlyWhenAll } from './preset-row-shift-passes.js';
 
 /**
@@ -44,9 +44,8 @@ export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number
   const { node } = emit;
   const blocks = crossViewBlockPasses(emit, blockRows);
   const line = presetLine(emit);
-  /** All rows of `x` sliced from `start` (0, a Loop's iteration), so that what reads it stays in a fallback's body. */
-  const inBody = (x: OnnxTensor, start: OnnxTensor) =>
-    node('Slice', [x, start, node('Add', [start, int64Operand([x.shape[0]!])], [1], 'int64'), int64Operand([0])], x.shape, 'float32');
+  /** All rows of `x` sliced from `start` (0, a Loop's iteration), so that what reads it stays in a fallback's body; static shape (`rowsFrom`). */
+  const inBody = (x: OnnxTensor, start: OnnxTensor) => rowsFrom(emit, x, start, x.shape[0]!);
   /**
    * `exp(s_I - h_I)` with the diagonal 0, [rows, n]. The block's queries `[scale a_I, -h_I]` are formed per block,
    * so that no [n, D] copy of the queries is held through the Loops.

@@ -15,7 +15,7 @@
  *   final shifts when the forward fell back or `beta` grows past e^69.
  */
 import { maximumPresetShift, maximumShiftedLogit, minimumPresetDenominator, type CrossViewForwardPass } from '@contrastive/core';
-import type { GraphEmitter } from './constant-shift-kernel.js';
+import { rowsFrom, type GraphEmitter } from './constant-shift-kernel.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
 import { maximumShiftSpread, onlyWhen } from './preset-row-shift-passes.js';
 
@@ -128,9 +128,8 @@ export function crossViewPresetPasses(emit: GraphEmitter) {
   const { node } = emit;
   const line = presetLine(emit);
   const diagonal = (n: number) => int64Operand(Int32Array.from({ length: n }, (_, i) => i), [n, 1]);
-  /** Rows `start .. start + n` of `x` (all of them: `start` is 0), so that what reads it stays in a Loop body. */
-  const inBody = (x: OnnxTensor, start: OnnxTensor) =>
-    node('Slice', [x, start, node('Add', [start, int64Operand([x.shape[0]!])], [1], 'int64'), int64Operand([0])], x.shape, 'float32');
+  /** Rows `start .. start + n` of `x` (all of them: `start` is 0), so that what reads it stays in a Loop body; static shape (`rowsFrom`). */
+  const inBody = (x: OnnxTensor, start: OnnxTensor) => rowsFrom(emit, x, start, x.shape[0]!);
   /** `s` with the diagonal at -Infinity, from the queries `scale a` (sliced in a Loop body). */
   const maskedLogits = (queries: OnnxTensor, p: OnnxTensor, start: OnnxTensor) => {
     const n = p.shape[0]!;
