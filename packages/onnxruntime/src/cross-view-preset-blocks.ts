@@ -11,11 +11,11 @@
  * - the fallbacks of decision 0014, each a Loop of 0 or 1 trips around the maxima blocks of cross-view-blocks.ts.
  */
 import type { CrossViewForwardPass, CrossViewPlan } from '@contrastive/core';
-import { rowsFrom, type GraphEmitter } from './constant-shift-kernel.js';
+import type { GraphEmitter } from './constant-shift-kernel.js';
 import { crossViewBlockPasses } from './cross-view-blocks.js';
 import { presetLine, type PresetLineState } from './cross-view-preset-passes.js';
 import type { AttributeValue, OnnxTensor } from './onnx-tensor.js';
-import { onlyWhen, onlyWhenAll } from './preset-row-shift-passes.js';
+import { inLoopBody, onlyWhen, onlyWhenAll } from './preset-row-shift-passes.js';
 
 /**
  * What the blocked preset forward keeps for its backward (the kernel routes `products` here when
@@ -44,8 +44,6 @@ export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number
   const { node } = emit;
   const blocks = crossViewBlockPasses(emit, blockRows);
   const line = presetLine(emit);
-  /** All rows of `x` sliced from `start` (0, a Loop's iteration), so that what reads it stays in a fallback's body; static shape (`rowsFrom`). */
-  const inBody = (x: OnnxTensor, start: OnnxTensor) => rowsFrom(emit, x, start, x.shape[0]!);
   /**
    * `exp(s_I - h_I)` with the diagonal 0, [rows, n]. The block's queries `[scale a_I, -h_I]` are formed per block,
    * so that no [n, D] copy of the queries is held through the Loops.
@@ -77,7 +75,7 @@ export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number
       const columnRest = b.mul(columnSums, b.exp(b.sub(top, shift)));
       const needed = line.fallBack(shifts, rowRest, columnSums);
       const exact = (start: OnnxTensor) => {
-        const pass = blocks.forward(inBody(a, start), p, scale, plan);
+        const pass = blocks.forward(inLoopBody(emit, a, start), p, scale, plan);
         return b.concat([pass.rowShift, pass.rowRest, pass.columnShift!, pass.columnRest!], 1);
       };
       const statistics = onlyWhen(emit, needed, b.concat([shift, rowRest, shift, columnRest], 1), exact);
@@ -104,7 +102,7 @@ export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number
         return { carried: keyProducts, rows: b.matmul(gradient, p) };
       });
       const exact = (start: OnnxTensor) => {
-        const body = inBody(a, start);
+        const body = inLoopBody(emit, a, start);
         const recomputed = blocks.products(body, p, plan, u, v, { rowShift: state.rowShift, columnShift: state.columnShift, queries: b.mul(body, scale), alpha: 1 });
         return [recomputed.anchors, recomputed.keys];
       };

@@ -15,9 +15,9 @@
  *   final shifts when the forward fell back or `beta` grows past e^69.
  */
 import { maximumPresetShift, maximumShiftedLogit, minimumPresetDenominator, type CrossViewForwardPass } from '@contrastive/core';
-import { rowsFrom, type GraphEmitter } from './constant-shift-kernel.js';
+import type { GraphEmitter } from './constant-shift-kernel.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
-import { maximumShiftSpread, onlyWhen } from './preset-row-shift-passes.js';
+import { inLoopBody, maximumShiftSpread, onlyWhen } from './preset-row-shift-passes.js';
 
 /**
  * What the preset forward keeps for its backward (the kernel routes `products` here when `state.preset` is set).
@@ -128,12 +128,10 @@ export function crossViewPresetPasses(emit: GraphEmitter) {
   const { node } = emit;
   const line = presetLine(emit);
   const diagonal = (n: number) => int64Operand(Int32Array.from({ length: n }, (_, i) => i), [n, 1]);
-  /** Rows `start .. start + n` of `x` (all of them: `start` is 0), so that what reads it stays in a Loop body; static shape (`rowsFrom`). */
-  const inBody = (x: OnnxTensor, start: OnnxTensor) => rowsFrom(emit, x, start, x.shape[0]!);
   /** `s` with the diagonal at -Infinity, from the queries `scale a` (sliced in a Loop body). */
   const maskedLogits = (queries: OnnxTensor, p: OnnxTensor, start: OnnxTensor) => {
     const n = p.shape[0]!;
-    const logits = node('Gemm', [inBody(queries, start), p], [n, n], 'float32', { transB: axis(1) });
+    const logits = node('Gemm', [inLoopBody(emit, queries, start), p], [n, n], 'float32', { transB: axis(1) });
     return node('ScatterElements', [logits, diagonal(n), emit.backend().fill([n, 1], -Infinity)], [n, n], 'float32', { axis: axis(1) });
   };
 

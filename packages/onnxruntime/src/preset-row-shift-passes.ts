@@ -4,7 +4,7 @@
  * product, and each fallback a Loop of 0 or 1 trips, so that its nodes run only when a run-time check asks for them.
  */
 import type { ConstantShiftPasses, ConstantShiftPlan } from '@contrastive/core';
-import type { GraphEmitter } from './constant-shift-kernel.js';
+import { rowsFrom, type GraphEmitter } from './constant-shift-kernel.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
 
 type Preset = NonNullable<Parameters<ConstantShiftPasses<OnnxTensor>['restSums']>[3]>;
@@ -24,6 +24,17 @@ const whole = { keepdims: axis(0) };
  */
 export function onlyWhen(emit: GraphEmitter, needed: OnnxTensor, fast: OnnxTensor, exact: (start: OnnxTensor) => OnnxTensor): OnnxTensor {
   return onlyWhenAll(emit, needed, [fast], (start) => [exact(start)])[0]!;
+}
+
+/**
+ * All rows of `x` sliced from `start` (the 0 that {@link onlyWhen} passes its `exact`), so that the nodes reading
+ * them depend on the Loop's iteration and stay in its body; with their static shape (`rowsFrom`).
+ *
+ * @example
+ * const sums = onlyWhen(emit, needed, fastSums, (start) => exactSums(inLoopBody(emit, queries, start)));
+ */
+export function inLoopBody(emit: GraphEmitter, x: OnnxTensor, start: OnnxTensor): OnnxTensor {
+  return rowsFrom(emit, x, start, x.shape[0]!);
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { ConstantShiftPlan, PresetRowShift } from '@contrastive/core';
 import type { GraphEmitter } from './constant-shift-kernel.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
-import { onlyWhen, presetProduct, presetRestSums } from './preset-row-shift-passes.js';
+import { inLoopBody, onlyWhen, presetProduct, presetRestSums } from './preset-row-shift-passes.js';
 
 const axis = (value: number): AttributeValue => ({ kind: 'int', value });
 
@@ -25,8 +25,7 @@ function maskedLogits(emit: GraphEmitter, plan: ConstantShiftPlan, z: OnnxTensor
   const { node } = emit;
   const b = emit.backend();
   const n = plan.pairing.rows;
-  const end = node('Add', [start, int64Operand([n])], [1], 'int64');
-  const rows = node('Slice', [z, start, end, int64Operand([0])], z.shape, 'float32');
+  const rows = inLoopBody(emit, z, start);
   const logits = node('Gemm', [rows, z], [n, n], 'float32', { alpha: { kind: 'float', value: plan.scale }, transB: axis(1) });
   const diagonal = int64Operand(Int32Array.from({ length: n }, (_, i) => i), [n, 1]);
   return node('ScatterElements', [logits, diagonal, b.fill([n, 1], -Infinity)], [n, n], 'float32', { axis: axis(1) });
@@ -69,7 +68,7 @@ export function runtimeGroupPresetProduct(emit: GraphEmitter, plan: ConstantShif
   const { zeroed, shift, needed } = state;
   const weighted = b.mul(u, z);
   const twoProducts = (kept: OnnxTensor) => node('Gemm', [kept, weighted, b.mul(u, b.matmul(kept, z))], z.shape, 'float32', { transA: axis(1) });
-  const keptRows = (start: OnnxTensor) => node('Slice', [zeroed, start, node('Add', [start, int64Operand([n])], [1], 'int64'), int64Operand([0])], zeroed.shape, 'float32');
+  const keptRows = (start: OnnxTensor) => inLoopBody(emit, zeroed, start);
   const product = presetProduct(emit, { z, u, zeroed, shift }, (start) => twoProducts(keptRows(start)));
   return onlyWhen(emit, needed, product, (start) => {
     const masked = maskedLogits(emit, plan, z, start);
