@@ -153,6 +153,7 @@ export default defineConfig({
             { text: 'Decision 0014: cross-view preset shift', link: '/contributing/decisions/0014-cross-view-preset-shift' },
             { text: 'Decision 0015: cross-view preset blocks', link: '/contributing/decisions/0015-cross-view-preset-blocks' },
             { text: 'Decision 0016: at most 7 inputs per Concat', link: '/contributing/decisions/0016-concat-inputs-webgpu' },
+            { text: 'Decision 0017: the blocked preset backward over tiles', link: '/contributing/decisions/0017-cross-view-preset-tiles' },
           ],
         },
         { text: 'API reference', link: '/api/' },

@@ -35,11 +35,12 @@ export function largeCell(temperature: number = cellTemperature('nt-xent', undef
  * The `--large` CLIP cell: N = 65536 pairs, D = 128, CLIP's default temperature on onnxruntime-node. Above
  * `maxBlockBytes` the fused cross-view kernel runs in row blocks of at most 64 MiB (256 x 65536) inside an ONNX Loop
  * (decision 0012), each line shifted by its preset shift from [n, D] dots, the columns' sums carried across blocks,
- * the backward recomputing each block (decision 0015). One 65536^2 float32 matrix would be 16 GiB.
+ * the backward recomputing each block (decision 0015) over tiles of 2048 x 8192 (decision 0017). One 65536^2
+ * float32 matrix would be 16 GiB.
  */
 export function largeClipCell(): Cell {
   const rows = 65536;
   const blockRows = Math.floor(2 ** 26 / (4 * rows));
-  const note = `--large: fused cross-view kernel in row blocks of ${blockRows} (64 MiB each, ONNX Loop, preset line shift with the column sums carried across blocks, backward recomputes each block; decisions 0012, 0015); session with the CPU arena on and the memory pattern off (enableMemPattern: false); one ${rows}x${rows} float32 matrix would be 16 GiB`;
+  const note = `--large: fused cross-view kernel in row blocks of ${blockRows} (64 MiB each, ONNX Loop, preset line shift with the column sums carried across blocks, backward recomputes each block over tiles of 2048 x 8192 in Loops; decisions 0012, 0015, 0017); session with the CPU arena on and the memory pattern off (enableMemPattern: false); one ${rows}x${rows} float32 matrix would be 16 GiB`;
   return { kind: 'loss', engine: 'ort-node', loss: 'clip', pairs: rows, dimension: 128, temperature: cellTemperature('clip', undefined), memoryPattern: false, note };
 }

@@ -102,15 +102,19 @@ export function crossViewBlockPasses(emit: GraphEmitter, blockRows: number) {
    * block returns: unrolled up to {@link maximumUnrolledBlocks}, else the full blocks in a Loop (the state carried,
    * the rows as its scan output, the Loop's second output when it carries a state) and the tail after it.
    * `initial: 'first-block'`: the first block gets no carried state and starts it (written out before the Loop),
-   * so that no initial [n, D] value (zeros for a sum) is held through the Loop.
+   * so that no initial [n, D] value (zeros for a sum) is held through the Loop. `unrolled`: the most blocks written
+   * out (blocks that share no data may all be scheduled before any is consumed, each holding its [B, n] values; a
+   * Loop runs them one after the other).
    */
   const overBlocks = (
     b: TensorBackend<OnnxTensor>,
     n: number,
     initial: OnnxTensor | 'first-block' | undefined,
     block: (start: Start, rows: number, carried: OnnxTensor | undefined) => BlockResult,
+    unrolled = maximumUnrolledBlocks,
   ): BlockResult => {
-    if (Math.ceil(n / blockRows) <= maximumUnrolledBlocks) {
+    // A Loop only where it runs at least one trip (the first block may be written out before it).
+    if (Math.ceil(n / blockRows) <= unrolled || Math.floor(n / blockRows) <= (initial === 'first-block' ? 1 : 0)) {
       let carried = initial === 'first-block' ? undefined : initial;
       const parts: OnnxTensor[] = [];
       for (let start = 0; start < n; start += blockRows) {

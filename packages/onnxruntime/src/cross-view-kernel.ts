@@ -28,6 +28,7 @@ import { fusedCrossViewCrossEntropy, maximumRowShift, type CrossViewCrossEntropy
 import { defaultMaxBlockBytes, traceTimeValues, type GraphEmitter } from './constant-shift-kernel.js';
 import { crossViewBlockMatrices, crossViewBlockPasses, crossViewBlockRows } from './cross-view-blocks.js';
 import { crossViewPresetBlockPasses, type CrossViewPresetBlockState } from './cross-view-preset-blocks.js';
+import { crossViewTile } from './cross-view-preset-tiles.js';
 import { crossViewPresetPasses, type CrossViewPresetState } from './cross-view-preset-passes.js';
 import { int64Operand, type AttributeValue, type OnnxTensor } from './onnx-tensor.js';
 
@@ -118,7 +119,7 @@ export function crossViewKernel(emit: GraphEmitter, maxBlockBytes = defaultMaxBl
     products(a, p, plan, u, v, state) {
       if (blocked(plan.rows)) {
         const rows = crossViewBlockRows(plan.rows, maxBlockBytes);
-        if (v && (state as CrossViewPresetBlockState).presetBlocks) return crossViewPresetBlockPasses(emit, rows).products(a, p, plan, u, v, state as CrossViewPresetBlockState);
+        if (v && (state as CrossViewPresetBlockState).presetBlocks) return crossViewPresetBlockPasses(emit, rows, crossViewTile(plan.rows, maxBlockBytes)).products(a, p, plan, u, v, state as CrossViewPresetBlockState);
         return crossViewBlockPasses(emit, rows).products(a, p, plan, u, v, state);
       }
       if (v && (state as CrossViewPresetState).preset) return crossViewPresetPasses(emit).products(a, p, u, v, state as CrossViewPresetState);

@@ -7,13 +7,15 @@
  *   ScatterElements (diagonal 0) give `E_I`, ReduceSum the rows' rests, and `alpha_I^T E_I` (a [1, B] x [B, n]
  *   MatMul) is added to the columns' sums in units of `e^m`, carried from block to block;
  * - backward, per block: `E_I` again, `G_I = E_I * X_I`, `X_I = [u_I, alpha_I] [1, beta]^T` (an inner-size-2
- *   Gemm), then `G_I p` (the block's rows) and `G_I^T a_I` (added to the keys, Gemm's C);
+ *   Gemm), then `G_I p` (the block's rows) and `G_I^T a_I` (added to the keys, Gemm's C); for batches wider than
+ *   one tile the same per [R, C] tile instead (cross-view-preset-tiles.ts, decision 0017);
  * - the fallbacks of decision 0014, each a Loop of 0 or 1 trips around the maxima blocks of cross-view-blocks.ts.
  */
 import type { CrossViewForwardPass, CrossViewPlan } from '@contrastive/core';
 import type { GraphEmitter } from './constant-shift-kernel.js';
 import { crossViewBlockPasses } from './cross-view-blocks.js';
 import { presetLine, type PresetLineState } from './cross-view-preset-passes.js';
+import { presetTileProducts, type CrossViewTile } from './cross-view-preset-tiles.js';
 import type { AttributeValue, OnnxTensor } from './onnx-tensor.js';
 import { inLoopBody, onlyWhen, onlyWhenAll } from './preset-row-shift-passes.js';
 
@@ -34,13 +36,14 @@ export interface CrossViewPresetBlockState extends PresetLineState {
 const axis = (value: number): AttributeValue => ({ kind: 'int', value });
 
 /**
- * The blocked preset forward and products, blocks of `blockRows` rows.
+ * The blocked preset forward and products, blocks of `blockRows` rows; the backward over `tile`s where a tile has
+ * fewer columns than the batch (cross-view-preset-tiles.ts), else over the row blocks.
  *
  * @example
- * const passes = crossViewPresetBlockPasses(emit, 256);
+ * const passes = crossViewPresetBlockPasses(emit, 256, { rows: 2048, columns: 8192 });
  * const pass = passes.forward(a, p, scale, plan); const { anchors, keys } = passes.products(a, p, plan, u, v, pass.state);
  */
-export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number) {
+export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number, tile?: CrossViewTile) {
   const { node } = emit;
   const blocks = crossViewBlockPasses(emit, blockRows);
   const line = presetLine(emit);
@@ -93,8 +96,9 @@ export function crossViewPresetBlockPasses(emit: GraphEmitter, blockRows: number
       const columnScales = b.mul(v, b.exp(b.sub(top, shift)));
       const rowFactors = b.concat([u, b.exp(b.sub(shift, top))], 1);
       const columnFactors = b.concat([b.fill([n, 1], 1), columnScales], 1);
+      const tiled = tile && tile.columns < n ? presetTileProducts(emit, tile, { a, p, keys, scale, shift, rowFactors, columnFactors }) : undefined;
       // Carried: G^T a over the blocks so far (Gemm's C; the first block starts it); each block's rows: G p.
-      const fast = blocks.overBlocks(b, n, 'first-block', (start, rows, keysSoFar) => {
+      const fast = tiled ? { rows: tiled.anchors, carried: tiled.keys } : blocks.overBlocks(b, n, 'first-block', (start, rows, keysSoFar) => {
         const weights = node('Gemm', [blocks.sliceRows(rowFactors, start, rows), columnFactors], [rows, n], 'float32', { transB: axis(1) });
         const gradient = b.mul(exponentials(a, scale, shift, keys, start, rows), weights);
         const operands = [gradient, blocks.sliceRows(a, start, rows), ...(keysSoFar ? [keysSoFar] : [])];
