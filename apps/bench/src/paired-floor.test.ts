@@ -19,6 +19,15 @@ describe('pairedFloor', () => {
     expect(steady.medianRatio).toBe(2);
   });
 
+  it('scales the step of a loss wider than 8192 rows by (R / 8192)^2', () => {
+    // N = 65536 CLIP (R = 65536): the 8192-row step's 150 ms stands for 64 x 150 ms = 9.6 s.
+    const result = pairedFloor([19_200, 20_160], [150, 150], 8192, 128, (65536 / 8192) ** 2);
+    expect(result.scale).toBe(64);
+    expect(result.medianFloorMs).toBe(9600);
+    // Rounds 2.0 and 2.1: the median of two is their mean.
+    expect(result.medianRatio).toBeCloseTo(2.05, 12);
+  });
+
   it('rejects rounds that do not line up', () => {
     expect(() => pairedFloor([1, 2], [1], 8, 8)).toThrow(/one of each per round/);
     expect(() => pairedFloor([], [], 8, 8)).toThrow();

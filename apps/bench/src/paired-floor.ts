@@ -5,7 +5,9 @@
  * loss. The ort-node cells therefore also time the loss's matmuls alone, as one graph run as one step (the
  * forward-shaped `[R, D] @ [D, R]` with its row sum and one or two backward-shaped `[R, R] @ [R, D]`:
  * `ortFloorStep`; for InfoNCE with paired negatives its batched dots and outer product, `ortPairedNegativesFloorStep`),
- * interleaved with the loss in one process, and report the median of the rounds' `loss / floor`.
+ * interleaved with the loss in one process, and report the median of the rounds' `loss / floor`. Losses wider than
+ * R = 8192 rows (the `--large` cells) time the step at 8192 rows, the rows the floor's rates are sampled at, and
+ * scale it by `(R / 8192)^2`: every product of the floor is R^2 D.
  * One step on each side: a first version timed the two product shapes as separate runs and scaled them, paying a
  * run's fixed cost (several ms on onnxruntime-node) up to three times on the floor's side, and put CLIP and
  * InfoNCE at 0.8-0.96x of that "floor".
@@ -17,12 +19,14 @@ export interface PairedFloor {
   readonly rounds: number;
   /** Median over rounds of `loss / floor` in that round. */
   readonly medianRatio: number;
-  /** Median of the rounds' floors and of the loss's times in this phase (ms). */
+  /** Median of the rounds' floors (scaled) and of the loss's times in this phase (ms). */
   readonly medianFloorMs: number;
   readonly medianLossMs: number;
   /** The products' shape: rows R (min(R, 8192)) and D. */
   readonly rows: number;
   readonly dimension: number;
+  /** What the step's time was multiplied by: `(R / rows)^2` for a loss of R > 8192 rows, else 1 (absent in records before it). */
+  readonly scale?: number;
 }
 
 /**
@@ -30,18 +34,20 @@ export interface PairedFloor {
  *
  * @example
  * pairedFloor([200, 210], [100, 101], 8192, 128).medianRatio; // ~2
+ * pairedFloor([40_000], [600], 8192, 128, 256).medianRatio; // 40 s against 256 x 0.6 s
  */
-export function pairedFloor(lossMs: readonly number[], floorMs: readonly number[], rows: number, dimension: number): PairedFloor {
+export function pairedFloor(lossMs: readonly number[], floorMs: readonly number[], rows: number, dimension: number, scale = 1): PairedFloor {
   const rounds = lossMs.length;
   if (rounds === 0 || floorMs.length !== rounds) {
     throw new Error(`pairedFloor: ${rounds} loss times and ${floorMs.length} floor times (one of each per round)`);
   }
   return {
     rounds,
-    medianRatio: median(lossMs.map((ms, i) => ms / floorMs[i]!)),
-    medianFloorMs: median(floorMs),
+    medianRatio: median(lossMs.map((ms, i) => ms / (scale * floorMs[i]!))),
+    medianFloorMs: scale * median(floorMs),
     medianLossMs: median(lossMs),
     rows,
     dimension,
+    scale,
   };
 }

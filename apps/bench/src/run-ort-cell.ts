@@ -22,22 +22,56 @@ async function floorStep(cell: Extract<Cell, { kind: 'loss' }>, rows: number): P
   return ortFloorStep({ rows, dimension: cell.dimension }, Math.round(flops.backward / flops.forward));
 }
 
+/** Rows of the largest floor step: where the floor's matmul rates are sampled (`measuredRowsFor`). */
+const largestFloorStepRows = 8192;
+
 /**
  * The loss against its unavoidable products alone, interleaved round by round in this process (`paired-floor.ts`):
- * only on onnxruntime-node, at R <= 8192, not chunked. The matmul losses time `ortFloorStep`; InfoNCE with paired
- * negatives (`products: 'paired'`) its batched dots and outer product (`ortPairedNegativesFloorStep`). Runs after
- * the main timing and the memory window.
+ * only on onnxruntime-node, not chunked. The matmul losses time `ortFloorStep`; InfoNCE with paired negatives
+ * (`products: 'paired'`) its batched dots and outer product (`ortPairedNegativesFloorStep`). Above 8192 rows (the
+ * `--large` cells) the step runs at 8192 rows, scaled by `(R / 8192)^2`, in `largeRounds`. Runs after the main
+ * timing and the memory window.
  */
-async function measurePairedFloor(cell: Extract<Cell, { kind: 'loss' }>, step: () => Promise<void>, budgetMs: number): Promise<PairedFloor | undefined> {
+async function measurePairedFloor(cell: Extract<Cell, { kind: 'loss' }>, step: () => Promise<void>, budgetMs: number, lossMs: number): Promise<PairedFloor | undefined> {
   const rows = similarityRows(cell.loss, cell.pairs);
-  if (cell.engine !== 'ort-node' || cell.blockRows || cell.maxBlockBytes || rows > 8192) return undefined;
-  const floor = await floorStep(cell, rows);
+  if (cell.engine !== 'ort-node' || cell.blockRows || (rows > largestFloorStepRows && lossSpecs[cell.loss].products === 'paired')) return undefined;
+  const stepRows = Math.min(rows, largestFloorStepRows);
+  const floor = await floorStep(cell, stepRows);
   try {
+    if (rows > largestFloorStepRows) {
+      const times = await largeRounds(step, floor.run, Math.max(1, Math.min(pairedFloorRounds, Math.floor(budgetMs / lossMs))));
+      return pairedFloor(times.loss, times.floor, stepRows, cell.dimension, (rows / stepRows) ** 2);
+    }
     const { timings } = await timeInterleaved({ loss: step, floor: floor.run }, budgetMs, pairedFloorRounds);
-    return pairedFloor(timings.loss.timesMs, timings.floor.timesMs, rows, cell.dimension);
+    return pairedFloor(timings.loss.timesMs, timings.floor.timesMs, stepRows, cell.dimension);
   } finally {
     await floor.release();
   }
+}
+
+/**
+ * Rounds of a `--large` cell: the loss once (20-50 s at N = 65536, already warm) and the floor step once, in
+ * alternating order, the step's timed run right after an untimed one. Timed cold, straight after a loss run that
+ * held ~900 MiB, the step took 1.5x (CLIP) and 2.1x (NT-Xent) what the same run's fastest rate samples give, and put
+ * NT-Xent at 0.71x its paired floor.
+ */
+async function largeRounds(loss: () => Promise<unknown>, floor: () => Promise<unknown>, rounds: number): Promise<{ loss: number[]; floor: number[] }> {
+  const timed = async (run: () => Promise<unknown>) => {
+    const start = performance.now();
+    await run();
+    return performance.now() - start;
+  };
+  const times = { loss: [] as number[], floor: [] as number[] };
+  const timedFloor = async () => {
+    await floor();
+    times.floor.push(await timed(floor));
+  };
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 1) await timedFloor();
+    times.loss.push(await timed(loss));
+    if (round % 2 === 0) await timedFloor();
+  }
+  return times;
 }
 
 /**
@@ -66,7 +100,7 @@ export async function runOrtCell(cell: Extract<Cell, { kind: 'loss' }>, budgetMs
   // The first run (arena allocation) is the first warm-up.
   const timing = await timeRuns(step, budgetMs, firstRunMs);
   const memory = close();
-  const paired = await measurePairedFloor(cell, step, budgetMs);
+  const paired = await measurePairedFloor(cell, step, budgetMs, timing.medianMs);
   await session.release();
   return { ...timing, ...memory, traceMs, sessionMs, firstRunMs, graphBytes: graph.bytes.length, threads, lossValue, ...(paired ? { pairedFloor: paired } : {}) };
 }

@@ -41,13 +41,14 @@ describe('cross-view row blocks: the schedule', () => {
     expect(crossViewBlockRows(16384, 2 ** 24)).toBe(256);
     expect(crossViewBlockRows(n, 4)).toBe(2);
   });
-  it('tiles: columns the largest power of two up to 2 sqrt(F) for F floats per block, rows F / columns, at least 2', () => {
+  it('tiles: columns the largest power of two up to 2 sqrt(F) for F floats per block, rows F / columns, both at least 2', () => {
     expect(crossViewTile(65536, 2 ** 28)).toEqual({ rows: 2048, columns: 8192 });
     expect(crossViewTile(65536, 2 ** 24)).toEqual({ rows: 1024, columns: 4096 });
     // 19200 floats: 2 sqrt(F) = 277, so 256 columns and 75 rows; 4800 floats: 128 columns, 37 rows.
     expect(crossViewTile(n, maxBlockBytes)).toEqual({ rows: 75, columns: 256 });
     expect(crossViewTile(n, loopBlockBytes)).toEqual({ rows: 37, columns: 128 });
     expect(crossViewTile(41, 4)).toEqual({ rows: 2, columns: 2 });
+    expect(crossViewTile(41, 1)).toEqual({ rows: 2, columns: 2 });
     // A batch no wider than a tile keeps the row blocks.
     expect(crossViewTile(8192, 2 ** 28).columns).toBe(8192);
   });

@@ -29,7 +29,7 @@ const int = (value: number): AttributeValue => ({ kind: 'int', value });
 
 /**
  * The tile for `rows` pairs: columns the largest power of two up to `2 sqrt(F)` (F the floats one block may hold:
- * `maxBlockBytes`, 64 MiB at most), rows `F / columns` (at least 2): 2048 x 8192 at 64 MiB. Tiles apply only while
+ * `maxBlockBytes`, 64 MiB at most), rows `F / columns`, both at least 2: 2048 x 8192 at 64 MiB. Tiles apply only while
  * the columns are fewer than the batch.
  *
  * @example
@@ -37,7 +37,7 @@ const int = (value: number): AttributeValue => ({ kind: 'int', value });
  */
 export function crossViewTile(rows: number, maxBlockBytes: number): CrossViewTile {
   const floats = Math.min(maxBlockBytes, maximumCrossViewBlockBytes) / 4;
-  const columns = Math.min(rows, 2 ** Math.floor(Math.log2(Math.sqrt(4 * floats))));
+  const columns = Math.min(rows, Math.max(2, 2 ** Math.floor(Math.log2(Math.sqrt(4 * floats)))));
   return { rows: Math.min(rows, Math.max(2, Math.floor(floats / columns))), columns };
 }
 
